@@ -5,7 +5,15 @@
 //! outputs are deliveries, metrics and a hop-by-hop trace. It compiles
 //! natively and to wasm32.
 
+pub mod action;
+pub mod engine;
+pub mod generate;
+pub mod graph;
 pub mod latency;
+pub mod metrics;
 pub mod network;
+pub mod queue;
+pub mod relay;
 pub mod rng;
 pub mod time;
+pub mod trace;

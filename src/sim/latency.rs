@@ -33,7 +33,7 @@ impl LatencyModel {
     /// Checks the parameters; the message names the bad one.
     pub fn validate(&self) -> Result<(), String> {
         let non_negative = |name: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 && v <= 1e9 {
+            if (0.0..=1e9).contains(&v) {
                 Ok(())
             } else {
                 Err(format!(

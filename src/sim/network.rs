@@ -302,6 +302,8 @@ pub enum EditError {
     BadLimits(String),
     /// The network has as many peers as ids allow.
     TooManyPeers,
+    /// An offline peer cannot send anything.
+    PeerOffline(PeerId),
 }
 
 impl fmt::Display for EditError {
@@ -346,6 +348,7 @@ impl fmt::Display for EditError {
             EditError::BadLoss(p) => write!(f, "loss {p} is not a probability between 0 and 1"),
             EditError::BadLimits(why) => write!(f, "invalid limits: {why}"),
             EditError::TooManyPeers => write!(f, "the network has as many peers as ids allow"),
+            EditError::PeerOffline(p) => write!(f, "{p} is offline and cannot send"),
         }
     }
 }

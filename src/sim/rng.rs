@@ -17,6 +17,16 @@ impl SimRng {
         SimRng(ChaCha8Rng::seed_from_u64(seed))
     }
 
+    /// A generator for one independent stream of draws under the same seed.
+    ///
+    /// The network generator and the relay engine each take their own stream,
+    /// so a scenario's one seed drives both without their draws overlapping.
+    pub fn for_stream(seed: u64, stream: u64) -> SimRng {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        SimRng(rng)
+    }
+
     /// A uniform float in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
         // 53 random bits give every representable step of [0, 1).

@@ -26,7 +26,7 @@ impl Time {
     /// Returns `None` for negative, non-finite or absurdly large values, so
     /// callers can name the bad input instead of wrapping around.
     pub fn try_from_ms_f64(ms: f64) -> Option<Time> {
-        if !ms.is_finite() || ms < 0.0 || ms > 1e12 {
+        if !(0.0..=1e12).contains(&ms) {
             return None;
         }
         Some(Time((ms * 1000.0).round() as u64))
@@ -54,6 +54,13 @@ impl Sub for Time {
     type Output = Time;
     fn sub(self, other: Time) -> Time {
         Time(self.0.saturating_sub(other.0))
+    }
+}
+
+/// Reports and traces show times as (fractional) milliseconds.
+impl serde::Serialize for Time {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.as_ms_f64())
     }
 }
 

@@ -1,0 +1,1161 @@
+//! The simulation engine: events at virtual time, relay policies, edits while messages fly.
+//!
+//! A [`Simulation`] is a state machine in the manner of quinn-proto: it does
+//! no I/O and reads no clock. Inputs come in through [`Simulation::apply`]
+//! (broadcasts and edits at the current virtual time) and
+//! [`Simulation::schedule`] (the same, later); time moves only through
+//! [`Simulation::step`], [`Simulation::step_until`] and [`Simulation::run`].
+//! Outputs leave through [`Simulation::poll_trace`] and [`Simulation::metrics`].
+//!
+//! ```
+//! use gossipscope::sim::engine::Simulation;
+//! use gossipscope::sim::network::{LinkKind, Limits, Network, Role};
+//! use gossipscope::sim::relay::RelayPolicy;
+//! use gossipscope::sim::time::Time;
+//!
+//! let mut net = Network::new(Limits::TUTORIAL);
+//! let a = net.add_peer(Role::Full, true).unwrap();
+//! let b = net.add_peer(Role::Full, true).unwrap();
+//! net.add_link(a, b, Time::from_ms(40), LinkKind::FullRelay).unwrap();
+//! let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
+//! let tx = sim.broadcast(a).unwrap();
+//! sim.run();
+//! assert_eq!(sim.first_arrival(tx, b), Some(Time::from_ms(40)));
+//! assert_eq!(sim.metrics(tx).reached, 2);
+//! ```
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use crate::sim::action::Action;
+use crate::sim::latency::LatencyModel;
+use crate::sim::network::{Adjacent, EditError, LinkId, Network, PeerId, PeerState};
+use crate::sim::queue::EventQueue;
+use crate::sim::relay::{BitcoinParams, PushParams, RelayPolicy, RumorMode, RumorParams};
+use crate::sim::rng::SimRng;
+use crate::sim::time::Time;
+use crate::sim::trace::{LostReason, MessageKind, Outcome, TraceEvent};
+
+/// A transaction's id within one run: 0 for the first broadcast, then 1, 2, ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TxId(pub u32);
+
+impl TxId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The RNG stream of relay draws (the generator uses stream 0).
+const RELAY_STREAM: u64 = 1;
+
+/// Marks "no peer" in per-peer parent vectors.
+const NO_PEER: PeerId = PeerId(u32::MAX);
+
+/// A message on a link.
+#[derive(Clone, Copy, Debug)]
+struct Message {
+    from: PeerId,
+    to: PeerId,
+    link: LinkId,
+    tx: TxId,
+    kind: MessageKind,
+    /// The link's loss struck at sending: it travels, then vanishes.
+    doomed: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Event {
+    /// A message arrives.
+    Deliver(Message),
+    /// A peer has validated a transaction and may relay it.
+    Ready { peer: PeerId, tx: TxId },
+    /// Bitcoin: an INV timer fires, for all inbound peers or one outbound link.
+    InvTimer {
+        peer: PeerId,
+        outbound: Option<LinkId>,
+    },
+    /// Bitcoin: a peer (re)considers whom to ask for a transaction.
+    RequestCheck { peer: PeerId, tx: TxId },
+    /// Push and rumor gossip: a synchronous round begins.
+    Round,
+    /// An action from the timeline (index into `scheduled`).
+    Scheduled(usize),
+}
+
+/// What an applied action produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Nothing new to name.
+    Done,
+    /// A peer joined with this id.
+    Peer(PeerId),
+    /// A link was made.
+    Link(LinkId),
+    /// A transaction was broadcast.
+    Tx(TxId),
+}
+
+/// One peer's result for one transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct PeerResult {
+    /// The peer.
+    pub id: PeerId,
+    /// When it first received the transaction, since the broadcast.
+    pub first_arrival_ms: Option<f64>,
+    /// Hops from the source along the path of first arrival.
+    pub hops: Option<u32>,
+    /// The neighbour it first received it from.
+    pub parent: Option<PeerId>,
+}
+
+/// An action from the timeline that the network refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    /// When it was tried.
+    pub at: Time,
+    /// What was tried.
+    pub action: Action,
+    /// Why it was refused.
+    pub error: EditError,
+}
+
+/// A Bitcoin peer's pending request for one transaction (Core's TxRequestTracker, simplified).
+#[derive(Clone, Debug, Default)]
+struct Request {
+    /// Announcers not yet asked: (peer, link, time it may be asked, preferred).
+    candidates: Vec<(PeerId, LinkId, Time, bool)>,
+    /// The announcer asked, and when the request times out.
+    in_flight: Option<(PeerId, Time)>,
+}
+
+/// Everything the run knows of one transaction.
+#[derive(Clone, Debug)]
+pub(crate) struct TxRecord {
+    pub(crate) origin: PeerId,
+    pub(crate) created: Time,
+    /// First arrival per peer slot; `Time::MAX` where not yet reached.
+    pub(crate) arrival: Vec<Time>,
+    pub(crate) hops: Vec<u32>,
+    pub(crate) parent: Vec<PeerId>,
+    pub(crate) reached: usize,
+    pub(crate) messages: [u64; 3],
+    pub(crate) redundant: u64,
+    pub(crate) lost: u64,
+    /// Rounds in which at least one peer pushed (round-based policies).
+    pub(crate) rounds: u32,
+    /// Push and rumor: peers still pushing, in the order they started.
+    active: Vec<PeerId>,
+    /// Push: rounds left per peer; rumor: the loss-of-interest counter.
+    budget: Vec<u32>,
+    /// Whether the peer is still pushing (push and rumor).
+    interested: Vec<bool>,
+    /// Bitcoin: pending requests per peer.
+    requests: Vec<Option<Box<Request>>>,
+    /// Bitcoin: bit `2 * link + side` says "this side knows the other side has it".
+    known: Vec<u64>,
+}
+
+impl TxRecord {
+    fn new(origin: PeerId, created: Time, peer_slots: usize) -> TxRecord {
+        TxRecord {
+            origin,
+            created,
+            arrival: vec![Time::MAX; peer_slots],
+            hops: vec![u32::MAX; peer_slots],
+            parent: vec![NO_PEER; peer_slots],
+            reached: 0,
+            messages: [0; 3],
+            redundant: 0,
+            lost: 0,
+            rounds: 0,
+            active: Vec::new(),
+            budget: Vec::new(),
+            interested: Vec::new(),
+            requests: Vec::new(),
+            known: Vec::new(),
+        }
+    }
+
+    fn grow(&mut self, peer_slots: usize) {
+        if self.arrival.len() < peer_slots {
+            self.arrival.resize(peer_slots, Time::MAX);
+            self.hops.resize(peer_slots, u32::MAX);
+            self.parent.resize(peer_slots, NO_PEER);
+        }
+    }
+
+    pub(crate) fn has(&self, peer: PeerId) -> bool {
+        self.arrival
+            .get(peer.index())
+            .is_some_and(|&t| t != Time::MAX)
+    }
+
+    fn is_known(&self, side: usize) -> bool {
+        self.known
+            .get(side / 64)
+            .is_some_and(|w| w & (1 << (side % 64)) != 0)
+    }
+
+    fn set_known(&mut self, side: usize) {
+        if self.known.len() <= side / 64 {
+            self.known.resize(side / 64 + 1, 0);
+        }
+        self.known[side / 64] |= 1 << (side % 64);
+    }
+
+    fn request_mut(&mut self, peer: PeerId) -> &mut Request {
+        if self.requests.len() <= peer.index() {
+            self.requests.resize(peer.index() + 1, None);
+        }
+        self.requests[peer.index()].get_or_insert_with(Default::default)
+    }
+
+    fn ensure_round_state(&mut self, peer: PeerId) {
+        if self.budget.len() <= peer.index() {
+            self.budget.resize(peer.index() + 1, 0);
+            self.interested.resize(peer.index() + 1, false);
+        }
+    }
+}
+
+/// Bitcoin relay state shared by all transactions: what each peer has to
+/// announce, and its Poisson INV timers.
+#[derive(Clone, Debug, Default)]
+struct Announcer {
+    /// Per peer: transactions it relays, in the order it became ready to.
+    relay_log: Vec<Vec<TxId>>,
+    /// Per link side (`2 * link + side`): how much of the sender's log it has announced.
+    cursor: Vec<u32>,
+    /// Per peer: the next fire time of the timer shared by its inbound peers.
+    next_inbound: Vec<Time>,
+    inbound_armed: Vec<bool>,
+    /// Per link side: the next fire time of the opener's timer for that outbound peer.
+    next_outbound: Vec<Time>,
+    outbound_armed: Vec<bool>,
+}
+
+impl Announcer {
+    fn grow(&mut self, peer_slots: usize, link_slots: usize) {
+        if self.relay_log.len() < peer_slots {
+            self.relay_log.resize(peer_slots, Vec::new());
+            self.next_inbound.resize(peer_slots, Time::ZERO);
+            self.inbound_armed.resize(peer_slots, false);
+        }
+        if self.cursor.len() < 2 * link_slots {
+            self.cursor.resize(2 * link_slots, 0);
+            self.next_outbound.resize(2 * link_slots, Time::ZERO);
+            self.outbound_armed.resize(2 * link_slots, false);
+        }
+    }
+}
+
+/// The index of "`peer`'s side" of a link: `2 * link` for the opener, `+ 1` for the acceptor.
+fn side(adj: &Adjacent) -> usize {
+    2 * adj.link.index() + usize::from(!adj.outbound)
+}
+
+/// A deterministic, sans-IO gossip simulation over a [`Network`].
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    network: Network,
+    policy: RelayPolicy,
+    latency_model: LatencyModel,
+    rng: SimRng,
+    now: Time,
+    queue: EventQueue<Event>,
+    txs: Vec<TxRecord>,
+    scheduled: Vec<Option<Action>>,
+    refusals: Vec<Refusal>,
+    tracing: bool,
+    trace: VecDeque<TraceEvent>,
+    announcer: Announcer,
+    /// Whether a round event is queued (push and rumor).
+    round_pending: bool,
+    /// Whether any link has a loss probability (saves a lookup per send when none does).
+    any_loss: bool,
+    events_processed: u64,
+    /// Reused buffer for neighbour sampling.
+    scratch: Vec<Adjacent>,
+}
+
+impl Simulation {
+    /// A simulation of `policy` over `network`, its draws seeded by `seed`.
+    pub fn new(network: Network, policy: RelayPolicy, seed: u64) -> Result<Simulation, String> {
+        policy.validate()?;
+        let any_loss = network.links().any(|l| l.loss > 0.0);
+        Ok(Simulation {
+            network,
+            policy,
+            latency_model: LatencyModel::default(),
+            rng: SimRng::for_stream(seed, RELAY_STREAM),
+            now: Time::ZERO,
+            queue: EventQueue::default(),
+            txs: Vec::new(),
+            scheduled: Vec::new(),
+            refusals: Vec::new(),
+            tracing: false,
+            trace: VecDeque::new(),
+            announcer: Announcer::default(),
+            round_pending: false,
+            any_loss,
+            events_processed: 0,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Sets the model that draws latencies of links added without one.
+    pub fn set_latency_model(&mut self, model: LatencyModel) {
+        self.latency_model = model;
+    }
+
+    /// Turns the hop-by-hop trace on or off (off by default: large runs need no trace).
+    pub fn set_tracing(&mut self, on: bool) {
+        self.tracing = on;
+    }
+
+    /// The network as it is now.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The relay policy.
+    pub fn policy(&self) -> &RelayPolicy {
+        &self.policy
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Transactions broadcast so far.
+    pub fn n_transactions(&self) -> usize {
+        self.txs.len()
+    }
+
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    /// Scheduled actions the network refused, in the order they were tried.
+    pub fn refusals(&self) -> &[Refusal] {
+        &self.refusals
+    }
+
+    /// The time of the next event, if any is waiting.
+    pub fn next_event_time(&self) -> Option<Time> {
+        self.queue.peek_time()
+    }
+
+    /// Whether nothing is left to happen.
+    pub fn is_idle(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// The next trace event, oldest first.
+    pub fn poll_trace(&mut self) -> Option<TraceEvent> {
+        self.trace.pop_front()
+    }
+
+    /// All trace events not yet polled.
+    pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
+        self.trace.drain(..).collect()
+    }
+
+    fn record(&mut self, event: impl FnOnce() -> TraceEvent) {
+        if self.tracing {
+            self.trace.push_back(event());
+        }
+    }
+
+    /// Broadcasts a new transaction from `peer` now.
+    pub fn broadcast(&mut self, peer: PeerId) -> Result<TxId, EditError> {
+        match self.apply(Action::Broadcast { peer })? {
+            Applied::Tx(tx) => Ok(tx),
+            _ => unreachable!("a broadcast yields a transaction"),
+        }
+    }
+
+    /// Applies an action at the current virtual time; on error nothing changes.
+    pub fn apply(&mut self, action: Action) -> Result<Applied, EditError> {
+        let applied = self.apply_inner(&action)?;
+        let at = self.now;
+        self.record(|| TraceEvent::Applied { at, action });
+        Ok(applied)
+    }
+
+    /// Schedules an action for virtual time `at` (now, if `at` has passed).
+    ///
+    /// If the network refuses it then, the refusal is kept in [`Simulation::refusals`].
+    pub fn schedule(&mut self, at: Time, action: Action) {
+        let index = self.scheduled.len();
+        self.scheduled.push(Some(action));
+        self.queue.push(at.max(self.now), Event::Scheduled(index));
+    }
+
+    fn link_between(&self, a: PeerId, b: PeerId) -> Result<LinkId, EditError> {
+        for p in [a, b] {
+            if !self.network.contains(p) {
+                return Err(EditError::NoSuchPeer(p));
+            }
+        }
+        self.network
+            .link_between(a, b)
+            .ok_or(EditError::NotLinked(a, b))
+    }
+
+    fn latency_from_ms(ms: f64) -> Result<Time, EditError> {
+        Time::try_from_ms_f64(ms).ok_or(EditError::BadLatency(ms))
+    }
+
+    fn apply_inner(&mut self, action: &Action) -> Result<Applied, EditError> {
+        let net = &mut self.network;
+        match *action {
+            Action::Broadcast { peer } => {
+                let state = net.peer(peer).ok_or(EditError::NoSuchPeer(peer))?.state;
+                if state == PeerState::Offline {
+                    return Err(EditError::PeerOffline(peer));
+                }
+                Ok(Applied::Tx(self.start_transaction(peer)))
+            }
+            Action::AddPeer { role, reachable } => {
+                let id = net.add_peer(role, reachable)?;
+                self.grow();
+                Ok(Applied::Peer(id))
+            }
+            Action::RemovePeer { peer } => {
+                net.remove_peer(peer)?;
+                Ok(Applied::Done)
+            }
+            Action::AddLink {
+                from,
+                to,
+                latency_ms,
+                kind,
+            } => {
+                let latency = match latency_ms {
+                    Some(ms) => Self::latency_from_ms(ms)?,
+                    None => {
+                        net.check_link(from, to, kind)?;
+                        let region = |p| net.peer(p).map_or(0, |p| p.region);
+                        let (ra, rb) = (region(from), region(to));
+                        self.latency_model.draw(&mut self.rng, ra, rb)
+                    }
+                };
+                let link = self.network.add_link(from, to, latency, kind)?;
+                self.grow();
+                // A new link announces only what its ends learn from now on.
+                let a = &mut self.announcer;
+                for (end, side) in [(from, 2 * link.index()), (to, 2 * link.index() + 1)] {
+                    if let Some(log) = a.relay_log.get(end.index()) {
+                        a.cursor[side] = log.len() as u32;
+                        a.outbound_armed[side] = false;
+                    }
+                }
+                Ok(Applied::Link(link))
+            }
+            Action::RemoveLink { a, b } => {
+                let link = self.link_between(a, b)?;
+                self.network.remove_link(link)?;
+                Ok(Applied::Done)
+            }
+            Action::SetState { peer, state } => {
+                net.set_state(peer, state)?;
+                Ok(Applied::Done)
+            }
+            Action::SetRole { peer, role } => {
+                net.set_role(peer, role)?;
+                Ok(Applied::Done)
+            }
+            Action::SetReachable { peer, reachable } => {
+                net.set_reachable(peer, reachable)?;
+                Ok(Applied::Done)
+            }
+            Action::SetLatency { a, b, latency_ms } => {
+                let latency = Self::latency_from_ms(latency_ms)?;
+                let link = self.link_between(a, b)?;
+                self.network.set_latency(link, latency)?;
+                Ok(Applied::Done)
+            }
+            Action::SetLoss { a, b, loss } => {
+                let link = self.link_between(a, b)?;
+                self.network.set_loss(link, loss)?;
+                self.any_loss |= loss > 0.0;
+                Ok(Applied::Done)
+            }
+            Action::SetValidationDelay { peer, ms } => {
+                let delay = Self::latency_from_ms(ms)?;
+                net.set_validation_delay(peer, delay)?;
+                Ok(Applied::Done)
+            }
+        }
+    }
+
+    /// Sizes per-peer and per-link state to the network.
+    fn grow(&mut self) {
+        let (peers, links) = (self.network.peer_slots(), self.network.link_slots());
+        for tx in &mut self.txs {
+            tx.grow(peers);
+        }
+        if matches!(self.policy, RelayPolicy::Bitcoin(_)) {
+            self.announcer.grow(peers, links);
+        }
+    }
+
+    fn start_transaction(&mut self, origin: PeerId) -> TxId {
+        let tx = TxId(self.txs.len() as u32);
+        let mut record = TxRecord::new(origin, self.now, self.network.peer_slots());
+        record.arrival[origin.index()] = self.now;
+        record.hops[origin.index()] = 0;
+        record.reached = 1;
+        self.txs.push(record);
+        self.grow();
+        let at = self.now;
+        self.record(|| TraceEvent::Broadcast {
+            at,
+            tx,
+            peer: origin,
+        });
+        self.record(|| TraceEvent::Reached {
+            at,
+            tx,
+            peer: origin,
+            hops: 0,
+            parent: None,
+        });
+        // The origin made the transaction: it needs no validation.
+        self.on_ready(origin, tx);
+        tx
+    }
+
+    /// Processes the next event; returns its time, or `None` when nothing is left.
+    pub fn step(&mut self) -> Option<Time> {
+        let (time, event) = self.queue.pop()?;
+        self.now = self.now.max(time);
+        self.events_processed += 1;
+        match event {
+            Event::Deliver(msg) => self.deliver(msg),
+            Event::Ready { peer, tx } => self.on_ready(peer, tx),
+            Event::InvTimer { peer, outbound } => self.on_inv_timer(peer, outbound),
+            Event::RequestCheck { peer, tx } => self.try_request(peer, tx),
+            Event::Round => self.on_round(),
+            Event::Scheduled(index) => {
+                if let Some(action) = self.scheduled.get_mut(index).and_then(Option::take) {
+                    if let Err(error) = self.apply(action.clone()) {
+                        self.refusals.push(Refusal {
+                            at: self.now,
+                            action,
+                            error,
+                        });
+                    }
+                }
+            }
+        }
+        Some(time)
+    }
+
+    /// Processes every event up to and including `until`, then sets the clock to `until`.
+    pub fn step_until(&mut self, until: Time) {
+        while self.queue.peek_time().is_some_and(|t| t <= until) {
+            self.step();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Runs until nothing is left to happen.
+    pub fn run(&mut self) {
+        while self.step().is_some() {}
+    }
+
+    /// Runs at most `max_events` events; returns whether the run is now idle.
+    pub fn run_bounded(&mut self, max_events: u64) -> bool {
+        for _ in 0..max_events {
+            if self.step().is_none() {
+                return true;
+            }
+        }
+        self.is_idle()
+    }
+
+    // ---- Sending and delivering -------------------------------------------------------------
+
+    fn send(&mut self, from: PeerId, adj: Adjacent, tx: TxId, kind: MessageKind) {
+        let record = &mut self.txs[tx.index()];
+        record.messages[kind.index()] += 1;
+        let doomed = self.any_loss
+            && self
+                .network
+                .link(adj.link)
+                .is_some_and(|l| l.loss > 0.0 && self.rng.chance(l.loss));
+        let arrives = self.now + adj.latency;
+        let msg = Message {
+            from,
+            to: adj.peer,
+            link: adj.link,
+            tx,
+            kind,
+            doomed,
+        };
+        self.queue.push(arrives, Event::Deliver(msg));
+        let at = self.now;
+        self.record(|| TraceEvent::Sent {
+            at,
+            arrives,
+            tx,
+            from,
+            to: adj.peer,
+            kind,
+        });
+    }
+
+    fn deliver(&mut self, msg: Message) {
+        let lost = if msg.doomed {
+            Some(LostReason::LinkLoss)
+        } else if self.network.link(msg.link).is_none() {
+            Some(LostReason::LinkRemoved)
+        } else {
+            match self.network.peer(msg.to) {
+                None => Some(LostReason::RecipientRemoved),
+                Some(p) if p.state == PeerState::Offline => Some(LostReason::RecipientOffline),
+                Some(_) => None,
+            }
+        };
+        let outcome = match lost {
+            Some(reason) => {
+                self.txs[msg.tx.index()].lost += 1;
+                Outcome::Lost { reason }
+            }
+            None => match msg.kind {
+                MessageKind::Tx => self.receive_tx(msg),
+                MessageKind::Inv => self.receive_inv(msg),
+                MessageKind::GetData => self.receive_getdata(msg),
+            },
+        };
+        let at = self.now;
+        let Message {
+            tx, from, to, kind, ..
+        } = msg;
+        self.record(|| TraceEvent::Delivered {
+            at,
+            tx,
+            from,
+            to,
+            kind,
+            outcome,
+        });
+    }
+
+    /// The adjacency entry of `peer` for `link`, if the link is live.
+    fn adjacent_via(&self, peer: PeerId, link: LinkId) -> Option<Adjacent> {
+        self.network
+            .adjacent(peer)
+            .iter()
+            .find(|a| a.link == link)
+            .copied()
+    }
+
+    fn receive_tx(&mut self, msg: Message) -> Outcome {
+        let Message { from, to, tx, .. } = msg;
+        let now = self.now;
+        let record = &mut self.txs[tx.index()];
+        if record.has(to) {
+            record.redundant += 1;
+            if let RelayPolicy::Rumor(params) = &self.policy {
+                if params.mode.uses_feedback() {
+                    let params = params.clone();
+                    self.lose_interest(tx, from, &params);
+                }
+            }
+            return Outcome::Redundant;
+        }
+        let hops = record.hops[from.index()].saturating_add(1);
+        record.arrival[to.index()] = now;
+        record.hops[to.index()] = hops;
+        record.parent[to.index()] = from;
+        record.reached += 1;
+        if let Some(request) = record.requests.get_mut(to.index()) {
+            *request = None;
+        }
+        if let Some(adj) = self.adjacent_via(to, msg.link) {
+            self.txs[tx.index()].set_known(side(&adj));
+        }
+        self.record(|| TraceEvent::Reached {
+            at: now,
+            tx,
+            peer: to,
+            hops,
+            parent: Some(from),
+        });
+        let delay = self
+            .network
+            .peer(to)
+            .map_or(Time::ZERO, |p| p.validation_delay);
+        if delay == Time::ZERO {
+            self.on_ready(to, tx);
+        } else {
+            self.queue.push(now + delay, Event::Ready { peer: to, tx });
+        }
+        Outcome::New
+    }
+
+    /// Whether `peer` may send `tx` on: relaying peers may, and the origin may send its own.
+    fn may_send(&self, peer: PeerId, tx: TxId) -> bool {
+        self.network.peer(peer).is_some_and(|p| {
+            p.relays() || (self.txs[tx.index()].origin == peer && p.state != PeerState::Offline)
+        })
+    }
+
+    /// The peer has the transaction validated: hand it to the relay policy.
+    fn on_ready(&mut self, peer: PeerId, tx: TxId) {
+        if !self.may_send(peer, tx) {
+            return;
+        }
+        match self.policy.clone() {
+            RelayPolicy::Flood => {
+                let parent = self.txs[tx.index()].parent[peer.index()];
+                self.send_to_neighbours(peer, tx, |adj| adj.peer != parent);
+            }
+            RelayPolicy::Bitcoin(params) => {
+                self.announcer.relay_log[peer.index()].push(tx);
+                self.arm_inv_timers(peer, &params);
+            }
+            RelayPolicy::Push(params) => self.activate_push(peer, tx, &params),
+            RelayPolicy::Rumor(_) => {
+                let record = &mut self.txs[tx.index()];
+                record.ensure_round_state(peer);
+                record.budget[peer.index()] = 0;
+                record.interested[peer.index()] = true;
+                record.active.push(peer);
+                self.ensure_round(self.now);
+            }
+            RelayPolicy::ClientServer(params) => {
+                let server = params.server.or_else(|| self.default_server());
+                let parent = self.txs[tx.index()].parent[peer.index()];
+                if Some(peer) == server {
+                    self.send_to_neighbours(peer, tx, |adj| adj.peer != parent);
+                } else if self.txs[tx.index()].origin == peer {
+                    self.send_to_neighbours(peer, tx, |adj| Some(adj.peer) == server);
+                }
+            }
+        }
+    }
+
+    /// Sends `tx` to every neighbour over a transaction-carrying link that `wanted` accepts.
+    fn send_to_neighbours(&mut self, peer: PeerId, tx: TxId, wanted: impl Fn(&Adjacent) -> bool) {
+        for i in 0..self.network.adjacent(peer).len() {
+            let adj = self.network.adjacent(peer)[i];
+            if adj.carries_transactions && wanted(&adj) {
+                self.send(peer, adj, tx, MessageKind::Tx);
+            }
+        }
+    }
+
+    /// The client-server default: the peer with the most links, lowest id on a tie.
+    pub fn default_server(&self) -> Option<PeerId> {
+        self.network
+            .peer_ids()
+            .max_by_key(|&p| (self.network.degree(p), std::cmp::Reverse(p)))
+    }
+
+    // ---- Bitcoin announce-request ---------------------------------------------------------
+
+    fn arm_inv_timers(&mut self, peer: PeerId, params: &BitcoinParams) {
+        let now = self.now;
+        let mut has_inbound = false;
+        for i in 0..self.network.adjacent(peer).len() {
+            let adj = self.network.adjacent(peer)[i];
+            if !adj.carries_transactions {
+                continue;
+            }
+            if !adj.outbound {
+                has_inbound = true;
+                continue;
+            }
+            let side = side(&adj);
+            if !self.announcer.outbound_armed[side] {
+                if self.announcer.next_outbound[side] < now {
+                    let gap = self.rng.exponential(params.outbound_inv_mean_ms);
+                    self.announcer.next_outbound[side] =
+                        now + Time::try_from_ms_f64(gap).unwrap_or(Time::ZERO);
+                }
+                self.announcer.outbound_armed[side] = true;
+                let at = self.announcer.next_outbound[side];
+                self.queue.push(
+                    at,
+                    Event::InvTimer {
+                        peer,
+                        outbound: Some(adj.link),
+                    },
+                );
+            }
+        }
+        let p = peer.index();
+        if has_inbound && !self.announcer.inbound_armed[p] {
+            if self.announcer.next_inbound[p] < now {
+                let gap = self.rng.exponential(params.inbound_inv_mean_ms);
+                self.announcer.next_inbound[p] =
+                    now + Time::try_from_ms_f64(gap).unwrap_or(Time::ZERO);
+            }
+            self.announcer.inbound_armed[p] = true;
+            let at = self.announcer.next_inbound[p];
+            self.queue.push(
+                at,
+                Event::InvTimer {
+                    peer,
+                    outbound: None,
+                },
+            );
+        }
+    }
+
+    fn on_inv_timer(&mut self, peer: PeerId, outbound: Option<LinkId>) {
+        match outbound {
+            None => {
+                if let Some(armed) = self.announcer.inbound_armed.get_mut(peer.index()) {
+                    *armed = false;
+                }
+            }
+            Some(link) => {
+                let side = 2 * link.index();
+                if !self.announcer.outbound_armed[side] {
+                    // The link was replaced or re-armed since this timer was set.
+                    return;
+                }
+                self.announcer.outbound_armed[side] = false;
+            }
+        }
+        if self
+            .network
+            .peer(peer)
+            .is_none_or(|p| p.state == PeerState::Offline)
+        {
+            return;
+        }
+        for i in 0..self.network.adjacent(peer).len() {
+            let adj = self.network.adjacent(peer)[i];
+            let chosen = match outbound {
+                None => !adj.outbound,
+                Some(link) => adj.link == link,
+            };
+            if chosen && adj.carries_transactions {
+                self.announce(peer, adj);
+            }
+        }
+    }
+
+    /// Sends INVs for everything `peer` has not yet announced over this link.
+    fn announce(&mut self, peer: PeerId, adj: Adjacent) {
+        let side = side(&adj);
+        let start = self.announcer.cursor[side] as usize;
+        let end = self.announcer.relay_log[peer.index()].len();
+        for i in start..end {
+            let tx = self.announcer.relay_log[peer.index()][i];
+            if self.may_send(peer, tx) && !self.txs[tx.index()].is_known(side) {
+                self.txs[tx.index()].set_known(side);
+                self.send(peer, adj, tx, MessageKind::Inv);
+            }
+        }
+        self.announcer.cursor[side] = end as u32;
+    }
+
+    fn bitcoin_params(&self) -> BitcoinParams {
+        match &self.policy {
+            RelayPolicy::Bitcoin(p) => p.clone(),
+            _ => BitcoinParams::default(),
+        }
+    }
+
+    fn receive_inv(&mut self, msg: Message) -> Outcome {
+        let Message {
+            from, to, tx, link, ..
+        } = msg;
+        let Some(adj) = self.adjacent_via(to, link) else {
+            return Outcome::Redundant;
+        };
+        let params = self.bitcoin_params();
+        let record = &mut self.txs[tx.index()];
+        record.set_known(side(&adj));
+        if record.has(to) {
+            record.redundant += 1;
+            return Outcome::Redundant;
+        }
+        // Ask outbound peers at once; inbound ones only after a delay.
+        let preferred = adj.outbound;
+        let delay = if preferred {
+            Time::ZERO
+        } else {
+            Time::try_from_ms_f64(params.inbound_request_delay_ms).unwrap_or(Time::ZERO)
+        };
+        let eligible = self.now + delay;
+        let request = record.request_mut(to);
+        request.candidates.push((from, link, eligible, preferred));
+        if request.in_flight.is_none() {
+            if eligible <= self.now {
+                self.try_request(to, tx);
+            } else {
+                self.queue
+                    .push(eligible, Event::RequestCheck { peer: to, tx });
+            }
+        }
+        Outcome::New
+    }
+
+    fn try_request(&mut self, peer: PeerId, tx: TxId) {
+        let now = self.now;
+        let timeout =
+            Time::try_from_ms_f64(self.bitcoin_params().request_timeout_ms).unwrap_or(Time::ZERO);
+        let network = &self.network;
+        let record = &mut self.txs[tx.index()];
+        if record.has(peer)
+            || network
+                .peer(peer)
+                .is_none_or(|p| p.state == PeerState::Offline)
+        {
+            return;
+        }
+        let Some(Some(request)) = record.requests.get_mut(peer.index()) else {
+            return;
+        };
+        if request.in_flight.is_some_and(|(_, expires)| expires > now) {
+            return;
+        }
+        request.in_flight = None;
+        request
+            .candidates
+            .retain(|&(_, link, _, _)| network.link(link).is_some());
+        // The first eligible preferred (outbound) announcer, else the first eligible one.
+        let best = request
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.2 <= now)
+            .min_by_key(|(i, c)| (!c.3, c.2, *i))
+            .map(|(i, _)| i);
+        match best {
+            Some(i) => {
+                let (announcer, link, _, _) = request.candidates.remove(i);
+                request.in_flight = Some((announcer, now + timeout));
+                self.queue
+                    .push(now + timeout, Event::RequestCheck { peer, tx });
+                if let Some(adj) = self.adjacent_via(peer, link) {
+                    self.send(peer, adj, tx, MessageKind::GetData);
+                }
+            }
+            None => {
+                if let Some(next) = request.candidates.iter().map(|c| c.2).min() {
+                    self.queue.push(next, Event::RequestCheck { peer, tx });
+                }
+            }
+        }
+    }
+
+    fn receive_getdata(&mut self, msg: Message) -> Outcome {
+        let Message {
+            from, to, tx, link, ..
+        } = msg;
+        // `to` was asked by `from`: it serves the body if it has it and relays.
+        if !self.txs[tx.index()].has(to) || !self.may_send(to, tx) {
+            return Outcome::Redundant;
+        }
+        let Some(adj) = self.adjacent_via(to, link) else {
+            return Outcome::Redundant;
+        };
+        debug_assert_eq!(adj.peer, from);
+        self.txs[tx.index()].set_known(side(&adj));
+        self.send(to, adj, tx, MessageKind::Tx);
+        Outcome::New
+    }
+
+    // ---- Push gossip and rumor mongering ---------------------------------------------------
+
+    fn activate_push(&mut self, peer: PeerId, tx: TxId, params: &PushParams) {
+        let record = &mut self.txs[tx.index()];
+        if params
+            .hop_limit
+            .is_some_and(|limit| record.hops[peer.index()] >= limit)
+        {
+            return;
+        }
+        record.ensure_round_state(peer);
+        record.budget[peer.index()] = params.rounds.unwrap_or(u32::MAX);
+        if record.budget[peer.index()] == 0 {
+            return;
+        }
+        record.interested[peer.index()] = true;
+        record.active.push(peer);
+        self.ensure_round(self.now);
+    }
+
+    fn round_ms(&self) -> f64 {
+        match &self.policy {
+            RelayPolicy::Push(p) => p.round_ms,
+            RelayPolicy::Rumor(p) => p.round_ms,
+            _ => 1000.0,
+        }
+    }
+
+    /// Queues a round at the first round start at or after `earliest`, unless one is queued.
+    fn ensure_round(&mut self, earliest: Time) {
+        if self.round_pending {
+            return;
+        }
+        let round = Time::try_from_ms_f64(self.round_ms())
+            .unwrap_or(Time(1))
+            .max(Time(1));
+        let next = Time(earliest.0.div_ceil(round.0).saturating_mul(round.0));
+        self.round_pending = true;
+        self.queue.push(next, Event::Round);
+    }
+
+    fn on_round(&mut self) {
+        self.round_pending = false;
+        let policy = self.policy.clone();
+        let mut anyone_left = false;
+        for tx_index in 0..self.txs.len() {
+            let tx = TxId(tx_index as u32);
+            let active = std::mem::take(&mut self.txs[tx_index].active);
+            let mut pushed = false;
+            for &peer in &active {
+                if !self.may_send(peer, tx) {
+                    // A peer that went offline, censoring or away stops gossiping.
+                    self.txs[tx_index].interested[peer.index()] = false;
+                }
+                if !self.txs[tx_index].interested[peer.index()] {
+                    continue;
+                }
+                pushed |= match &policy {
+                    RelayPolicy::Push(p) => self.push_round(peer, tx, p),
+                    RelayPolicy::Rumor(p) => self.rumor_round(peer, tx, p),
+                    _ => false,
+                };
+            }
+            let record = &mut self.txs[tx_index];
+            record.rounds += u32::from(pushed);
+            // Peers activated during this round were appended to the now-empty list.
+            let mut still = active;
+            still.retain(|p| record.interested[p.index()]);
+            still.append(&mut record.active);
+            record.active = still;
+            anyone_left |= !record.active.is_empty();
+        }
+        if anyone_left {
+            self.ensure_round(self.now + Time(1));
+        }
+    }
+
+    /// Fills `scratch` with the peer's transaction-carrying neighbours.
+    fn load_neighbours(&mut self, peer: PeerId) {
+        self.scratch.clear();
+        self.scratch.extend(
+            self.network
+                .adjacent(peer)
+                .iter()
+                .filter(|a| a.carries_transactions),
+        );
+    }
+
+    fn push_round(&mut self, peer: PeerId, tx: TxId, params: &PushParams) -> bool {
+        self.load_neighbours(peer);
+        let n = self.scratch.len();
+        let k = (params.fanout as usize).min(n);
+        // Partial Fisher-Yates: the first k entries become a uniform sample.
+        for i in 0..k {
+            let j = i + self.rng.below(n - i);
+            self.scratch.swap(i, j);
+        }
+        let chosen: Vec<Adjacent> = self.scratch[..k].to_vec();
+        for adj in chosen {
+            self.send(peer, adj, tx, MessageKind::Tx);
+        }
+        let record = &mut self.txs[tx.index()];
+        let budget = &mut record.budget[peer.index()];
+        *budget = budget.saturating_sub(1);
+        if *budget == 0 || n == 0 {
+            record.interested[peer.index()] = false;
+        }
+        k > 0
+    }
+
+    fn rumor_round(&mut self, peer: PeerId, tx: TxId, params: &RumorParams) -> bool {
+        self.load_neighbours(peer);
+        if self.scratch.is_empty() {
+            self.txs[tx.index()].interested[peer.index()] = false;
+            return false;
+        }
+        let adj = self.scratch[self.rng.below(self.scratch.len())];
+        self.send(peer, adj, tx, MessageKind::Tx);
+        if !params.mode.uses_feedback() {
+            self.lose_interest(tx, peer, params);
+        }
+        true
+    }
+
+    /// One step of loss of interest: count towards k, or toss a 1/k coin.
+    fn lose_interest(&mut self, tx: TxId, peer: PeerId, params: &RumorParams) {
+        let record = &mut self.txs[tx.index()];
+        if record.interested.get(peer.index()) != Some(&true) {
+            return;
+        }
+        let lost = match params.mode {
+            RumorMode::FeedbackCounter | RumorMode::BlindCounter => {
+                record.budget[peer.index()] += 1;
+                record.budget[peer.index()] >= params.k
+            }
+            RumorMode::FeedbackCoin | RumorMode::BlindCoin => {
+                self.rng.chance(1.0 / f64::from(params.k))
+            }
+        };
+        if lost {
+            self.txs[tx.index()].interested[peer.index()] = false;
+        }
+    }
+
+    // ---- Results ----------------------------------------------------------------------------
+
+    pub(crate) fn tx_record(&self, tx: TxId) -> Option<&TxRecord> {
+        self.txs.get(tx.index())
+    }
+
+    /// When `peer` first received `tx`, counted from the broadcast.
+    pub fn first_arrival(&self, tx: TxId, peer: PeerId) -> Option<Time> {
+        let record = self.tx_record(tx)?;
+        record
+            .has(peer)
+            .then(|| record.arrival[peer.index()] - record.created)
+    }
+
+    /// Hops from the source to `peer` along the path of first arrival.
+    pub fn hops(&self, tx: TxId, peer: PeerId) -> Option<u32> {
+        let record = self.tx_record(tx)?;
+        record.has(peer).then(|| record.hops[peer.index()])
+    }
+
+    /// The neighbour `peer` first received `tx` from (`None` for the source).
+    pub fn parent(&self, tx: TxId, peer: PeerId) -> Option<PeerId> {
+        let record = self.tx_record(tx)?;
+        let parent = *record.parent.get(peer.index())?;
+        (parent != NO_PEER).then_some(parent)
+    }
+
+    /// The source of `tx`.
+    pub fn origin(&self, tx: TxId) -> Option<PeerId> {
+        self.tx_record(tx).map(|r| r.origin)
+    }
+
+    /// Per-peer results for `tx`, one per live peer, in id order.
+    pub fn peer_results(&self, tx: TxId) -> Vec<PeerResult> {
+        self.network
+            .peer_ids()
+            .map(|id| PeerResult {
+                id,
+                first_arrival_ms: self.first_arrival(tx, id).map(Time::as_ms_f64),
+                hops: self.hops(tx, id),
+                parent: self.parent(tx, id),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,1502 @@
+//! Seeded network generators: the tutorial's demo, Bitcoin-style bootstrap, and classic graph shapes.
+//!
+//! Every generator takes a [`GeneratorSpec`] and a seed and builds a [`Network`]
+//! with all its randomness drawn from one [`SimRng`] made from that seed, so the
+//! same spec and seed always give the same peers, links and latencies. Links
+//! are made through [`Network::add_link`], so every limit holds afterwards.
+//!
+//! Link direction: the peer that opens a link is its outbound side. The
+//! bootstrap generators (tutorial, bitcoin, regions, scale-free) open links
+//! from each peer in id order. The fixed shapes use one rule each: in a ring
+//! peer `i` opens to `i + 1`; in a grid each peer opens to its right and lower
+//! neighbours; in a small world peer `i` opens to `i + 1 ..= i + k/2` (and keeps
+//! opening a rewired link); in a complete network peer `i` opens to the next
+//! `(n - 1) / 2` peers round the circle (and, for even `n`, the lower half also
+//! to the peer opposite), which spreads the outbound links evenly; in a star
+//! every client opens a link to the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sim::latency::LatencyModel;
+use crate::sim::network::{EditError, Limits, LinkKind, Network, Peer, PeerId, Role};
+use crate::sim::rng::SimRng;
+
+/// The most peers a generated network may have.
+pub const MAX_PEERS: u64 = 1_000_000;
+
+/// The most links a generated network may have.
+pub const MAX_LINKS: u64 = 10_000_000;
+
+/// The most peers a complete network may have (it has `n (n - 1) / 2` links).
+pub const MAX_COMPLETE_PEERS: u32 = 1_000;
+
+/// The largest neighbourhood `k` of a small-world network.
+pub const MAX_SMALL_WORLD_K: u32 = 100;
+
+/// The most tries each peer of the tutorial's demo may make.
+pub const MAX_TRIES: u32 = 1_000;
+
+fn default_tries() -> u32 {
+    3
+}
+
+fn default_unreachable_share() -> f64 {
+    0.7
+}
+
+fn default_mining_share() -> f64 {
+    0.02
+}
+
+fn default_archival_share() -> f64 {
+    0.1
+}
+
+fn default_k() -> u32 {
+    4
+}
+
+fn default_beta() -> f64 {
+    0.1
+}
+
+fn default_m() -> u32 {
+    2
+}
+
+fn default_regions() -> u32 {
+    3
+}
+
+fn default_inter_share() -> f64 {
+    0.1
+}
+
+/// The shape of a generated network and its parameters.
+///
+/// In JSON the variant is named by a `"topology"` field in kebab-case (for
+/// example `{"topology": "small-world", "peers": 20, "k": 4, "beta": 0.2}`);
+/// parameters marked optional below may be left out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "topology", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Topology {
+    /// The tutorial's demo: each peer in turn tries `tries` random other peers.
+    ///
+    /// A try that picks a peer it is already linked to is lost; a link is
+    /// made only where both sides' limits allow it.
+    Tutorial {
+        /// How many peers.
+        peers: u32,
+        /// Random link attempts per peer (optional, default 3).
+        #[serde(default = "default_tries")]
+        tries: u32,
+    },
+    /// Bitcoin-style bootstrap, as through DNS seeds.
+    ///
+    /// A share of the peers is unreachable (behind NAT: outbound only; light
+    /// peers count towards it), roles are handed out by share, and then every
+    /// peer, in id order, opens outbound links to random reachable peers that
+    /// still have a free inbound slot.
+    Bitcoin {
+        /// How many peers.
+        peers: u32,
+        /// Share of peers that accept no inbound links (optional, default 0.7).
+        #[serde(default = "default_unreachable_share")]
+        unreachable_share: f64,
+        /// Full-relay outbound links each peer opens (optional, default the outbound limit).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outbound: Option<u32>,
+        /// Share of light (SPV) peers (optional, default 0).
+        #[serde(default)]
+        light_share: f64,
+        /// Share of mining peers (optional, default 0.02).
+        #[serde(default = "default_mining_share")]
+        mining_share: f64,
+        /// Share of archival peers (optional, default 0.1).
+        #[serde(default = "default_archival_share")]
+        archival_share: f64,
+        /// Use Bitcoin Core's limits (8 full-relay and 2 block-relay-only
+        /// outbound links, 114 inbound) unless the spec gives limits (optional, default false).
+        #[serde(default)]
+        bitcoin_core: bool,
+    },
+    /// A ring: every peer linked to the next, the last to the first.
+    Ring {
+        /// How many peers (at least 3).
+        peers: u32,
+    },
+    /// A grid with links to the four nearest neighbours; peer ids run row by row.
+    Grid {
+        /// How many rows.
+        rows: u32,
+        /// How many columns.
+        cols: u32,
+    },
+    /// Every peer linked to every other.
+    Complete {
+        /// How many peers.
+        peers: u32,
+    },
+    /// A Watts-Strogatz small world: a ring lattice with some links rewired.
+    SmallWorld {
+        /// How many peers.
+        peers: u32,
+        /// Neighbours of each peer in the lattice: even, at least 2 and below `peers` (optional, default 4).
+        #[serde(default = "default_k")]
+        k: u32,
+        /// Probability that a lattice link is rewired to a random peer (optional, default 0.1).
+        #[serde(default = "default_beta")]
+        beta: f64,
+    },
+    /// A Barabasi-Albert scale-free network: each new peer links to `m` peers
+    /// chosen with probability proportional to their degree.
+    ScaleFree {
+        /// How many peers (more than `m`).
+        peers: u32,
+        /// Links each new peer opens (optional, default 2).
+        #[serde(default = "default_m")]
+        m: u32,
+    },
+    /// Client-server: peer 0 is the server and every client links to it.
+    Star {
+        /// How many clients besides the server.
+        clients: u32,
+    },
+    /// Clusters of peers, linked mostly inside their region and a little between.
+    Regions {
+        /// How many peers.
+        peers: u32,
+        /// How many regions (optional, default 3).
+        #[serde(default = "default_regions")]
+        regions: u32,
+        /// Share of peers that accept no inbound links (optional, default 0).
+        #[serde(default)]
+        unreachable_share: f64,
+        /// Probability that an outbound link goes to another region (optional, default 0.1).
+        #[serde(default = "default_inter_share")]
+        inter_share: f64,
+        /// Outbound links each peer opens (optional, default 4 or the outbound limit if lower).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outbound: Option<u32>,
+    },
+}
+
+impl Topology {
+    /// The kebab-case name used in scenarios.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Topology::Tutorial { .. } => "tutorial",
+            Topology::Bitcoin { .. } => "bitcoin",
+            Topology::Ring { .. } => "ring",
+            Topology::Grid { .. } => "grid",
+            Topology::Complete { .. } => "complete",
+            Topology::SmallWorld { .. } => "small-world",
+            Topology::ScaleFree { .. } => "scale-free",
+            Topology::Star { .. } => "star",
+            Topology::Regions { .. } => "regions",
+        }
+    }
+
+    /// How many peers the generated network will have.
+    pub fn n_peers(&self) -> u64 {
+        match *self {
+            Topology::Tutorial { peers, .. }
+            | Topology::Bitcoin { peers, .. }
+            | Topology::Ring { peers }
+            | Topology::Complete { peers }
+            | Topology::SmallWorld { peers, .. }
+            | Topology::ScaleFree { peers, .. }
+            | Topology::Regions { peers, .. } => u64::from(peers),
+            Topology::Grid { rows, cols } => u64::from(rows) * u64::from(cols),
+            Topology::Star { clients } => u64::from(clients) + 1,
+        }
+    }
+
+    /// The limits used when the spec gives none.
+    pub fn default_limits(&self) -> Limits {
+        match self {
+            Topology::Bitcoin {
+                bitcoin_core: true, ..
+            } => Limits::BITCOIN_CORE,
+            _ => Limits::TUTORIAL,
+        }
+    }
+
+    /// The latency model used when the spec gives none.
+    ///
+    /// Regions default to 20 ms inside a region and 150 ms between regions;
+    /// everything else to the crate's default model.
+    pub fn default_latency(&self) -> LatencyModel {
+        match self {
+            Topology::Regions { .. } => LatencyModel::ByRegion {
+                intra_ms: 20.0,
+                inter_ms: 150.0,
+                jitter_ms: 0.0,
+            },
+            _ => LatencyModel::default(),
+        }
+    }
+
+    /// Checks the parameters (not those that depend on limits); the message names the bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        let name = self.name();
+        let peers = self.n_peers();
+        if peers == 0 {
+            return Err(format!("a {name} network needs at least one peer"));
+        }
+        if peers > MAX_PEERS {
+            return Err(format!(
+                "a {name} network of {peers} peers is too big: at most {MAX_PEERS} peers are allowed"
+            ));
+        }
+        let share = |what: &str, v: f64| {
+            if v.is_finite() && (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{name} {what} must be a share between 0 and 1, got {v}"
+                ))
+            }
+        };
+        match *self {
+            Topology::Tutorial { tries, .. } => {
+                if tries > MAX_TRIES {
+                    return Err(format!(
+                        "tutorial tries must be at most {MAX_TRIES}, got {tries}"
+                    ));
+                }
+            }
+            Topology::Bitcoin {
+                unreachable_share,
+                light_share,
+                mining_share,
+                archival_share,
+                ..
+            } => {
+                share("unreachable_share", unreachable_share)?;
+                share("light_share", light_share)?;
+                share("mining_share", mining_share)?;
+                share("archival_share", archival_share)?;
+                let roles = light_share + mining_share + archival_share;
+                if roles > 1.0 + 1e-9 {
+                    return Err(format!(
+                        "bitcoin light_share + mining_share + archival_share must be at most 1, got {roles}"
+                    ));
+                }
+            }
+            Topology::Ring { peers } => {
+                if peers < 3 {
+                    return Err(format!("a ring needs at least 3 peers, got {peers}"));
+                }
+            }
+            Topology::Grid { .. } | Topology::Star { .. } => {}
+            Topology::Complete { peers } => {
+                if peers > MAX_COMPLETE_PEERS {
+                    return Err(format!(
+                        "a complete network may have at most {MAX_COMPLETE_PEERS} peers, got {peers}"
+                    ));
+                }
+            }
+            Topology::SmallWorld { peers, k, beta } => {
+                if !k.is_multiple_of(2) || k >= peers {
+                    return Err(format!(
+                        "small-world k must be even and below the number of peers ({peers}), got {k}"
+                    ));
+                }
+                if k < 2 {
+                    return Err(format!("small-world k must be at least 2, got {k}"));
+                }
+                if k > MAX_SMALL_WORLD_K {
+                    return Err(format!(
+                        "small-world k must be at most {MAX_SMALL_WORLD_K}, got {k}"
+                    ));
+                }
+                share("beta", beta)?;
+            }
+            Topology::ScaleFree { peers, m } => {
+                if m == 0 || m >= peers {
+                    return Err(format!(
+                        "scale-free m must be at least 1 and below the number of peers ({peers}), got {m}"
+                    ));
+                }
+            }
+            Topology::Regions {
+                peers,
+                regions,
+                unreachable_share,
+                inter_share,
+                ..
+            } => {
+                if regions == 0 || regions > peers || regions > u32::from(u16::MAX) {
+                    return Err(format!(
+                        "regions must be between 1 and the number of peers ({peers}, and at most {}), got {regions}",
+                        u16::MAX
+                    ));
+                }
+                share("unreachable_share", unreachable_share)?;
+                share("inter_share", inter_share)?;
+            }
+        }
+        let links = self.max_links();
+        if links > MAX_LINKS {
+            return Err(format!(
+                "a {name} network like this could have {links} links, more than the {MAX_LINKS} allowed"
+            ));
+        }
+        Ok(())
+    }
+
+    /// An upper bound on the links this topology makes (full-relay outbound per peer times peers, or exact).
+    fn max_links(&self) -> u64 {
+        match *self {
+            Topology::Tutorial { peers, tries } => u64::from(peers) * u64::from(tries),
+            // Bounded by the limits; checked again once limits are known.
+            Topology::Bitcoin { .. } | Topology::Regions { .. } => 0,
+            Topology::Ring { peers } => u64::from(peers),
+            Topology::Grid { rows, cols } => 2 * u64::from(rows) * u64::from(cols),
+            Topology::Complete { peers } => {
+                u64::from(peers) * u64::from(peers.saturating_sub(1)) / 2
+            }
+            Topology::SmallWorld { peers, k, .. } => u64::from(peers) * u64::from(k / 2),
+            Topology::ScaleFree { peers, m } => u64::from(peers) * u64::from(m),
+            Topology::Star { clients } => u64::from(clients),
+        }
+    }
+}
+
+/// Everything needed to generate a network: a topology, and optionally a latency model and limits.
+///
+/// In JSON the topology's fields sit at the top level next to `latency` and
+/// `limits`, for example
+/// `{"topology": "bitcoin", "peers": 1000, "latency": {"model": "constant", "ms": 50}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GeneratorSpec {
+    /// The shape and its parameters.
+    #[serde(flatten)]
+    pub topology: Topology,
+    /// How link latencies are drawn; `None` means [`Topology::default_latency`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencyModel>,
+    /// Connection limits; `None` means [`Topology::default_limits`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+}
+
+impl GeneratorSpec {
+    /// A spec with the topology's default latency model and limits.
+    pub fn new(topology: Topology) -> GeneratorSpec {
+        GeneratorSpec {
+            topology,
+            latency: None,
+            limits: None,
+        }
+    }
+
+    /// The latency model links are drawn from.
+    pub fn latency_model(&self) -> LatencyModel {
+        self.latency
+            .clone()
+            .unwrap_or_else(|| self.topology.default_latency())
+    }
+
+    /// The limits the network starts with (some shapes raise them and say so in the notes).
+    pub fn effective_limits(&self) -> Limits {
+        self.limits
+            .unwrap_or_else(|| self.topology.default_limits())
+    }
+}
+
+/// A generated network and what a person should know about how it was made.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// The network, every limit holding.
+    pub network: Network,
+    /// Plain sentences: raised limits, lost link attempts, shares of roles.
+    pub notes: Vec<String>,
+    /// The server of a star network; `None` for every other shape.
+    pub server: Option<PeerId>,
+}
+
+/// Generates the network `spec` describes, with every random choice drawn from `seed`.
+///
+/// The same spec and seed always give an identical network. Invalid
+/// parameters give an error naming the parameter; no input panics.
+pub fn generate(spec: &GeneratorSpec, seed: u64) -> Result<Generated, String> {
+    let topology = &spec.topology;
+    topology.validate()?;
+    let latency = spec.latency_model();
+    latency.validate()?;
+    let limits = spec.effective_limits();
+    let mut network = Network::new(Limits::default());
+    network.set_limits(limits).map_err(|e| e.to_string())?;
+    let mut gen = Builder {
+        network,
+        rng: SimRng::new(seed),
+        latency,
+        notes: Vec::new(),
+    };
+    let mut server = None;
+    match *topology {
+        Topology::Tutorial { peers, tries } => gen.tutorial(peers, tries)?,
+        Topology::Bitcoin {
+            peers,
+            unreachable_share,
+            outbound,
+            light_share,
+            mining_share,
+            archival_share,
+            ..
+        } => gen.bitcoin(
+            peers,
+            unreachable_share,
+            outbound,
+            [light_share, mining_share, archival_share],
+        )?,
+        Topology::Ring { peers } => {
+            gen.add_plain_peers(peers)?;
+            let edges = (0..peers).map(|i| (i, (i + 1) % peers)).collect();
+            gen.link_all(edges, "every link of the ring fits")?;
+        }
+        Topology::Grid { rows, cols } => {
+            gen.add_plain_peers(rows * cols)?;
+            let mut edges = Vec::new();
+            for r in 0..rows {
+                for c in 0..cols {
+                    let id = r * cols + c;
+                    if c + 1 < cols {
+                        edges.push((id, id + 1));
+                    }
+                    if r + 1 < rows {
+                        edges.push((id, id + cols));
+                    }
+                }
+            }
+            gen.link_all(edges, "every link of the grid fits")?;
+        }
+        Topology::Complete { peers } => {
+            gen.add_plain_peers(peers)?;
+            let edges = complete_edges(0, peers);
+            gen.link_all(edges, "every peer can link every other")?;
+        }
+        Topology::SmallWorld { peers, k, beta } => gen.small_world(peers, k, beta)?,
+        Topology::ScaleFree { peers, m } => gen.scale_free(peers, m)?,
+        Topology::Star { clients } => {
+            gen.add_plain_peers(clients + 1)?;
+            let edges = (1..=clients).map(|c| (c, 0)).collect();
+            gen.link_all(edges, "the star's server can link every client")?;
+            server = Some(PeerId(0));
+        }
+        Topology::Regions {
+            peers,
+            regions,
+            unreachable_share,
+            inter_share,
+            outbound,
+        } => gen.regions(peers, regions, unreachable_share, inter_share, outbound)?,
+    }
+    Ok(Generated {
+        network: gen.network,
+        notes: gen.notes,
+        server,
+    })
+}
+
+/// The links of a complete network on peers `first .. first + n`, outbound links spread evenly.
+fn complete_edges(first: u32, n: u32) -> Vec<(u32, u32)> {
+    let mut edges = Vec::with_capacity((n as usize) * (n.saturating_sub(1) as usize) / 2);
+    for i in 0..n {
+        for d in 1..=(n.saturating_sub(1) / 2) {
+            edges.push((first + i, first + (i + d) % n));
+        }
+        if n.is_multiple_of(2) && i < n / 2 {
+            edges.push((first + i, first + i + n / 2));
+        }
+    }
+    edges
+}
+
+/// Rounds `share * n` to a count no larger than `n`.
+fn share_of(share: f64, n: usize) -> usize {
+    ((share * n as f64).round() as usize).min(n)
+}
+
+/// Tallies of a bootstrap run.
+#[derive(Default)]
+struct Bootstrap {
+    /// Peers that opened fewer full-relay links than wanted.
+    short: usize,
+    /// Peers that opened fewer block-relay-only links than wanted.
+    short_block: usize,
+}
+
+/// The network under construction and the generator state every shape shares.
+struct Builder {
+    network: Network,
+    rng: SimRng,
+    latency: LatencyModel,
+    notes: Vec<String>,
+}
+
+impl Builder {
+    /// Adds `n` reachable full peers with ids `0..n`.
+    fn add_plain_peers(&mut self, n: u32) -> Result<(), String> {
+        for _ in 0..n {
+            self.network
+                .add_peer(Role::Full, true)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Opens a link with a latency drawn for the two peers' regions.
+    fn try_link(&mut self, from: u32, to: u32, kind: LinkKind) -> Result<(), EditError> {
+        let (from, to) = (PeerId(from), PeerId(to));
+        let (ra, rb) = if matches!(self.latency, LatencyModel::ByRegion { .. }) {
+            let region = |id: PeerId| self.network.peer(id).map_or(0, |p| p.region);
+            (region(from), region(to))
+        } else {
+            (0, 0)
+        };
+        let latency = self.latency.draw(&mut self.rng, ra, rb);
+        self.network.add_link(from, to, latency, kind).map(|_| ())
+    }
+
+    /// Makes every link of a fixed shape, first raising the limits exactly as far as it needs.
+    fn link_all(&mut self, edges: Vec<(u32, u32)>, why: &str) -> Result<(), String> {
+        let n = self.network.peer_slots();
+        let mut out = vec![0u32; n];
+        let mut inb = vec![0u32; n];
+        for &(a, b) in &edges {
+            out[a as usize] += 1;
+            inb[b as usize] += 1;
+        }
+        let need_out = out.iter().copied().max().unwrap_or(0);
+        let need_in = inb.iter().copied().max().unwrap_or(0);
+        let need_total = out.iter().zip(&inb).map(|(o, i)| o + i).max().unwrap_or(0);
+        self.raise_limits(need_out, need_in, need_total, why)?;
+        for (a, b) in edges {
+            self.try_link(a, b, LinkKind::FullRelay)
+                .map_err(|e| format!("could not link {}: {e}", PeerId(a)))?;
+        }
+        Ok(())
+    }
+
+    /// Raises the limits to allow the given counts, noting what changed.
+    fn raise_limits(
+        &mut self,
+        need_out: u32,
+        need_in: u32,
+        need_total: u32,
+        why: &str,
+    ) -> Result<(), String> {
+        let old = self.network.limits();
+        let mut new = old;
+        let mut parts = Vec::new();
+        if need_out > old.max_outbound {
+            new.max_outbound = need_out;
+            parts.push(format!("{need_out} outbound"));
+        }
+        if need_in > old.max_inbound {
+            new.max_inbound = need_in;
+            parts.push(format!("{need_in} inbound"));
+        }
+        let total = need_total.saturating_add(old.feeler_slots);
+        if total > old.max_total {
+            new.max_total = total;
+            parts.push(format!("{total} in all"));
+        }
+        if parts.is_empty() {
+            return Ok(());
+        }
+        self.network.set_limits(new).map_err(|e| e.to_string())?;
+        self.notes.push(format!(
+            "limits raised to {} so that {why}",
+            parts.join(", ")
+        ));
+        Ok(())
+    }
+
+    /// The tutorial's demo, with both sides' limits checked.
+    fn tutorial(&mut self, peers: u32, tries: u32) -> Result<(), String> {
+        self.add_plain_peers(peers)?;
+        let n = peers as usize;
+        let (mut made, mut duplicate, mut refused) = (0u64, 0u64, 0u64);
+        if n >= 2 {
+            for i in 0..peers {
+                for _ in 0..tries {
+                    let mut j = self.rng.below(n - 1) as u32;
+                    if j >= i {
+                        j += 1;
+                    }
+                    match self.try_link(i, j, LinkKind::FullRelay) {
+                        Ok(()) => made += 1,
+                        Err(EditError::AlreadyLinked(..)) => duplicate += 1,
+                        Err(_) => refused += 1,
+                    }
+                }
+            }
+        }
+        let total = made + duplicate + refused;
+        if duplicate + refused > 0 {
+            self.notes.push(format!(
+                "{} of {total} tries made no link: {duplicate} picked a peer already linked, {refused} were refused by limits",
+                duplicate + refused
+            ));
+        }
+        Ok(())
+    }
+
+    /// Bitcoin-style bootstrap over peers with roles and reachability handed out by share.
+    fn bitcoin(
+        &mut self,
+        peers: u32,
+        unreachable_share: f64,
+        outbound: Option<u32>,
+        [light_share, mining_share, archival_share]: [f64; 3],
+    ) -> Result<(), String> {
+        let limits = self.network.limits();
+        let outbound = outbound.unwrap_or(limits.max_outbound);
+        if outbound > limits.max_outbound {
+            return Err(format!(
+                "bitcoin outbound must be at most the outbound limit of {}, got {outbound}",
+                limits.max_outbound
+            ));
+        }
+        let block = limits.max_block_relay_outbound;
+        check_bootstrap_links("bitcoin", peers, outbound, block)?;
+        let n = peers as usize;
+        // Light peers come first in a shuffled order and count towards the unreachable share.
+        let mut order: Vec<u32> = (0..peers).collect();
+        self.rng.shuffle(&mut order);
+        let n_light = share_of(light_share, n);
+        let n_unreachable = share_of(unreachable_share, n).max(n_light);
+        let mut roles = vec![Role::Full; n];
+        let mut reachable = vec![true; n];
+        for &p in &order[..n_light] {
+            roles[p as usize] = Role::Light;
+        }
+        for &p in &order[..n_unreachable] {
+            reachable[p as usize] = false;
+        }
+        let mut others = order[n_light..].to_vec();
+        self.rng.shuffle(&mut others);
+        let n_mining = share_of(mining_share, n).min(others.len());
+        let n_archival = share_of(archival_share, n).min(others.len() - n_mining);
+        for &p in &others[..n_mining] {
+            roles[p as usize] = Role::Mining;
+        }
+        for &p in &others[n_mining..n_mining + n_archival] {
+            roles[p as usize] = Role::Archival;
+        }
+        for i in 0..peers {
+            let mut peer = Peer::new(PeerId(i));
+            peer.role = roles[i as usize];
+            peer.reachable = reachable[i as usize];
+            self.network.insert_peer(peer).map_err(|e| e.to_string())?;
+        }
+        let pool: Vec<u32> = (0..peers)
+            .filter(|&i| reachable[i as usize] && roles[i as usize].accepts_inbound())
+            .collect();
+        self.notes.push(format!(
+            "{n_unreachable} of {n} peers are unreachable (behind NAT: outbound links only); {n_light} light, {n_mining} mining, {n_archival} archival"
+        ));
+        let stats = self.bootstrap(vec![pool], &[], 0.0, outbound, block);
+        self.note_bootstrap(&stats, outbound, block);
+        Ok(())
+    }
+
+    /// Peers in regions, linked mostly inside them.
+    fn regions(
+        &mut self,
+        peers: u32,
+        regions: u32,
+        unreachable_share: f64,
+        inter_share: f64,
+        outbound: Option<u32>,
+    ) -> Result<(), String> {
+        let limits = self.network.limits();
+        let outbound = outbound.unwrap_or(limits.max_outbound.min(4));
+        if outbound > limits.max_outbound {
+            return Err(format!(
+                "regions outbound must be at most the outbound limit of {}, got {outbound}",
+                limits.max_outbound
+            ));
+        }
+        check_bootstrap_links("regions", peers, outbound, 0)?;
+        let n = peers as usize;
+        // Balanced regions, shuffled over the ids.
+        let mut region_of: Vec<u16> = (0..peers).map(|i| (i % regions) as u16).collect();
+        self.rng.shuffle(&mut region_of);
+        let mut order: Vec<u32> = (0..peers).collect();
+        self.rng.shuffle(&mut order);
+        let n_unreachable = share_of(unreachable_share, n);
+        let mut reachable = vec![true; n];
+        for &p in &order[..n_unreachable] {
+            reachable[p as usize] = false;
+        }
+        let mut pools = vec![Vec::new(); regions as usize];
+        for i in 0..peers {
+            let mut peer = Peer::new(PeerId(i));
+            peer.reachable = reachable[i as usize];
+            peer.region = region_of[i as usize];
+            self.network.insert_peer(peer).map_err(|e| e.to_string())?;
+            if reachable[i as usize] {
+                pools[region_of[i as usize] as usize].push(i);
+            }
+        }
+        if n_unreachable > 0 {
+            self.notes.push(format!(
+                "{n_unreachable} of {n} peers are unreachable (behind NAT: outbound links only)"
+            ));
+        }
+        let stats = self.bootstrap(pools, &region_of, inter_share, outbound, 0);
+        self.note_bootstrap(&stats, outbound, 0);
+        Ok(())
+    }
+
+    /// Every peer, in id order, opens `full` full-relay and `block` block-relay-only
+    /// links to random peers of the pools that still accept inbound links.
+    ///
+    /// `pool_of[i]` is peer `i`'s own pool (all 0 when empty); with probability
+    /// `inter_share` a link goes to a random other pool instead. A pool member is
+    /// dropped (swap-removed) once it can take no more inbound links, and each
+    /// peer's attempts are bounded, so this ends and stays linear in the links made.
+    fn bootstrap(
+        &mut self,
+        mut pools: Vec<Vec<u32>>,
+        pool_of: &[u16],
+        inter_share: f64,
+        full: u32,
+        block: u32,
+    ) -> Bootstrap {
+        let limits = self.network.limits();
+        let usable_total = limits.max_total.saturating_sub(limits.feeler_slots);
+        let n_pools = pools.len();
+        let mut stats = Bootstrap::default();
+        let peers = self.network.peer_slots() as u32;
+        for i in 0..peers {
+            let own = pool_of.get(i as usize).map_or(0, |&r| r as usize);
+            for (kind, wanted) in [
+                (LinkKind::FullRelay, full),
+                (LinkKind::BlockRelayOnly, block),
+            ] {
+                let mut made = 0;
+                let mut attempts = 0;
+                let max_attempts = 8 * wanted + 16;
+                while made < wanted && attempts < max_attempts {
+                    attempts += 1;
+                    let p = if n_pools > 1 && self.rng.chance(inter_share) {
+                        (own + 1 + self.rng.below(n_pools - 1)) % n_pools
+                    } else {
+                        own
+                    };
+                    let pool = &pools[p];
+                    if pool.is_empty() {
+                        continue;
+                    }
+                    let slot = self.rng.below(pool.len());
+                    let to = pool[slot];
+                    if to == i {
+                        continue;
+                    }
+                    match self.try_link(i, to, kind) {
+                        Ok(()) => {
+                            made += 1;
+                            let c = self.network.link_counts(PeerId(to));
+                            if c.inbound >= limits.max_inbound || c.total() >= usable_total {
+                                pools[p].swap_remove(slot);
+                            }
+                        }
+                        Err(EditError::AlreadyLinked(..)) => {}
+                        Err(
+                            EditError::InboundFull { peer, .. } | EditError::TotalFull { peer, .. },
+                        ) if peer.0 == to => {
+                            pools[p].swap_remove(slot);
+                        }
+                        Err(EditError::Unreachable(_) | EditError::LightTakesNoInbound(_)) => {
+                            pools[p].swap_remove(slot);
+                        }
+                        // The opener is full: no further attempt of this kind can succeed.
+                        Err(_) => break,
+                    }
+                }
+                if made < wanted {
+                    match kind {
+                        LinkKind::FullRelay => stats.short += 1,
+                        LinkKind::BlockRelayOnly => stats.short_block += 1,
+                    }
+                }
+            }
+        }
+        stats
+    }
+
+    /// Notes peers that could not open all their links.
+    fn note_bootstrap(&mut self, stats: &Bootstrap, full: u32, block: u32) {
+        if stats.short > 0 && full > 0 {
+            self.notes.push(format!(
+                "{} peers opened fewer than {full} outbound links: too few reachable peers had a free slot",
+                stats.short
+            ));
+        }
+        if stats.short_block > 0 && block > 0 {
+            self.notes.push(format!(
+                "{} peers opened fewer than {block} block-relay-only links: too few reachable peers had a free slot",
+                stats.short_block
+            ));
+        }
+    }
+
+    /// Watts-Strogatz: a ring lattice of `k` neighbours, each link rewired with probability `beta`.
+    fn small_world(&mut self, peers: u32, k: u32, beta: f64) -> Result<(), String> {
+        self.add_plain_peers(peers)?;
+        let n = peers as usize;
+        let half = k / 2;
+        let mut edges: Vec<(u32, u32)> = Vec::with_capacity(n * half as usize);
+        let mut nbrs: Vec<Vec<u32>> = vec![Vec::with_capacity(k as usize + 2); n];
+        for i in 0..peers {
+            for j in 1..=half {
+                let t = (i + j) % peers;
+                edges.push((i, t));
+                nbrs[i as usize].push(t);
+                nbrs[t as usize].push(i);
+            }
+        }
+        let mut rewired = 0u64;
+        for j in 1..=half {
+            for i in 0..peers {
+                if !self.rng.chance(beta) || nbrs[i as usize].len() + 1 >= n {
+                    continue;
+                }
+                let e = i as usize * half as usize + (j - 1) as usize;
+                let old = edges[e].1;
+                for _ in 0..32 {
+                    let w = self.rng.below(n) as u32;
+                    if w == i || nbrs[i as usize].contains(&w) {
+                        continue;
+                    }
+                    remove_one(&mut nbrs[i as usize], old);
+                    remove_one(&mut nbrs[old as usize], i);
+                    nbrs[i as usize].push(w);
+                    nbrs[w as usize].push(i);
+                    edges[e] = (i, w);
+                    rewired += 1;
+                    break;
+                }
+            }
+        }
+        self.notes.push(format!(
+            "{rewired} of {} lattice links were rewired",
+            edges.len()
+        ));
+        self.link_all(edges, "every link of the small world fits")
+    }
+
+    /// Barabasi-Albert: a complete seed of `m + 1` peers, then each new peer links to `m`
+    /// peers picked in proportion to their degree, skipping peers that are full.
+    fn scale_free(&mut self, peers: u32, m: u32) -> Result<(), String> {
+        let limits = self.network.limits();
+        if m > limits.max_outbound {
+            return Err(format!(
+                "scale-free m must be at most the outbound limit of {}, got {m}",
+                limits.max_outbound
+            ));
+        }
+        self.add_plain_peers(peers)?;
+        // Each link's two ends, so a uniform pick is a pick in proportion to degree.
+        let mut ends: Vec<u32> = Vec::with_capacity(2 * peers as usize * m as usize);
+        let mut refused = 0u64;
+        for (a, b) in complete_edges(0, m + 1) {
+            match self.try_link(a, b, LinkKind::FullRelay) {
+                Ok(()) => ends.extend([a, b]),
+                Err(_) => refused += 1,
+            }
+        }
+        let mut skipped_full = 0u64;
+        let mut short = 0u64;
+        let mut chosen: Vec<u32> = Vec::with_capacity(m as usize);
+        for i in (m + 1)..peers {
+            chosen.clear();
+            let mut attempts = 0;
+            while (chosen.len() as u32) < m && attempts < 20 * m + 20 {
+                attempts += 1;
+                let t = if ends.is_empty() {
+                    self.rng.below(i as usize) as u32
+                } else {
+                    ends[self.rng.below(ends.len())]
+                };
+                if chosen.contains(&t) {
+                    continue;
+                }
+                match self.try_link(i, t, LinkKind::FullRelay) {
+                    Ok(()) => chosen.push(t),
+                    Err(
+                        EditError::InboundFull { peer, .. } | EditError::TotalFull { peer, .. },
+                    ) if peer.0 == t => skipped_full += 1,
+                    Err(EditError::AlreadyLinked(..)) => {}
+                    Err(_) => break,
+                }
+            }
+            if (chosen.len() as u32) < m {
+                short += 1;
+            }
+            for &t in &chosen {
+                ends.extend([i, t]);
+            }
+        }
+        if refused > 0 {
+            self.notes.push(format!(
+                "{refused} links of the seed clique of {} peers were refused by limits",
+                m + 1
+            ));
+        }
+        if skipped_full > 0 {
+            self.notes.push(format!(
+                "{skipped_full} picks skipped a peer that was full ({} inbound or {} in all), so the biggest hubs are capped by the limits",
+                limits.max_inbound, limits.max_total
+            ));
+        }
+        if short > 0 {
+            self.notes
+                .push(format!("{short} peers made fewer than {m} links"));
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a bootstrap whose outbound links per peer would make too many links in all.
+fn check_bootstrap_links(name: &str, peers: u32, full: u32, block: u32) -> Result<(), String> {
+    let links = u64::from(peers) * (u64::from(full) + u64::from(block));
+    if links > MAX_LINKS {
+        return Err(format!(
+            "a {name} network like this could have {links} links, more than the {MAX_LINKS} allowed"
+        ));
+    }
+    Ok(())
+}
+
+/// Removes one occurrence of `x` from `v`, if any.
+fn remove_one(v: &mut Vec<u32>, x: u32) {
+    if let Some(pos) = v.iter().position(|&y| y == x) {
+        v.swap_remove(pos);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::time::Time;
+    use proptest::prelude::*;
+
+    fn gen(topology: Topology, seed: u64) -> Generated {
+        let g = generate(&GeneratorSpec::new(topology), seed).unwrap();
+        g.network.check_invariants().unwrap();
+        g
+    }
+
+    fn link_list(net: &Network) -> Vec<(u32, u32, u64, LinkKind)> {
+        net.links()
+            .map(|l| (l.from.0, l.to.0, l.latency.0, l.kind))
+            .collect()
+    }
+
+    fn bitcoin(peers: u32, bitcoin_core: bool) -> Topology {
+        Topology::Bitcoin {
+            peers,
+            unreachable_share: 0.7,
+            outbound: None,
+            light_share: 0.0,
+            mining_share: 0.02,
+            archival_share: 0.1,
+            bitcoin_core,
+        }
+    }
+
+    #[test]
+    fn ring_gives_every_peer_two_links() {
+        let g = gen(Topology::Ring { peers: 10 }, 1);
+        let net = &g.network;
+        assert_eq!(net.n_peers(), 10);
+        assert_eq!(net.n_links(), 10);
+        assert!(net.peer_ids().all(|p| net.degree(p) == 2));
+        assert!(g.notes.is_empty());
+        assert_eq!(g.server, None);
+    }
+
+    #[test]
+    fn grid_has_corners_of_degree_two() {
+        let g = gen(Topology::Grid { rows: 3, cols: 4 }, 1);
+        let net = &g.network;
+        assert_eq!(net.n_peers(), 12);
+        assert_eq!(net.n_links(), 3 * 3 + 2 * 4);
+        for corner in [0, 3, 8, 11] {
+            assert_eq!(net.degree(PeerId(corner)), 2);
+        }
+        assert_eq!(net.degree(PeerId(5)), 4);
+        assert_eq!(net.degree(PeerId(1)), 3);
+    }
+
+    #[test]
+    fn complete_links_every_pair_and_raises_limits_only_when_needed() {
+        for n in [1, 2, 5, 6, 17] {
+            let g = gen(Topology::Complete { peers: n }, 3);
+            let net = &g.network;
+            assert_eq!(net.n_links() as u32, n * (n - 1) / 2);
+            assert!(net.peer_ids().all(|p| net.degree(p) as u32 == n - 1));
+            assert!(g.notes.is_empty(), "{n}: {:?}", g.notes);
+        }
+        let g = gen(Topology::Complete { peers: 200 }, 3);
+        assert_eq!(g.network.n_links(), 200 * 199 / 2);
+        assert_eq!(g.network.limits().max_outbound, 100);
+        assert_eq!(g.network.limits().max_inbound, 117);
+        assert_eq!(g.network.limits().max_total, 199);
+        assert_eq!(
+            g.notes,
+            ["limits raised to 100 outbound, 199 in all so that every peer can link every other"]
+        );
+    }
+
+    #[test]
+    fn star_hub_links_every_client_and_says_limits_were_raised() {
+        let g = gen(Topology::Star { clients: 200 }, 5);
+        let hub = g.server.unwrap();
+        assert_eq!(hub, PeerId(0));
+        assert_eq!(g.network.degree(hub), 200);
+        assert_eq!(g.network.link_counts(hub).inbound, 200);
+        assert_eq!(g.network.n_links(), 200);
+        assert!(
+            g.notes
+                .iter()
+                .any(|n| n.contains("limits raised to 200 inbound, 200 in all")),
+            "{:?}",
+            g.notes
+        );
+        let small = gen(Topology::Star { clients: 5 }, 5);
+        assert!(small.notes.is_empty());
+    }
+
+    #[test]
+    fn small_world_keeps_the_link_count() {
+        let g = gen(
+            Topology::SmallWorld {
+                peers: 100,
+                k: 6,
+                beta: 0.3,
+            },
+            9,
+        );
+        let net = &g.network;
+        assert_eq!(net.n_links(), 300);
+        assert!(net.peer_ids().all(|p| net.link_counts(p).outbound == 3));
+        let lattice = gen(
+            Topology::SmallWorld {
+                peers: 20,
+                k: 4,
+                beta: 0.0,
+            },
+            9,
+        );
+        assert!(lattice
+            .network
+            .peer_ids()
+            .all(|p| lattice.network.degree(p) == 4));
+    }
+
+    #[test]
+    fn scale_free_grows_hubs_within_limits() {
+        let g = gen(Topology::ScaleFree { peers: 3000, m: 3 }, 4);
+        let net = &g.network;
+        // The seed clique of 4 peers has 6 links; every later peer opens 3.
+        assert_eq!(net.n_links(), 6 + (3000 - 4) * 3);
+        let max_degree = net.peer_ids().map(|p| net.degree(p)).max().unwrap();
+        assert!(max_degree > 40, "max degree {max_degree}");
+        assert!(net.peer_ids().all(|p| net.link_counts(p).inbound <= 117));
+        // With a tight inbound limit, hubs fill up and the notes say so.
+        let mut spec = GeneratorSpec::new(Topology::ScaleFree { peers: 500, m: 2 });
+        spec.limits = Some(Limits {
+            max_inbound: 10,
+            ..Limits::TUTORIAL
+        });
+        let g = generate(&spec, 4).unwrap();
+        g.network.check_invariants().unwrap();
+        assert!(g.notes.iter().any(|n| n.contains("full")), "{:?}", g.notes);
+    }
+
+    #[test]
+    fn tutorial_demo_with_six_peers() {
+        let g = gen(Topology::Tutorial { peers: 6, tries: 3 }, 42);
+        let net = &g.network;
+        assert_eq!(net.n_peers(), 6);
+        assert!(net.n_links() >= 3 && net.n_links() <= 15);
+        assert!(net.peer_ids().all(|p| net.link_counts(p).outbound <= 3));
+        // Every try either made a link or is counted in the notes.
+        let lost: usize = g
+            .notes
+            .first()
+            .map_or(0, |n| n.split(' ').next().unwrap().parse().unwrap());
+        assert_eq!(net.n_links() + lost, 18);
+    }
+
+    #[test]
+    fn tutorial_checks_both_sides_limits() {
+        let mut spec = GeneratorSpec::new(Topology::Tutorial {
+            peers: 50,
+            tries: 10,
+        });
+        spec.limits = Some(Limits {
+            max_outbound: 8,
+            max_inbound: 2,
+            max_total: 9,
+            ..Limits::TUTORIAL
+        });
+        let g = generate(&spec, 1).unwrap();
+        g.network.check_invariants().unwrap();
+        assert!(g.notes[0].contains("refused by limits"));
+    }
+
+    #[test]
+    fn bitcoin_bootstrap_respects_limits_and_reachability() {
+        let g = gen(bitcoin(5000, false), 11);
+        let net = &g.network;
+        assert_eq!(net.n_peers(), 5000);
+        let unreachable = net.peers().filter(|p| !p.reachable).count();
+        assert_eq!(unreachable, 3500);
+        let mut full_out = 0;
+        for p in net.peers() {
+            let c = net.link_counts(p.id);
+            assert!(c.outbound <= 8);
+            assert!(c.inbound <= 117);
+            if !p.reachable {
+                assert_eq!(c.inbound, 0);
+            }
+            if c.outbound == 8 {
+                full_out += 1;
+            }
+        }
+        assert!(full_out > 4900, "{full_out} peers have 8 outbound links");
+        let mining = net.peers().filter(|p| p.role == Role::Mining).count();
+        let archival = net.peers().filter(|p| p.role == Role::Archival).count();
+        assert_eq!((mining, archival), (100, 500));
+        assert!(g.notes[0].starts_with("3500 of 5000 peers are unreachable"));
+    }
+
+    #[test]
+    fn bitcoin_core_adds_block_relay_only_links() {
+        let g = gen(bitcoin(2000, true), 2);
+        let net = &g.network;
+        assert_eq!(net.limits(), Limits::BITCOIN_CORE);
+        let block = net
+            .links()
+            .filter(|l| l.kind == LinkKind::BlockRelayOnly)
+            .count();
+        assert!(block > 2 * 1950, "{block} block-relay-only links");
+        for p in net.peers() {
+            let c = net.link_counts(p.id);
+            assert!(c.outbound <= 8 && c.block_relay_outbound <= 2 && c.inbound <= 114);
+        }
+    }
+
+    #[test]
+    fn bitcoin_light_peers_take_no_inbound() {
+        let topology = Topology::Bitcoin {
+            peers: 1000,
+            unreachable_share: 0.5,
+            outbound: Some(4),
+            light_share: 0.2,
+            mining_share: 0.0,
+            archival_share: 0.0,
+            bitcoin_core: false,
+        };
+        let g = gen(topology, 8);
+        let net = &g.network;
+        let light: Vec<&Peer> = net.peers().filter(|p| p.role == Role::Light).collect();
+        assert_eq!(light.len(), 200);
+        assert!(light.iter().all(|p| !p.reachable));
+        assert_eq!(net.peers().filter(|p| !p.reachable).count(), 500);
+        assert!(light.iter().all(|p| net.link_counts(p.id).inbound == 0));
+        assert!(net.peer_ids().all(|p| net.link_counts(p).outbound <= 4));
+    }
+
+    #[test]
+    fn small_bitcoin_networks_end_and_say_why_links_are_missing() {
+        let g = gen(bitcoin(6, false), 3);
+        assert!(g.network.n_links() > 0);
+        assert!(g.notes.iter().any(|n| n.contains("fewer than 8")));
+        let g = gen(bitcoin(1, false), 3);
+        assert_eq!(g.network.n_links(), 0);
+    }
+
+    #[test]
+    fn regions_link_mostly_inside_and_draw_region_latencies() {
+        let topology = Topology::Regions {
+            peers: 300,
+            regions: 3,
+            unreachable_share: 0.0,
+            inter_share: 0.1,
+            outbound: None,
+        };
+        let g = gen(topology, 6);
+        let net = &g.network;
+        for r in 0..3 {
+            assert_eq!(net.peers().filter(|p| p.region == r).count(), 100);
+        }
+        let region = |p: PeerId| net.peer(p).unwrap().region;
+        let (mut inside, mut between) = (0, 0);
+        for l in net.links() {
+            if region(l.from) == region(l.to) {
+                inside += 1;
+                assert_eq!(l.latency, Time::from_ms(20));
+            } else {
+                between += 1;
+                assert_eq!(l.latency, Time::from_ms(150));
+            }
+        }
+        assert_eq!(inside + between, 1200);
+        assert!(
+            between > 60 && between < 200,
+            "{between} links between regions"
+        );
+    }
+
+    #[test]
+    fn latencies_come_from_the_spec_model() {
+        let mut spec = GeneratorSpec::new(Topology::Ring { peers: 50 });
+        spec.latency = Some(LatencyModel::Uniform {
+            lo_ms: 10.0,
+            hi_ms: 30.0,
+        });
+        let g = generate(&spec, 1).unwrap();
+        let lat: Vec<Time> = g.network.links().map(|l| l.latency).collect();
+        assert!(lat
+            .iter()
+            .all(|&t| t >= Time::from_ms(10) && t <= Time::from_ms(30)));
+        assert!(lat.windows(2).any(|w| w[0] != w[1]));
+        let plain = gen(Topology::Ring { peers: 5 }, 1);
+        assert!(plain
+            .network
+            .links()
+            .all(|l| l.latency == Time::from_ms(100)));
+    }
+
+    #[test]
+    fn same_seed_same_network_and_different_seed_different_network() {
+        let shapes = [
+            bitcoin(500, true),
+            Topology::Tutorial {
+                peers: 30,
+                tries: 3,
+            },
+            Topology::SmallWorld {
+                peers: 60,
+                k: 4,
+                beta: 0.5,
+            },
+            Topology::ScaleFree { peers: 100, m: 2 },
+            Topology::Regions {
+                peers: 90,
+                regions: 3,
+                unreachable_share: 0.3,
+                inter_share: 0.2,
+                outbound: Some(3),
+            },
+        ];
+        for topology in shapes {
+            let spec = GeneratorSpec {
+                topology,
+                latency: Some(LatencyModel::LogNormal {
+                    mean_ms: 80.0,
+                    sd_ms: 30.0,
+                }),
+                limits: None,
+            };
+            let a = generate(&spec, 7).unwrap();
+            let b = generate(&spec, 7).unwrap();
+            let c = generate(&spec, 8).unwrap();
+            assert_eq!(link_list(&a.network), link_list(&b.network));
+            assert_eq!(a.notes, b.notes);
+            let peers = |g: &Generated| g.network.peers().cloned().collect::<Vec<_>>();
+            assert_eq!(peers(&a), peers(&b));
+            assert_ne!(link_list(&a.network), link_list(&c.network));
+        }
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let err = |t: Topology| generate(&GeneratorSpec::new(t), 0).unwrap_err();
+        assert_eq!(
+            err(Topology::SmallWorld {
+                peers: 10,
+                k: 7,
+                beta: 0.1
+            }),
+            "small-world k must be even and below the number of peers (10), got 7"
+        );
+        assert!(err(Topology::Ring { peers: 2 }).contains("at least 3 peers"));
+        assert!(err(Topology::Ring { peers: 2_000_000 }).contains("too big"));
+        assert!(err(Topology::Grid {
+            rows: 100_000,
+            cols: 100_000
+        })
+        .contains("too big"));
+        assert!(err(Topology::Star { clients: u32::MAX }).contains("too big"));
+        assert!(err(Topology::Complete { peers: 0 }).contains("at least one peer"));
+        let mut b = bitcoin(10, false);
+        if let Topology::Bitcoin {
+            unreachable_share, ..
+        } = &mut b
+        {
+            *unreachable_share = f64::NAN;
+        }
+        assert!(err(b).contains("unreachable_share must be a share"));
+        let mut spec = GeneratorSpec::new(bitcoin(10, false));
+        spec.latency = Some(LatencyModel::Constant { ms: -1.0 });
+        assert!(generate(&spec, 0).unwrap_err().contains("non-negative"));
+        spec.latency = None;
+        if let Topology::Bitcoin { outbound, .. } = &mut spec.topology {
+            *outbound = Some(9);
+        }
+        assert!(generate(&spec, 0)
+            .unwrap_err()
+            .contains("at most the outbound limit of 8"));
+    }
+
+    #[test]
+    fn specs_round_trip_through_json_with_defaults() {
+        let spec: GeneratorSpec =
+            serde_json::from_str(r#"{"topology": "bitcoin", "peers": 100}"#).unwrap();
+        assert_eq!(spec, GeneratorSpec::new(bitcoin(100, false)));
+        let spec: GeneratorSpec = serde_json::from_str(
+            r#"{"topology": "small-world", "peers": 20, "beta": 1, "latency": {"model": "constant", "ms": 5}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            spec.topology,
+            Topology::SmallWorld {
+                peers: 20,
+                k: 4,
+                beta: 1.0
+            }
+        );
+        assert_eq!(spec.latency, Some(LatencyModel::Constant { ms: 5.0 }));
+        let text = serde_json::to_string(&spec).unwrap();
+        assert_eq!(serde_json::from_str::<GeneratorSpec>(&text).unwrap(), spec);
+        let tutorial: GeneratorSpec =
+            serde_json::from_str(r#"{"topology": "tutorial", "peers": 6}"#).unwrap();
+        assert_eq!(tutorial.topology, Topology::Tutorial { peers: 6, tries: 3 });
+        for bad in [
+            r#"{"topology": "ring", "peers": 5, "pears": 6}"#,
+            r#"{"topology": "ring", "peers": 5, "latncy": {}}"#,
+            r#"{"topology": "hexagon", "peers": 5}"#,
+            r#"{"peers": 5}"#,
+        ] {
+            assert!(serde_json::from_str::<GeneratorSpec>(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn any_share() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            8 => 0.0..=1.0f64,
+            1 => -1.0..2.0f64,
+            1 => Just(f64::NAN),
+        ]
+    }
+
+    fn any_topology() -> impl Strategy<Value = Topology> {
+        prop_oneof![
+            (0..20u32, 0..6u32).prop_map(|(peers, tries)| Topology::Tutorial { peers, tries }),
+            (
+                0..60u32,
+                any_share(),
+                proptest::option::of(0..10u32),
+                (any_share(), any_share(), any_share()),
+                any::<bool>()
+            )
+                .prop_map(|(peers, u, outbound, (l, m, a), bitcoin_core)| {
+                    Topology::Bitcoin {
+                        peers,
+                        unreachable_share: u,
+                        outbound,
+                        light_share: l / 3.0,
+                        mining_share: m / 3.0,
+                        archival_share: a / 3.0,
+                        bitcoin_core,
+                    }
+                }),
+            (0..20u32).prop_map(|peers| Topology::Ring { peers }),
+            (0..8u32, 0..8u32).prop_map(|(rows, cols)| Topology::Grid { rows, cols }),
+            (0..30u32).prop_map(|peers| Topology::Complete { peers }),
+            (0..30u32, 0..12u32, any_share()).prop_map(|(peers, k, beta)| Topology::SmallWorld {
+                peers,
+                k,
+                beta
+            }),
+            (0..40u32, 0..5u32).prop_map(|(peers, m)| Topology::ScaleFree { peers, m }),
+            (0..150u32).prop_map(|clients| Topology::Star { clients }),
+            (
+                0..40u32,
+                0..6u32,
+                any_share(),
+                any_share(),
+                proptest::option::of(0..10u32)
+            )
+                .prop_map(|(peers, regions, u, inter, outbound)| Topology::Regions {
+                    peers,
+                    regions,
+                    unreachable_share: u,
+                    inter_share: inter,
+                    outbound,
+                }),
+        ]
+    }
+
+    fn any_limits() -> impl Strategy<Value = Option<Limits>> {
+        proptest::option::of((0..10u32, 0..3u32, 0..3u32, 0..20u32, 0..30u32).prop_map(
+            |(max_outbound, max_block_relay_outbound, feeler_slots, max_inbound, max_total)| {
+                Limits {
+                    max_outbound,
+                    max_block_relay_outbound,
+                    feeler_slots,
+                    max_inbound,
+                    max_total,
+                }
+            },
+        ))
+    }
+
+    fn any_latency() -> impl Strategy<Value = Option<LatencyModel>> {
+        proptest::option::of(prop_oneof![
+            (-5.0..200.0f64).prop_map(|ms| LatencyModel::Constant { ms }),
+            (0.0..50.0f64, 0.0..50.0f64)
+                .prop_map(|(lo_ms, hi_ms)| LatencyModel::Uniform { lo_ms, hi_ms }),
+            (0.0..100.0f64, 0.0..50.0f64)
+                .prop_map(|(mean_ms, sd_ms)| LatencyModel::LogNormal { mean_ms, sd_ms }),
+            (0.0..50.0f64, 0.0..300.0f64, 0.0..10.0f64).prop_map(
+                |(intra_ms, inter_ms, jitter_ms)| LatencyModel::ByRegion {
+                    intra_ms,
+                    inter_ms,
+                    jitter_ms
+                }
+            ),
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn generate_never_panics_and_keeps_invariants(
+            topology in any_topology(),
+            latency in any_latency(),
+            limits in any_limits(),
+            seed in any::<u64>(),
+        ) {
+            let spec = GeneratorSpec { topology, latency, limits };
+            if let Ok(g) = generate(&spec, seed) {
+                prop_assert_eq!(g.network.check_invariants(), Ok(()));
+                prop_assert_eq!(g.network.n_peers() as u64, spec.topology.n_peers());
+                let again = generate(&spec, seed).unwrap();
+                prop_assert_eq!(link_list(&g.network), link_list(&again.network));
+            }
+        }
+    }
+}

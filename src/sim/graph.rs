@@ -1,0 +1,680 @@
+//! Graph facts about a network: components, cut vertices, bridges, degrees and distances.
+//!
+//! Every algorithm here is iterative and runs in time linear in the number of
+//! peers and links (Dijkstra adds a logarithmic factor), so it copes with
+//! networks of a hundred thousand peers and a million links without
+//! recursing. Results are deterministic: lists of ids come out ascending and
+//! per-peer vectors are indexed by peer id, sized [`Network::peer_slots`].
+//!
+//! The structural facts ([`components`], [`cut_vertices`], [`bridges`],
+//! [`degree_histogram`]) look at every live peer, whatever its state or role,
+//! and at every link, whatever its kind. The distance functions
+//! ([`hop_distances`], [`shortest_arrival_times`]) follow transactions
+//! instead: they use only links that carry transactions and expand only peers
+//! that pass them on.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use serde::Serialize;
+
+use crate::sim::network::{LinkId, Network, Peer, PeerId, PeerState};
+use crate::sim::time::Time;
+
+/// Marks a peer that a search has not reached yet.
+const UNSEEN: u32 = u32::MAX;
+
+/// Marks the missing parent link of a depth-first search root.
+const NO_LINK: u32 = u32::MAX;
+
+/// A summary of a network's shape, ready to serialize into a report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GraphFacts {
+    /// The number of connected components (an isolated peer is one).
+    pub components: usize,
+    /// The number of peers in the largest component (0 for an empty network).
+    pub largest_component: usize,
+    /// Peers whose removal would split their component, ascending.
+    pub cut_vertices: Vec<PeerId>,
+    /// Links whose removal would split their component, ascending.
+    pub bridges: Vec<LinkId>,
+    /// How many peers have each degree: index is the degree, value the count.
+    pub degree_histogram: Vec<usize>,
+}
+
+/// Computes every structural fact about the network in a few linear passes.
+pub fn facts(net: &Network) -> GraphFacts {
+    let sizes = component_sizes(net);
+    let (cut_vertices, bridges) = cut_vertices_and_bridges(net);
+    GraphFacts {
+        components: sizes.len(),
+        largest_component: sizes.iter().copied().max().unwrap_or(0),
+        cut_vertices,
+        bridges,
+        degree_histogram: degree_histogram(net),
+    }
+}
+
+/// Labels every live peer with its component, numbered in order of each component's
+/// smallest id, and returns the labels (indexed by peer id) and the number of components.
+///
+/// Removed peers keep the label [`UNSEEN`].
+fn component_labels(net: &Network) -> (Vec<u32>, usize) {
+    let mut label = vec![UNSEEN; net.peer_slots()];
+    let mut queue = VecDeque::new();
+    let mut count = 0u32;
+    for root in net.peer_ids() {
+        if label[root.index()] != UNSEEN {
+            continue;
+        }
+        label[root.index()] = count;
+        queue.push_back(root);
+        while let Some(peer) = queue.pop_front() {
+            for adj in net.adjacent(peer) {
+                if label[adj.peer.index()] == UNSEEN {
+                    label[adj.peer.index()] = count;
+                    queue.push_back(adj.peer);
+                }
+            }
+        }
+        count += 1;
+    }
+    (label, count as usize)
+}
+
+/// Returns the size of each component, in order of each component's smallest id.
+fn component_sizes(net: &Network) -> Vec<usize> {
+    let (label, count) = component_labels(net);
+    let mut sizes = vec![0; count];
+    for &l in label.iter().filter(|&&l| l != UNSEEN) {
+        sizes[l as usize] += 1;
+    }
+    sizes
+}
+
+/// Returns the connected components of the network over all live peers and all links.
+///
+/// Each component lists its peers in ascending id order, and the components
+/// are ordered by their smallest id. Offline peers and block-relay-only links
+/// count like any others: this is the shape of the network, not of relay.
+pub fn components(net: &Network) -> Vec<Vec<PeerId>> {
+    let (label, count) = component_labels(net);
+    let mut components = vec![Vec::new(); count];
+    // Peer ids ascend, so every component comes out sorted.
+    for peer in net.peer_ids() {
+        components[label[peer.index()] as usize].push(peer);
+    }
+    components
+}
+
+/// Returns the cut vertices (articulation points): peers whose removal would
+/// leave their component in more than one piece, in ascending id order.
+///
+/// Like [`components`], this looks at all live peers and all links.
+pub fn cut_vertices(net: &Network) -> Vec<PeerId> {
+    cut_vertices_and_bridges(net).0
+}
+
+/// Returns the bridges: links whose removal would leave their component in
+/// two pieces, in ascending id order.
+///
+/// Like [`components`], this looks at all live peers and all links.
+pub fn bridges(net: &Network) -> Vec<LinkId> {
+    cut_vertices_and_bridges(net).1
+}
+
+/// One peer on the explicit depth-first search stack.
+struct Frame {
+    /// The peer being explored.
+    peer: PeerId,
+    /// The link the search arrived by, or [`NO_LINK`] at a root.
+    parent_link: u32,
+    /// The position in the peer's adjacency list to look at next.
+    next: usize,
+}
+
+/// Finds cut vertices and bridges together with one iterative Hopcroft–Tarjan search.
+///
+/// The search skips the link it arrived by (not the peer it came from), so
+/// it would stay correct even if two peers were joined by parallel links.
+fn cut_vertices_and_bridges(net: &Network) -> (Vec<PeerId>, Vec<LinkId>) {
+    let slots = net.peer_slots();
+    // Discovery order of each peer, and the lowest discovery order reachable
+    // from its subtree through at most one back link.
+    let mut disc = vec![UNSEEN; slots];
+    let mut low = vec![UNSEEN; slots];
+    let mut is_cut = vec![false; slots];
+    let mut bridges = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut clock = 0u32;
+
+    for root in net.peer_ids() {
+        if disc[root.index()] != UNSEEN {
+            continue;
+        }
+        disc[root.index()] = clock;
+        low[root.index()] = clock;
+        clock += 1;
+        stack.push(Frame {
+            peer: root,
+            parent_link: NO_LINK,
+            next: 0,
+        });
+        let mut root_children = 0usize;
+
+        while let Some(top) = stack.last_mut() {
+            let u = top.peer;
+            let adjacent = net.adjacent(u);
+            if let Some(adj) = adjacent.get(top.next) {
+                top.next += 1;
+                if adj.link.0 == top.parent_link {
+                    continue;
+                }
+                let v = adj.peer;
+                if disc[v.index()] == UNSEEN {
+                    disc[v.index()] = clock;
+                    low[v.index()] = clock;
+                    clock += 1;
+                    if u == root {
+                        root_children += 1;
+                    }
+                    stack.push(Frame {
+                        peer: v,
+                        parent_link: adj.link.0,
+                        next: 0,
+                    });
+                } else {
+                    low[u.index()] = low[u.index()].min(disc[v.index()]);
+                }
+            } else {
+                let done = stack.pop().expect("the stack has a top frame");
+                if let Some(parent) = stack.last() {
+                    let (p, c) = (parent.peer.index(), done.peer.index());
+                    low[p] = low[p].min(low[c]);
+                    if low[c] > disc[p] {
+                        bridges.push(LinkId(done.parent_link));
+                    }
+                    if parent.peer != root && low[c] >= disc[p] {
+                        is_cut[p] = true;
+                    }
+                }
+            }
+        }
+        if root_children >= 2 {
+            is_cut[root.index()] = true;
+        }
+    }
+
+    let cut = net.peer_ids().filter(|p| is_cut[p.index()]).collect();
+    bridges.sort_unstable();
+    (cut, bridges)
+}
+
+/// Returns how many live peers have each degree: index is the number of
+/// links (of any kind), value the number of peers with that many.
+///
+/// The vector ends at the highest degree present, and is empty for a network
+/// without peers.
+pub fn degree_histogram(net: &Network) -> Vec<usize> {
+    let mut histogram = Vec::new();
+    for peer in net.peer_ids() {
+        let degree = net.degree(peer);
+        if histogram.len() <= degree {
+            histogram.resize(degree + 1, 0);
+        }
+        histogram[degree] += 1;
+    }
+    histogram
+}
+
+/// Returns each peer's distance in hops from `source` by breadth-first search,
+/// indexed by peer id (length [`Network::peer_slots`]).
+///
+/// Only links that carry transactions are followed. A peer for which
+/// `passable` returns false is reached (it gets a distance) but not expanded,
+/// so nothing is reached through it; the source is always expanded. The
+/// source has distance 0, unreached and removed peers have `None`, and every
+/// entry is `None` when the source is not a live peer.
+pub fn hop_distances(
+    net: &Network,
+    source: PeerId,
+    passable: impl Fn(&Peer) -> bool,
+) -> Vec<Option<u32>> {
+    let mut dist = vec![None; net.peer_slots()];
+    if !net.contains(source) {
+        return dist;
+    }
+    dist[source.index()] = Some(0);
+    let mut queue = VecDeque::from([source]);
+    while let Some(peer) = queue.pop_front() {
+        let d = dist[peer.index()].expect("queued peers have a distance");
+        if peer != source && !net.peer(peer).is_some_and(&passable) {
+            continue;
+        }
+        for adj in net.adjacent(peer) {
+            if adj.carries_transactions && dist[adj.peer.index()].is_none() {
+                dist[adj.peer.index()] = Some(d + 1);
+                queue.push_back(adj.peer);
+            }
+        }
+    }
+    dist
+}
+
+/// Returns how many peers lie at each hop distance: index is the number of
+/// hops, value the number of peers that far away; unreached peers are not counted.
+///
+/// The vector ends at the largest distance present, and is empty when no
+/// peer was reached.
+pub fn hop_histogram(distances: &[Option<u32>]) -> Vec<usize> {
+    let mut histogram = Vec::new();
+    for &d in distances.iter().flatten() {
+        let d = d as usize;
+        if histogram.len() <= d {
+            histogram.resize(d + 1, 0);
+        }
+        histogram[d] += 1;
+    }
+    histogram
+}
+
+/// Returns the earliest time a transaction broadcast by `source` at time zero
+/// can reach each peer, indexed by peer id (length [`Network::peer_slots`]).
+///
+/// This is Dijkstra's algorithm over link latencies, and the oracle for flood
+/// relay: only links that carry transactions are used, only peers that relay
+/// ([`Peer::relays`]) pass the transaction on, and offline peers are never
+/// reached. The source passes on its own transaction whatever its role or
+/// state, unless it is offline, in which case nothing (not even the source)
+/// is reached. Validation delays and link loss are ignored. Unreached and
+/// removed peers have `None`, as does every peer when the source is not live.
+pub fn shortest_arrival_times(net: &Network, source: PeerId) -> Vec<Option<Time>> {
+    let mut best: Vec<Option<Time>> = vec![None; net.peer_slots()];
+    match net.peer(source) {
+        Some(peer) if peer.state != PeerState::Offline => {}
+        _ => return best,
+    }
+    let mut settled = vec![false; net.peer_slots()];
+    best[source.index()] = Some(Time::ZERO);
+    // Ties pop in ascending id order, so the search order is deterministic.
+    let mut heap = BinaryHeap::from([Reverse((Time::ZERO, source))]);
+    while let Some(Reverse((at, peer))) = heap.pop() {
+        if std::mem::replace(&mut settled[peer.index()], true) {
+            continue;
+        }
+        let expands = peer == source || net.peer(peer).is_some_and(Peer::relays);
+        if !expands {
+            continue;
+        }
+        for adj in net.adjacent(peer) {
+            if !adj.carries_transactions || settled[adj.peer.index()] {
+                continue;
+            }
+            let reachable = net
+                .peer(adj.peer)
+                .is_some_and(|p| p.state != PeerState::Offline);
+            if !reachable {
+                continue;
+            }
+            let arrival = at + adj.latency;
+            if best[adj.peer.index()].is_none_or(|b| arrival < b) {
+                best[adj.peer.index()] = Some(arrival);
+                heap.push(Reverse((arrival, adj.peer)));
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::network::{Limits, LinkKind, Role};
+    use proptest::prelude::*;
+
+    /// A network of `n` online, reachable full peers and no links.
+    fn peers(n: u32) -> Network {
+        let mut net = Network::new(Limits::TUTORIAL);
+        for _ in 0..n {
+            net.add_peer(Role::Full, true).unwrap();
+        }
+        net
+    }
+
+    /// Adds a full-relay link with a latency in milliseconds.
+    fn link(net: &mut Network, a: u32, b: u32, ms: u64) -> LinkId {
+        net.add_link(PeerId(a), PeerId(b), Time::from_ms(ms), LinkKind::FullRelay)
+            .unwrap()
+    }
+
+    fn ids(raw: &[u32]) -> Vec<PeerId> {
+        raw.iter().copied().map(PeerId).collect()
+    }
+
+    #[test]
+    fn a_path_has_its_middle_as_cut_vertex_and_both_links_as_bridges() {
+        let mut net = peers(3);
+        let ab = link(&mut net, 0, 1, 1);
+        let bc = link(&mut net, 1, 2, 1);
+        assert_eq!(cut_vertices(&net), ids(&[1]));
+        assert_eq!(bridges(&net), vec![ab, bc]);
+        assert_eq!(components(&net), vec![ids(&[0, 1, 2])]);
+        assert_eq!(degree_histogram(&net), vec![0, 2, 1]);
+    }
+
+    #[test]
+    fn a_cycle_has_no_cut_vertices_or_bridges() {
+        let mut net = peers(5);
+        for i in 0..5 {
+            link(&mut net, i, (i + 1) % 5, 1);
+        }
+        assert!(cut_vertices(&net).is_empty());
+        assert!(bridges(&net).is_empty());
+        assert_eq!(degree_histogram(&net), vec![0, 0, 5]);
+    }
+
+    #[test]
+    fn two_triangles_joined_by_a_link_have_two_cut_vertices_and_one_bridge() {
+        let mut net = peers(6);
+        for (a, b) in [(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3)] {
+            link(&mut net, a, b, 1);
+        }
+        let joint = link(&mut net, 2, 3, 1);
+        let f = facts(&net);
+        assert_eq!(f.cut_vertices, ids(&[2, 3]));
+        assert_eq!(f.bridges, vec![joint]);
+        assert_eq!(f.components, 1);
+        assert_eq!(f.largest_component, 6);
+        assert_eq!(f.degree_histogram, vec![0, 0, 4, 2]);
+    }
+
+    #[test]
+    fn removing_the_middle_of_a_path_splits_it() {
+        let mut net = peers(4);
+        link(&mut net, 0, 1, 1);
+        link(&mut net, 1, 2, 1);
+        assert_eq!(components(&net), vec![ids(&[0, 1, 2]), ids(&[3])]);
+        net.remove_peer(PeerId(1)).unwrap();
+        assert_eq!(components(&net), vec![ids(&[0]), ids(&[2]), ids(&[3])]);
+        let f = facts(&net);
+        assert_eq!((f.components, f.largest_component), (3, 1));
+        assert!(f.cut_vertices.is_empty() && f.bridges.is_empty());
+    }
+
+    #[test]
+    fn facts_serialize_ids_as_plain_numbers() {
+        let mut net = peers(3);
+        link(&mut net, 0, 1, 1);
+        link(&mut net, 1, 2, 1);
+        let json = serde_json::to_string(&facts(&net)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"components":1,"largest_component":3,"cut_vertices":[1],"bridges":[0,1],"degree_histogram":[0,2,1]}"#
+        );
+        assert_eq!(
+            facts(&Network::new(Limits::TUTORIAL)),
+            GraphFacts::default()
+        );
+    }
+
+    #[test]
+    fn dijkstra_prefers_the_faster_path_and_respects_relaying() {
+        // 0 -10- 1 -10- 3, and 0 -2- 2 -3- 1: the detour via 2 is faster.
+        let mut net = peers(7);
+        link(&mut net, 0, 1, 10);
+        link(&mut net, 1, 3, 10);
+        link(&mut net, 0, 2, 2);
+        link(&mut net, 2, 1, 3);
+        // 4 censors: it is reached but passes nothing on to 5.
+        link(&mut net, 3, 4, 1);
+        link(&mut net, 4, 5, 1);
+        net.set_state(PeerId(4), PeerState::Censoring).unwrap();
+        // 6 is offline: never reached, even though it is linked.
+        link(&mut net, 3, 6, 1);
+        net.set_state(PeerId(6), PeerState::Offline).unwrap();
+        let ms = |t: u64| Some(Time::from_ms(t));
+        let times = shortest_arrival_times(&net, PeerId(0));
+        assert_eq!(times, vec![ms(0), ms(5), ms(2), ms(15), ms(16), None, None]);
+
+        // A censoring source still broadcasts its own transaction.
+        let times = shortest_arrival_times(&net, PeerId(4));
+        assert_eq!(times[5], ms(1));
+        assert_eq!(times[0], ms(16));
+
+        // An offline source reaches no one.
+        let times = shortest_arrival_times(&net, PeerId(6));
+        assert!(times.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn dijkstra_ignores_block_relay_only_links() {
+        let mut net = Network::new(Limits::BITCOIN_CORE);
+        for _ in 0..3 {
+            net.add_peer(Role::Full, true).unwrap();
+        }
+        net.add_link(
+            PeerId(0),
+            PeerId(1),
+            Time::from_ms(1),
+            LinkKind::BlockRelayOnly,
+        )
+        .unwrap();
+        link(&mut net, 0, 2, 5);
+        link(&mut net, 2, 1, 5);
+        let times = shortest_arrival_times(&net, PeerId(0));
+        assert_eq!(times[1], Some(Time::from_ms(10)));
+        assert_eq!(hop_distances(&net, PeerId(0), |_| true)[1], Some(2));
+    }
+
+    #[test]
+    fn hop_distances_do_not_pass_through_impassable_peers() {
+        // 0 - 1 - 2 - 3, and 0 - 4 - 5 - 6 - 3.
+        let mut net = peers(7);
+        for (a, b) in [(0, 1), (1, 2), (2, 3), (0, 4), (4, 5), (5, 6), (6, 3)] {
+            link(&mut net, a, b, 1);
+        }
+        let all = hop_distances(&net, PeerId(0), |_| true);
+        assert_eq!(all[3], Some(3));
+        let blocked = hop_distances(&net, PeerId(0), |p| p.id != PeerId(1));
+        assert_eq!(blocked[1], Some(1), "an impassable peer is still reached");
+        assert_eq!(blocked[2], Some(5));
+        assert_eq!(blocked[3], Some(4));
+        assert_eq!(hop_histogram(&blocked), vec![1, 2, 1, 1, 1, 1]);
+
+        // The source expands even when it is not passable itself.
+        let from_1 = hop_distances(&net, PeerId(1), |p| p.id != PeerId(1));
+        assert_eq!(from_1[3], Some(2));
+
+        net.remove_peer(PeerId(5)).unwrap();
+        let after = hop_distances(&net, PeerId(0), |p| p.id != PeerId(1));
+        assert_eq!(after[5], None);
+        assert_eq!(after[3], None);
+        assert!(hop_distances(&net, PeerId(5), |_| true)
+            .iter()
+            .all(Option::is_none));
+        assert!(hop_histogram(&[None, None]).is_empty());
+    }
+
+    #[test]
+    fn a_long_path_does_not_overflow_the_stack() {
+        let n = 200_000;
+        let mut net = peers(n);
+        for i in 0..n - 1 {
+            link(&mut net, i, i + 1, 1);
+        }
+        assert_eq!(cut_vertices(&net).len(), n as usize - 2);
+        assert_eq!(bridges(&net).len(), n as usize - 1);
+        let times = shortest_arrival_times(&net, PeerId(0));
+        assert_eq!(times[n as usize - 1], Some(Time::from_ms(u64::from(n) - 1)));
+    }
+
+    /// Generous limits, so random graphs never run into them.
+    const ROOMY: Limits = Limits {
+        max_outbound: 64,
+        max_block_relay_outbound: 64,
+        feeler_slots: 0,
+        max_inbound: 64,
+        max_total: 128,
+    };
+
+    /// A random small network: some peers, some links of either kind with
+    /// latencies, some peers removed afterwards, and random states.
+    fn arb_network() -> impl Strategy<Value = Network> {
+        (1usize..12).prop_flat_map(|n| {
+            let pairs = n * (n - 1) / 2;
+            (
+                proptest::collection::vec((0u8..4, 0u64..20), pairs),
+                proptest::collection::vec((any::<bool>(), 0u8..3), n),
+            )
+                .prop_map(move |(edges, peers)| {
+                    let mut net = Network::new(ROOMY);
+                    for _ in 0..n {
+                        net.add_peer(Role::Full, true).unwrap();
+                    }
+                    let mut k = 0;
+                    for a in 0..n as u32 {
+                        for b in a + 1..n as u32 {
+                            let (choice, ms) = edges[k];
+                            k += 1;
+                            let kind = match choice {
+                                0 => LinkKind::BlockRelayOnly,
+                                1 => LinkKind::FullRelay,
+                                _ => continue,
+                            };
+                            net.add_link(PeerId(a), PeerId(b), Time::from_ms(ms), kind)
+                                .unwrap();
+                        }
+                    }
+                    for (i, &(keep, state)) in peers.iter().enumerate() {
+                        let id = PeerId(i as u32);
+                        if !keep && i % 3 == 0 {
+                            net.remove_peer(id).unwrap();
+                            continue;
+                        }
+                        let state = [PeerState::Online, PeerState::Offline, PeerState::Censoring]
+                            [state as usize];
+                        net.set_state(id, state).unwrap();
+                    }
+                    net
+                })
+        })
+    }
+
+    /// Union-find with path halving, independent of the code under test.
+    struct UnionFind(Vec<usize>);
+
+    impl UnionFind {
+        fn find(&mut self, mut x: usize) -> usize {
+            while self.0[x] != x {
+                self.0[x] = self.0[self.0[x]];
+                x = self.0[x];
+            }
+            x
+        }
+        fn union(&mut self, a: usize, b: usize) {
+            let (a, b) = (self.find(a), self.find(b));
+            self.0[a] = b;
+        }
+    }
+
+    /// Components by union-find, ignoring one peer and one link if asked.
+    fn brute_components(
+        net: &Network,
+        without_peer: Option<PeerId>,
+        without_link: Option<LinkId>,
+    ) -> Vec<Vec<PeerId>> {
+        let mut uf = UnionFind((0..net.peer_slots()).collect());
+        for l in net.links() {
+            let skip = Some(l.id) == without_link
+                || Some(l.from) == without_peer
+                || Some(l.to) == without_peer;
+            if !skip {
+                uf.union(l.from.index(), l.to.index());
+            }
+        }
+        let mut groups: Vec<Vec<PeerId>> = Vec::new();
+        let mut group_of = vec![usize::MAX; net.peer_slots()];
+        for p in net.peer_ids().filter(|&p| Some(p) != without_peer) {
+            let root = uf.find(p.index());
+            if group_of[root] == usize::MAX {
+                group_of[root] = groups.len();
+                groups.push(Vec::new());
+            }
+            groups[group_of[root]].push(p);
+        }
+        groups
+    }
+
+    /// Arrival times by repeated relaxation (Bellman–Ford), independent of Dijkstra.
+    fn brute_arrival_times(net: &Network, source: PeerId) -> Vec<Option<Time>> {
+        let mut best = vec![None; net.peer_slots()];
+        if net
+            .peer(source)
+            .is_none_or(|p| p.state == PeerState::Offline)
+        {
+            return best;
+        }
+        best[source.index()] = Some(Time::ZERO);
+        for _ in 0..net.peer_slots() {
+            for l in net.links().filter(|l| l.kind.carries_transactions()) {
+                for (u, v) in [(l.from, l.to), (l.to, l.from)] {
+                    let expands = u == source || net.peer(u).unwrap().relays();
+                    let offline = net.peer(v).unwrap().state == PeerState::Offline;
+                    if let (true, false, Some(at)) = (expands, offline, best[u.index()]) {
+                        let arrival = at + l.latency;
+                        if best[v.index()].is_none_or(|b| arrival < b) {
+                            best[v.index()] = Some(arrival);
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    proptest! {
+        #[test]
+        fn structure_matches_brute_force(net in arb_network()) {
+            let base = brute_components(&net, None, None);
+            prop_assert_eq!(components(&net), base.clone());
+
+            let expected_cut: Vec<PeerId> = net
+                .peer_ids()
+                .filter(|&p| brute_components(&net, Some(p), None).len() > base.len())
+                .collect();
+            let expected_bridges: Vec<LinkId> = net
+                .links()
+                .map(|l| l.id)
+                .filter(|&l| brute_components(&net, None, Some(l)).len() > base.len())
+                .collect();
+            prop_assert_eq!(cut_vertices(&net), expected_cut.clone());
+            prop_assert_eq!(bridges(&net), expected_bridges.clone());
+
+            let f = facts(&net);
+            prop_assert_eq!(f.components, base.len());
+            prop_assert_eq!(f.largest_component, base.iter().map(Vec::len).max().unwrap_or(0));
+            prop_assert_eq!(f.cut_vertices, expected_cut);
+            prop_assert_eq!(f.bridges, expected_bridges);
+            prop_assert_eq!(f.degree_histogram.iter().sum::<usize>(), net.n_peers());
+        }
+
+        #[test]
+        fn arrival_times_match_bellman_ford(net in arb_network(), source in 0u32..12) {
+            let source = PeerId(source);
+            prop_assert_eq!(
+                shortest_arrival_times(&net, source),
+                brute_arrival_times(&net, source)
+            );
+            // Hops through relaying peers reach the same peers, bar offline ones.
+            let live_source = net.peer(source).is_some_and(|p| p.state != PeerState::Offline);
+            let hops = hop_distances(&net, source, Peer::relays);
+            let times = shortest_arrival_times(&net, source);
+            for (i, (h, t)) in hops.iter().zip(&times).enumerate() {
+                let online = net
+                    .peer(PeerId(i as u32))
+                    .is_some_and(|p| p.state != PeerState::Offline);
+                prop_assert_eq!(t.is_some(), live_source && online && h.is_some());
+            }
+        }
+    }
+}

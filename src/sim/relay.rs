@@ -1,0 +1,234 @@
+//! Relay policies: the protocol under test, and its parameters.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::sim::network::PeerId;
+
+/// How peers pass a transaction on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "policy", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum RelayPolicy {
+    /// On first receipt, send the transaction to every neighbour but the sender.
+    #[default]
+    Flood,
+    /// Bitcoin Core's announce-request: INV on Poisson timers, then GETDATA, then TX.
+    Bitcoin(BitcoinParams),
+    /// Synchronous push gossip: each informed peer pushes to `fanout` random neighbours a round.
+    Push(PushParams),
+    /// Rumor mongering with loss of interest (Demers et al. 1987).
+    Rumor(RumorParams),
+    /// Clients send to the server; the server sends to every client.
+    ClientServer(ClientServerParams),
+}
+
+impl RelayPolicy {
+    /// The short name used by the CLI and scenarios.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RelayPolicy::Flood => "flood",
+            RelayPolicy::Bitcoin(_) => "bitcoin",
+            RelayPolicy::Push(_) => "push",
+            RelayPolicy::Rumor(_) => "rumor",
+            RelayPolicy::ClientServer(_) => "client-server",
+        }
+    }
+
+    /// The policy of this name with default parameters.
+    pub fn from_name(name: &str) -> Result<RelayPolicy, String> {
+        Ok(match name {
+            "flood" => RelayPolicy::Flood,
+            "bitcoin" => RelayPolicy::Bitcoin(BitcoinParams::default()),
+            "push" => RelayPolicy::Push(PushParams::default()),
+            "rumor" => RelayPolicy::Rumor(RumorParams::default()),
+            "client-server" => RelayPolicy::ClientServer(ClientServerParams::default()),
+            other => {
+                return Err(format!(
+                    "unknown relay policy '{other}' (expected flood, bitcoin, push, rumor or client-server)"
+                ))
+            }
+        })
+    }
+
+    /// Whether the policy runs in synchronous rounds.
+    pub fn is_round_based(&self) -> bool {
+        matches!(self, RelayPolicy::Push(_) | RelayPolicy::Rumor(_))
+    }
+
+    /// Checks the parameters; the message names the bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive_ms = |name: &str, v: f64| {
+            if v > 0.0 && v <= 1e9 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{name} must be a positive number of milliseconds, got {v}"
+                ))
+            }
+        };
+        match self {
+            RelayPolicy::Flood | RelayPolicy::ClientServer(_) => Ok(()),
+            RelayPolicy::Bitcoin(p) => {
+                positive_ms("inbound_inv_mean_ms", p.inbound_inv_mean_ms)?;
+                positive_ms("outbound_inv_mean_ms", p.outbound_inv_mean_ms)?;
+                positive_ms("request_timeout_ms", p.request_timeout_ms)?;
+                if !(p.inbound_request_delay_ms.is_finite() && p.inbound_request_delay_ms >= 0.0) {
+                    return Err("inbound_request_delay_ms must be a non-negative number".into());
+                }
+                Ok(())
+            }
+            RelayPolicy::Push(p) => {
+                positive_ms("round_ms", p.round_ms)?;
+                if p.fanout == 0 {
+                    return Err("push fanout must be at least 1".into());
+                }
+                if p.rounds.is_none() && p.hop_limit.is_none() {
+                    return Err(
+                        "push gossip needs a number of rounds or a hop limit, or it never stops"
+                            .into(),
+                    );
+                }
+                Ok(())
+            }
+            RelayPolicy::Rumor(p) => {
+                positive_ms("round_ms", p.round_ms)?;
+                if p.k == 0 {
+                    return Err("rumor k must be at least 1".into());
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Parameters of Bitcoin Core's announce-request relay.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BitcoinParams {
+    /// Mean gap of the one Poisson INV timer shared by all inbound peers.
+    pub inbound_inv_mean_ms: f64,
+    /// Mean gap of each outbound peer's own Poisson INV timer.
+    pub outbound_inv_mean_ms: f64,
+    /// How long a peer waits before asking an inbound announcer.
+    pub inbound_request_delay_ms: f64,
+    /// How long a peer waits for a TX before asking another announcer.
+    pub request_timeout_ms: f64,
+}
+
+impl Default for BitcoinParams {
+    fn default() -> BitcoinParams {
+        BitcoinParams {
+            inbound_inv_mean_ms: 5000.0,
+            outbound_inv_mean_ms: 2000.0,
+            inbound_request_delay_ms: 2000.0,
+            request_timeout_ms: 60_000.0,
+        }
+    }
+}
+
+/// Parameters of synchronous push gossip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PushParams {
+    /// Neighbours each informed peer pushes to per round.
+    pub fanout: u32,
+    /// Rounds a peer keeps pushing after it is informed (`None`: until the hop limit).
+    pub rounds: Option<u32>,
+    /// Peers this many hops from the source or further do not push.
+    pub hop_limit: Option<u32>,
+    /// Length of a round.
+    pub round_ms: f64,
+}
+
+impl Default for PushParams {
+    fn default() -> PushParams {
+        PushParams {
+            fanout: 3,
+            rounds: Some(4),
+            hop_limit: None,
+            round_ms: 500.0,
+        }
+    }
+}
+
+/// How a rumor-mongering peer loses interest (Demers et al. 1987).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RumorMode {
+    /// Lose interest after k pushes to peers that already knew.
+    #[default]
+    FeedbackCounter,
+    /// After each push to a peer that already knew, lose interest with probability 1/k.
+    FeedbackCoin,
+    /// Lose interest after k pushes, whatever their outcome.
+    BlindCounter,
+    /// After each push, lose interest with probability 1/k.
+    BlindCoin,
+}
+
+impl RumorMode {
+    /// Parses the CLI name, e.g. `feedback-counter`.
+    pub fn parse(text: &str) -> Result<RumorMode, String> {
+        match text {
+            "feedback-counter" => Ok(RumorMode::FeedbackCounter),
+            "feedback-coin" => Ok(RumorMode::FeedbackCoin),
+            "blind-counter" => Ok(RumorMode::BlindCounter),
+            "blind-coin" => Ok(RumorMode::BlindCoin),
+            other => Err(format!(
+                "unknown rumor mode '{other}' (expected feedback-counter, feedback-coin, blind-counter or blind-coin)"
+            )),
+        }
+    }
+
+    /// Whether loss of interest depends on the recipient already knowing.
+    pub fn uses_feedback(self) -> bool {
+        matches!(self, RumorMode::FeedbackCounter | RumorMode::FeedbackCoin)
+    }
+
+    /// Whether loss of interest counts (as opposed to tossing a coin).
+    pub fn uses_counter(self) -> bool {
+        matches!(self, RumorMode::FeedbackCounter | RumorMode::BlindCounter)
+    }
+}
+
+impl fmt::Display for RumorMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RumorMode::FeedbackCounter => "feedback-counter",
+            RumorMode::FeedbackCoin => "feedback-coin",
+            RumorMode::BlindCounter => "blind-counter",
+            RumorMode::BlindCoin => "blind-coin",
+        })
+    }
+}
+
+/// Parameters of rumor mongering.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RumorParams {
+    /// How interest is lost.
+    pub mode: RumorMode,
+    /// The counter limit, or the inverse of the coin's probability.
+    pub k: u32,
+    /// Length of a round.
+    pub round_ms: f64,
+}
+
+impl Default for RumorParams {
+    fn default() -> RumorParams {
+        RumorParams {
+            mode: RumorMode::FeedbackCounter,
+            k: 2,
+            round_ms: 500.0,
+        }
+    }
+}
+
+/// Parameters of client-server relay.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientServerParams {
+    /// The server; `None` picks the peer with the most links (lowest id on a tie).
+    pub server: Option<PeerId>,
+}

@@ -1,0 +1,1 @@
+//! What defines each relay policy, tested on small networks.

@@ -1,0 +1,209 @@
+//! Property tests of the engine over random seeded networks.
+
+use gossipscope::sim::action::Action;
+use gossipscope::sim::engine::Simulation;
+use gossipscope::sim::graph;
+use gossipscope::sim::network::{LinkKind, PeerId, PeerState, Role};
+use gossipscope::sim::relay::{
+    BitcoinParams, ClientServerParams, PushParams, RelayPolicy, RumorMode, RumorParams,
+};
+use gossipscope::sim::rng::SimRng;
+use gossipscope::sim::time::Time;
+use proptest::prelude::*;
+
+use crate::harness::{random_network, sprinkle_states};
+
+fn all_policies() -> Vec<RelayPolicy> {
+    vec![
+        RelayPolicy::Flood,
+        RelayPolicy::Bitcoin(BitcoinParams::default()),
+        RelayPolicy::Push(PushParams::default()),
+        RelayPolicy::Rumor(RumorParams {
+            mode: RumorMode::BlindCoin,
+            ..RumorParams::default()
+        }),
+        RelayPolicy::Rumor(RumorParams::default()),
+        RelayPolicy::ClientServer(ClientServerParams::default()),
+    ]
+}
+
+/// A random action over peers `0..n_ids` (some of which may not exist).
+fn random_action(rng: &mut SimRng, n_ids: usize) -> Action {
+    let peer = |rng: &mut SimRng| PeerId(rng.below(n_ids.max(1)) as u32);
+    match rng.below(12) {
+        0 => Action::Broadcast { peer: peer(rng) },
+        1 => Action::AddPeer {
+            role: Role::ALL[rng.below(4)],
+            reachable: rng.chance(0.7),
+        },
+        2 => Action::RemovePeer { peer: peer(rng) },
+        3 | 4 => Action::AddLink {
+            from: peer(rng),
+            to: peer(rng),
+            latency_ms: if rng.chance(0.5) {
+                Some(rng.uniform(-5.0, 300.0))
+            } else {
+                None
+            },
+            kind: if rng.chance(0.8) {
+                LinkKind::FullRelay
+            } else {
+                LinkKind::BlockRelayOnly
+            },
+        },
+        5 => Action::RemoveLink {
+            a: peer(rng),
+            b: peer(rng),
+        },
+        6 => Action::SetState {
+            peer: peer(rng),
+            state: [PeerState::Online, PeerState::Offline, PeerState::Censoring][rng.below(3)],
+        },
+        7 => Action::SetRole {
+            peer: peer(rng),
+            role: Role::ALL[rng.below(4)],
+        },
+        8 => Action::SetReachable {
+            peer: peer(rng),
+            reachable: rng.chance(0.5),
+        },
+        9 => Action::SetLatency {
+            a: peer(rng),
+            b: peer(rng),
+            latency_ms: rng.uniform(-1.0, 500.0),
+        },
+        10 => Action::SetLoss {
+            a: peer(rng),
+            b: peer(rng),
+            loss: rng.uniform(-0.2, 1.2),
+        },
+        _ => Action::SetValidationDelay {
+            peer: peer(rng),
+            ms: rng.uniform(-1.0, 50.0),
+        },
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// With flood and no validation delay, first arrival is the weighted shortest-path distance.
+    #[test]
+    fn flood_first_arrival_is_the_shortest_path(seed in any::<u64>(), n in 2usize..80, tries in 1usize..4) {
+        let mut net = random_network(seed, n, tries, (1, 200));
+        sprinkle_states(&mut net, seed, 0.15);
+        let source = net.peers().find(|p| p.state != PeerState::Offline).map(|p| p.id);
+        prop_assume!(source.is_some());
+        let source = source.unwrap();
+        let oracle = graph::shortest_arrival_times(&net, source);
+        let mut sim = Simulation::new(net, RelayPolicy::Flood, seed).unwrap();
+        let tx = sim.broadcast(source).unwrap();
+        sim.run();
+        for id in sim.network().peer_ids() {
+            prop_assert_eq!(sim.first_arrival(tx, id), oracle[id.index()], "peer {}", id);
+        }
+    }
+
+    /// With equal latencies, hop counts are BFS distances through relaying peers.
+    #[test]
+    fn flood_hops_are_bfs_distances(seed in any::<u64>(), n in 2usize..80, tries in 1usize..4) {
+        let mut net = random_network(seed, n, tries, (50, 50));
+        sprinkle_states(&mut net, seed, 0.1);
+        let source = net.peers().find(|p| p.state != PeerState::Offline).map(|p| p.id);
+        prop_assume!(source.is_some());
+        let source = source.unwrap();
+        let bfs = graph::hop_distances(&net, source, |p| p.relays());
+        let mut sim = Simulation::new(net, RelayPolicy::Flood, seed).unwrap();
+        let tx = sim.broadcast(source).unwrap();
+        sim.run();
+        for peer in sim.network().peers() {
+            let expected = if peer.state == PeerState::Offline { None } else { bfs[peer.id.index()] };
+            prop_assert_eq!(sim.hops(tx, peer.id), expected, "peer {}", peer.id);
+        }
+    }
+
+    /// Limits hold after any sequence of edits, and no sequence of edits and steps panics.
+    #[test]
+    fn any_edits_and_steps_keep_limits_and_never_panic(seed in any::<u64>(), n in 1usize..30, policy in 0usize..6) {
+        let net = random_network(seed, n, 3, (1, 100));
+        let mut sim = Simulation::new(net, all_policies()[policy].clone(), seed).unwrap();
+        sim.set_tracing(true);
+        let mut rng = SimRng::new(seed);
+        for _ in 0..120 {
+            let n_ids = sim.network().peer_slots() + 2;
+            match rng.below(4) {
+                0 => { sim.step(); }
+                1 => sim.step_until(sim.now() + Time::from_ms(rng.below(400) as u64)),
+                2 => sim.schedule(sim.now() + Time::from_ms(rng.below(300) as u64), random_action(&mut rng, n_ids)),
+                _ => { let _ = sim.apply(random_action(&mut rng, n_ids)); }
+            }
+            prop_assert!(sim.network().check_invariants().is_ok(), "{:?}", sim.network().check_invariants());
+        }
+        prop_assert!(sim.run_bounded(1_000_000), "the run must end");
+        for tx in 0..sim.n_transactions() {
+            let tx = gossipscope::sim::engine::TxId(tx as u32);
+            let m = sim.metrics(tx);
+            prop_assert!(m.reached <= m.reachable.max(m.reached));
+            let _ = sim.unreached(tx);
+        }
+    }
+
+    /// The same seed gives an identical trace.
+    #[test]
+    fn same_seed_same_trace(seed in any::<u64>(), policy in 0usize..6) {
+        let run = |seed: u64| {
+            let net = random_network(seed, 40, 3, (10, 120));
+            let mut sim = Simulation::new(net, all_policies()[policy].clone(), seed).unwrap();
+            sim.set_tracing(true);
+            sim.broadcast(PeerId(0)).unwrap();
+            sim.schedule(Time::from_ms(150), Action::censor(PeerId(3)));
+            sim.run();
+            sim.drain_trace()
+        };
+        prop_assert_eq!(run(seed), run(seed));
+    }
+}
+
+#[test]
+fn failed_actions_change_nothing() {
+    let net = random_network(5, 10, 3, (10, 10));
+    let mut sim = Simulation::new(net, RelayPolicy::Flood, 5).unwrap();
+    let before = format!("{:?}", sim.network());
+    let links_before: Vec<_> = sim.network().links().cloned().collect();
+    assert!(sim
+        .apply(Action::AddLink {
+            from: PeerId(0),
+            to: PeerId(0),
+            latency_ms: None,
+            kind: LinkKind::FullRelay
+        })
+        .is_err());
+    assert!(sim
+        .apply(Action::SetLatency {
+            a: PeerId(0),
+            b: PeerId(99),
+            latency_ms: 5.0
+        })
+        .is_err());
+    assert!(sim.apply(Action::Broadcast { peer: PeerId(42) }).is_err());
+    let links_after: Vec<_> = sim.network().links().cloned().collect();
+    assert_eq!(links_before, links_after);
+    assert_eq!(before, format!("{:?}", sim.network()));
+    assert_eq!(sim.n_transactions(), 0);
+}
+
+#[test]
+fn removing_a_link_loses_the_message_on_it() {
+    let mut net = random_network(1, 0, 0, (1, 1));
+    let a = net.add_peer(Role::Full, true).unwrap();
+    let b = net.add_peer(Role::Full, true).unwrap();
+    net.add_link(a, b, Time::from_ms(100), LinkKind::FullRelay)
+        .unwrap();
+    let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
+    let tx = sim.broadcast(a).unwrap();
+    sim.step_until(Time::from_ms(50));
+    sim.apply(Action::RemoveLink { a, b }).unwrap();
+    sim.run();
+    assert_eq!(sim.first_arrival(tx, b), None);
+    assert_eq!(sim.metrics(tx).lost, 1);
+}
