@@ -14,6 +14,8 @@ pub mod metrics;
 pub mod network;
 pub mod queue;
 pub mod relay;
+pub mod report;
 pub mod rng;
+pub mod scenario;
 pub mod time;
 pub mod trace;

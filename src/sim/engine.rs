@@ -156,6 +156,9 @@ pub(crate) struct TxRecord {
     requests: Vec<Option<Box<Request>>>,
     /// Bitcoin: bit `2 * link + side` says "this side knows the other side has it".
     known: Vec<u64>,
+    /// Per peer: the earliest arrival of a queued body that nothing can lose
+    /// before the next edit (see [`LazyDuplicate`]); empty until used.
+    pending_best: Vec<Time>,
 }
 
 impl TxRecord {
@@ -176,6 +179,7 @@ impl TxRecord {
             interested: Vec::new(),
             requests: Vec::new(),
             known: Vec::new(),
+            pending_best: Vec::new(),
         }
     }
 
@@ -279,6 +283,29 @@ pub struct Simulation {
     events_processed: u64,
     /// Reused buffer for neighbour sampling.
     scratch: Vec<Adjacent>,
+    /// Transaction bodies certain to arrive as duplicates unless an edit
+    /// intervenes: kept out of the queue (see [`LazyDuplicate`]).
+    lazy: Vec<LazyDuplicate>,
+}
+
+/// A TX message that, with the network as it is, can only be a redundant delivery.
+///
+/// Flood sends most bodies to peers that have the transaction already, or
+/// will have it from a message that arrives first. Such a delivery changes
+/// nothing but a counter, so it need not pass through the event queue: it
+/// keeps the sequence number it would have had, and an edit that could lose
+/// messages puts it back into the queue at exactly that place. The results
+/// are identical either way (a property test checks it); only the work
+/// differs. Not used while tracing, or where duplicates have side effects
+/// (rumor feedback, Bitcoin's known-inventory).
+#[derive(Clone, Copy, Debug)]
+struct LazyDuplicate {
+    arrives: Time,
+    seq: u64,
+    from: PeerId,
+    to: PeerId,
+    link: LinkId,
+    tx: TxId,
 }
 
 impl Simulation {
@@ -303,6 +330,7 @@ impl Simulation {
             any_loss,
             events_processed: 0,
             scratch: Vec::new(),
+            lazy: Vec::new(),
         })
     }
 
@@ -313,6 +341,9 @@ impl Simulation {
 
     /// Turns the hop-by-hop trace on or off (off by default: large runs need no trace).
     pub fn set_tracing(&mut self, on: bool) {
+        if on {
+            self.materialize_lazy();
+        }
         self.tracing = on;
     }
 
@@ -353,7 +384,7 @@ impl Simulation {
 
     /// Whether nothing is left to happen.
     pub fn is_idle(&self) -> bool {
-        self.queue.is_empty()
+        self.queue.is_empty() && self.lazy.is_empty()
     }
 
     /// The next trace event, oldest first.
@@ -413,6 +444,13 @@ impl Simulation {
     }
 
     fn apply_inner(&mut self, action: &Action) -> Result<Applied, EditError> {
+        if matches!(
+            action,
+            Action::RemovePeer { .. } | Action::RemoveLink { .. } | Action::SetState { .. }
+        ) {
+            // These can lose messages in flight: every message must be in the queue.
+            self.materialize_lazy();
+        }
         let net = &mut self.network;
         match *action {
             Action::Broadcast { peer } => {
@@ -534,7 +572,9 @@ impl Simulation {
 
     /// Processes the next event; returns its time, or `None` when nothing is left.
     pub fn step(&mut self) -> Option<Time> {
-        let (time, event) = self.queue.pop()?;
+        let Some((time, event)) = self.queue.pop() else {
+            return self.settle_lazy();
+        };
         self.now = self.now.max(time);
         self.events_processed += 1;
         match event {
@@ -564,6 +604,7 @@ impl Simulation {
             self.step();
         }
         self.now = self.now.max(until);
+        self.queue.mark_past(self.now);
     }
 
     /// Runs until nothing is left to happen.
@@ -592,6 +633,33 @@ impl Simulation {
                 .link(adj.link)
                 .is_some_and(|l| l.loss > 0.0 && self.rng.chance(l.loss));
         let arrives = self.now + adj.latency;
+        if kind == MessageKind::Tx && !doomed && self.duplicates_are_inert() {
+            let online = self
+                .network
+                .peer(adj.peer)
+                .is_some_and(|p| p.state != PeerState::Offline);
+            let record = &mut self.txs[tx.index()];
+            if online {
+                if record.pending_best.len() < record.arrival.len() {
+                    record.pending_best.resize(record.arrival.len(), Time::MAX);
+                }
+                let best = &mut record.pending_best[adj.peer.index()];
+                if record.arrival[adj.peer.index()] != Time::MAX || *best <= arrives {
+                    let seq = self.queue.reserve_seq();
+                    let (to, link) = (adj.peer, adj.link);
+                    self.lazy.push(LazyDuplicate {
+                        arrives,
+                        seq,
+                        from,
+                        to,
+                        link,
+                        tx,
+                    });
+                    return;
+                }
+                *best = arrives;
+            }
+        }
         let msg = Message {
             from,
             to: adj.peer,
@@ -612,6 +680,70 @@ impl Simulation {
         });
     }
 
+    /// Whether a duplicate body does nothing but count (and no trace is kept).
+    fn duplicates_are_inert(&self) -> bool {
+        !self.tracing
+            && matches!(
+                self.policy,
+                RelayPolicy::Flood | RelayPolicy::Push(_) | RelayPolicy::ClientServer(_)
+            )
+    }
+
+    /// Whether a lazy duplicate's delivery lies in the past of the run.
+    fn is_delivered(&self, lazy: &LazyDuplicate) -> bool {
+        self.queue.is_past(lazy.arrives, lazy.seq)
+    }
+
+    /// Counts delivered lazy duplicates and puts the rest back into the queue.
+    fn materialize_lazy(&mut self) {
+        for lazy in std::mem::take(&mut self.lazy) {
+            if self.is_delivered(&lazy) {
+                self.txs[lazy.tx.index()].redundant += 1;
+            } else {
+                let LazyDuplicate {
+                    arrives,
+                    seq,
+                    from,
+                    to,
+                    link,
+                    tx,
+                } = lazy;
+                let msg = Message {
+                    from,
+                    to,
+                    link,
+                    tx,
+                    kind: MessageKind::Tx,
+                    doomed: false,
+                };
+                self.queue.push_with_seq(arrives, seq, Event::Deliver(msg));
+            }
+        }
+        for record in &mut self.txs {
+            record.pending_best.clear();
+        }
+    }
+
+    /// With the queue empty, delivers the remaining lazy duplicates.
+    fn settle_lazy(&mut self) -> Option<Time> {
+        let last = self.lazy.iter().map(|l| l.arrives).max()?;
+        self.now = self.now.max(last);
+        for lazy in std::mem::take(&mut self.lazy) {
+            self.txs[lazy.tx.index()].redundant += 1;
+        }
+        Some(self.now)
+    }
+
+    /// Redundant deliveries of `tx` so far, lazy ones included.
+    pub(crate) fn redundant(&self, tx: TxId) -> u64 {
+        let lazy = self
+            .lazy
+            .iter()
+            .filter(|l| l.tx == tx && self.is_delivered(l))
+            .count();
+        self.txs.get(tx.index()).map_or(0, |r| r.redundant) + lazy as u64
+    }
+
     fn deliver(&mut self, msg: Message) {
         let lost = if msg.doomed {
             Some(LostReason::LinkLoss)
@@ -627,6 +759,13 @@ impl Simulation {
         let outcome = match lost {
             Some(reason) => {
                 self.txs[msg.tx.index()].lost += 1;
+                if let RelayPolicy::Rumor(params) = &self.policy {
+                    // No answer is feedback too: the contact was wasted.
+                    if params.mode.uses_feedback() && msg.kind == MessageKind::Tx {
+                        let params = params.clone();
+                        self.lose_interest(msg.tx, msg.from, &params);
+                    }
+                }
                 Outcome::Lost { reason }
             }
             None => match msg.kind {

@@ -170,7 +170,7 @@ impl Simulation {
                 inv: by_kind(MessageKind::Inv),
                 getdata: by_kind(MessageKind::GetData),
             },
-            redundant: record.redundant,
+            redundant: self.redundant(tx),
             lost: record.lost,
             t50_ms: time_to(&arrivals, needed(0.5)),
             t90_ms: time_to(&arrivals, needed(0.9)),

@@ -1,4 +1,5 @@
 //! The one native integration-test binary: property tests of the core, policies, scenarios, CLI, repository rules.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
 mod policies;

@@ -207,3 +207,28 @@ fn removing_a_link_loses_the_message_on_it() {
     assert_eq!(sim.first_arrival(tx, b), None);
     assert_eq!(sim.metrics(tx).lost, 1);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Tracing (which keeps every message in the queue) and the untraced fast
+    /// path give identical results, also with edits in the middle of the run.
+    #[test]
+    fn fast_path_and_traced_path_agree(seed in any::<u64>(), n in 2usize..50, policy in 0usize..6) {
+        let run = |tracing: bool| {
+            let net = random_network(seed, n, 3, (5, 150));
+            let mut sim = Simulation::new(net, all_policies()[policy].clone(), seed).unwrap();
+            sim.set_tracing(tracing);
+            let mut rng = SimRng::new(seed);
+            let tx = sim.broadcast(PeerId(0)).unwrap();
+            for _ in 0..6 {
+                sim.step_until(sim.now() + Time::from_ms(rng.below(120) as u64));
+                let _ = sim.apply(random_action(&mut rng, n + 2));
+            }
+            sim.run();
+            let arrivals: Vec<_> = sim.network().peer_ids().map(|p| (sim.first_arrival(tx, p), sim.hops(tx, p))).collect();
+            (arrivals, sim.metrics(tx), sim.now())
+        };
+        prop_assert_eq!(run(false), run(true));
+    }
+}

@@ -1,0 +1,373 @@
+//! Scenarios: the one versioned JSON format that holds everything needed to replay a run.
+//!
+//! A scenario gives the seed, the network (explicit peers and links, or a
+//! generator and its parameters), the relay policy, the latency model for
+//! links added later, and a timeline of broadcasts and edits. Reading one
+//! validates it fully and names the first problem; a bad file yields an error
+//! and nothing else.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::sim::action::Action;
+use crate::sim::engine::Simulation;
+use crate::sim::generate::{generate, GeneratorSpec};
+use crate::sim::latency::LatencyModel;
+use crate::sim::network::{Limits, LinkKind, Network, Peer, PeerId, PeerState, Role};
+use crate::sim::relay::RelayPolicy;
+use crate::sim::time::Time;
+
+/// The format tag every scenario carries.
+pub const FORMAT: &str = "gossipscope/1";
+
+/// Scenarios larger than this are refused rather than built.
+pub const MAX_PEERS: usize = 1_000_000;
+
+/// One peer as a scenario spells it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSpec {
+    /// Its stable id.
+    pub id: PeerId,
+    /// What it does.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub role: Role,
+    /// Whether it accepts inbound links.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub reachable: bool,
+    /// Online, offline or censoring.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub state: PeerState,
+    /// Time it takes to validate a transaction before relaying it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub validation_delay_ms: f64,
+    /// Its region (cluster).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub region: u16,
+}
+
+/// One link as a scenario spells it: `from` opened it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// The peer that opened it (outbound for `from`).
+    pub from: PeerId,
+    /// The peer that accepted it (inbound for `to`).
+    pub to: PeerId,
+    /// One-way latency.
+    pub latency_ms: f64,
+    /// What it carries.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub kind: LinkKind,
+    /// Probability that a message over it is lost.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub loss: f64,
+}
+
+/// An action at a point in virtual time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimedAction {
+    /// When, in milliseconds from the start of the run.
+    pub at_ms: f64,
+    /// What.
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// Everything needed to replay a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Seeds the generator (if any) and every draw of the run.
+    pub seed: u64,
+    /// Remarks, e.g. limits a generator had to raise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Connection limits (ignored with a generator, which brings its own).
+    #[serde(default)]
+    pub limits: Limits,
+    /// Draws latencies of links added without one.
+    #[serde(default)]
+    pub latency: LatencyModel,
+    /// The relay policy.
+    #[serde(default)]
+    pub relay: RelayPolicy,
+    /// Builds the network instead of `peers` and `links`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<GeneratorSpec>,
+    /// The peers, each with its id.
+    #[serde(default)]
+    pub peers: Vec<PeerSpec>,
+    /// The links.
+    #[serde(default)]
+    pub links: Vec<LinkSpec>,
+    /// The id the next added peer gets (keeps removed ids retired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_peer_id: Option<PeerId>,
+    /// Broadcasts and edits, in time order.
+    #[serde(default)]
+    pub timeline: Vec<TimedAction>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+/// A scenario that cannot be read or built; the message says what and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError(pub String);
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn fail<T>(message: impl Into<String>) -> Result<T, ScenarioError> {
+    Err(ScenarioError(message.into()))
+}
+
+/// A network built from a scenario, with what the build learned.
+#[derive(Clone, Debug)]
+pub struct Built {
+    /// The network.
+    pub network: Network,
+    /// The client-server hub, where a star generator made one.
+    pub server: Option<PeerId>,
+    /// Notes from the generator.
+    pub notes: Vec<String>,
+}
+
+impl Scenario {
+    /// A scenario that spells out `network` with the given seed and policy.
+    pub fn from_network(network: &Network, seed: u64, relay: RelayPolicy) -> Scenario {
+        let peers = network
+            .peers()
+            .map(|p| PeerSpec {
+                id: p.id,
+                role: p.role,
+                reachable: p.reachable,
+                state: p.state,
+                validation_delay_ms: p.validation_delay.as_ms_f64(),
+                region: p.region,
+            })
+            .collect();
+        let links = network
+            .links()
+            .map(|l| LinkSpec {
+                from: l.from,
+                to: l.to,
+                latency_ms: l.latency.as_ms_f64(),
+                kind: l.kind,
+                loss: l.loss,
+            })
+            .collect();
+        let last_id = network.peer_ids().last().map_or(0, |p| p.0 + 1);
+        let next = network.next_peer_id();
+        Scenario {
+            format: FORMAT.to_string(),
+            seed,
+            notes: Vec::new(),
+            limits: network.limits(),
+            latency: LatencyModel::default(),
+            relay,
+            generator: None,
+            peers,
+            links,
+            next_peer_id: (next.0 != last_id).then_some(next),
+            timeline: Vec::new(),
+        }
+    }
+
+    /// Reads a scenario from JSON text, checking everything but the network's build.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = serde_json::from_str(text)
+            .map_err(|e| ScenarioError(format!("not a valid scenario: {e}")))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+
+    /// The scenario as compact JSON (for large networks).
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).expect("a scenario always serializes")
+    }
+
+    /// Checks the parts that do not need the network built.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.format != FORMAT {
+            return fail(format!(
+                "format: expected \"{FORMAT}\", found \"{}\"",
+                self.format
+            ));
+        }
+        if self.generator.is_some() && (!self.peers.is_empty() || !self.links.is_empty()) {
+            return fail("give either a generator or peers and links, not both");
+        }
+        if self.peers.len() > MAX_PEERS {
+            return fail(format!(
+                "peers: {} peers is more than the {MAX_PEERS} this tool accepts",
+                self.peers.len()
+            ));
+        }
+        self.latency
+            .validate()
+            .map_err(|e| ScenarioError(format!("latency: {e}")))?;
+        self.relay
+            .validate()
+            .map_err(|e| ScenarioError(format!("relay: {e}")))?;
+        for (i, entry) in self.timeline.iter().enumerate() {
+            if Time::try_from_ms_f64(entry.at_ms).is_none() {
+                return fail(format!(
+                    "timeline[{i}].at_ms: {} is not a non-negative number of milliseconds",
+                    entry.at_ms
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the network the scenario describes.
+    pub fn build(&self) -> Result<Built, ScenarioError> {
+        self.validate()?;
+        if let Some(spec) = &self.generator {
+            let generated =
+                generate(spec, self.seed).map_err(|e| ScenarioError(format!("generator: {e}")))?;
+            return Ok(Built {
+                network: generated.network,
+                server: generated.server,
+                notes: generated.notes,
+            });
+        }
+        let mut network = Network::new(Limits::TUTORIAL);
+        network
+            .set_limits(self.limits)
+            .map_err(|e| ScenarioError(format!("limits: {e}")))?;
+        let mut order: Vec<usize> = (0..self.peers.len()).collect();
+        order.sort_by_key(|&i| self.peers[i].id);
+        for pair in order.windows(2) {
+            if self.peers[pair[0]].id == self.peers[pair[1]].id {
+                return fail(format!(
+                    "peers[{}].id: {} appears twice",
+                    pair[1], self.peers[pair[1]].id.0
+                ));
+            }
+        }
+        for &i in &order {
+            let spec = &self.peers[i];
+            if spec.id.0 == u32::MAX {
+                return fail(format!("peers[{i}].id: {} is too large", spec.id.0));
+            }
+            let delay = Time::try_from_ms_f64(spec.validation_delay_ms).ok_or_else(|| {
+                ScenarioError(format!(
+                    "peers[{i}].validation_delay_ms: {} is not a non-negative number of milliseconds",
+                    spec.validation_delay_ms
+                ))
+            })?;
+            let peer = Peer {
+                id: spec.id,
+                role: spec.role,
+                reachable: spec.reachable,
+                state: spec.state,
+                validation_delay: delay,
+                region: spec.region,
+            };
+            network
+                .insert_peer(peer)
+                .map_err(|e| ScenarioError(format!("peers[{i}]: {e}")))?;
+        }
+        for (i, link) in self.links.iter().enumerate() {
+            let latency = Time::try_from_ms_f64(link.latency_ms).ok_or_else(|| {
+                ScenarioError(format!(
+                    "links[{i}].latency_ms: {} is not a non-negative number of milliseconds",
+                    link.latency_ms
+                ))
+            })?;
+            let id = network
+                .add_link(link.from, link.to, latency, link.kind)
+                .map_err(|e| {
+                    ScenarioError(format!("links[{i}] ({} to {}): {e}", link.from, link.to))
+                })?;
+            if link.loss != 0.0 {
+                network
+                    .set_loss(id, link.loss)
+                    .map_err(|e| ScenarioError(format!("links[{i}].loss: {e}")))?;
+            }
+        }
+        if let Some(next) = self.next_peer_id {
+            if next < network.next_peer_id() {
+                return fail(format!(
+                    "next_peer_id: {} is not above every peer id (the highest is {})",
+                    next.0,
+                    network.next_peer_id().0 - 1
+                ));
+            }
+            network.reserve_peer_ids(next);
+        }
+        Ok(Built {
+            network,
+            server: None,
+            notes: Vec::new(),
+        })
+    }
+
+    /// Builds the network and a simulation over it, with the timeline scheduled.
+    ///
+    /// `relay` overrides the scenario's policy where given; a client-server
+    /// policy without a server uses the star's hub when the generator made one.
+    pub fn simulation(&self, relay: Option<RelayPolicy>) -> Result<Simulation, ScenarioError> {
+        let built = self.build()?;
+        let mut relay = relay.unwrap_or_else(|| self.relay.clone());
+        if let RelayPolicy::ClientServer(params) = &mut relay {
+            if params.server.is_none() {
+                params.server = built.server;
+            }
+            if let Some(server) = params.server {
+                if !built.network.contains(server) {
+                    return fail(format!("relay.server: there is no peer {server}"));
+                }
+            }
+        }
+        let mut sim = Simulation::new(built.network, relay, self.seed)
+            .map_err(|e| ScenarioError(format!("relay: {e}")))?;
+        let latency = match &self.generator {
+            Some(spec) => spec.latency_model(),
+            None => self.latency.clone(),
+        };
+        sim.set_latency_model(latency);
+        for entry in &self.timeline {
+            let at = Time::try_from_ms_f64(entry.at_ms).unwrap_or(Time::ZERO);
+            sim.schedule(at, entry.action.clone());
+        }
+        Ok(sim)
+    }
+
+    /// The broadcasts of the timeline, in order.
+    pub fn broadcasts(&self) -> impl Iterator<Item = PeerId> + '_ {
+        self.timeline.iter().filter_map(|t| match t.action {
+            Action::Broadcast { peer } => Some(peer),
+            _ => None,
+        })
+    }
+}
