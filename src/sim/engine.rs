@@ -156,9 +156,10 @@ pub(crate) struct TxRecord {
     requests: Vec<Option<Box<Request>>>,
     /// Bitcoin: bit `2 * link + side` says "this side knows the other side has it".
     known: Vec<u64>,
-    /// Per peer: the earliest arrival of a queued body that nothing can lose
-    /// before the next edit (see [`LazyDuplicate`]); empty until used.
-    pending_best: Vec<Time>,
+    /// Per peer: a time by which it certainly has the body unless an edit
+    /// intervenes: its first arrival, or the earliest arrival of a queued
+    /// body that nothing can lose (see [`LazyDuplicate`]).
+    certain_by: Vec<Time>,
 }
 
 impl TxRecord {
@@ -179,7 +180,7 @@ impl TxRecord {
             interested: Vec::new(),
             requests: Vec::new(),
             known: Vec::new(),
-            pending_best: Vec::new(),
+            certain_by: vec![Time::MAX; peer_slots],
         }
     }
 
@@ -188,6 +189,7 @@ impl TxRecord {
             self.arrival.resize(peer_slots, Time::MAX);
             self.hops.resize(peer_slots, u32::MAX);
             self.parent.resize(peer_slots, NO_PEER);
+            self.certain_by.resize(peer_slots, Time::MAX);
         }
     }
 
@@ -548,10 +550,15 @@ impl Simulation {
         let tx = TxId(self.txs.len() as u32);
         let mut record = TxRecord::new(origin, self.now, self.network.peer_slots());
         record.arrival[origin.index()] = self.now;
+        record.certain_by[origin.index()] = self.now;
         record.hops[origin.index()] = 0;
         record.reached = 1;
         self.txs.push(record);
         self.grow();
+        if self.duplicates_are_inert() && matches!(self.policy, RelayPolicy::Flood) {
+            // Flood sends a body over nearly every link, most of them duplicates.
+            self.lazy.reserve(2 * self.network.n_links());
+        }
         let at = self.now;
         self.record(|| TraceEvent::Broadcast {
             at,
@@ -634,17 +641,15 @@ impl Simulation {
                 .is_some_and(|l| l.loss > 0.0 && self.rng.chance(l.loss));
         let arrives = self.now + adj.latency;
         if kind == MessageKind::Tx && !doomed && self.duplicates_are_inert() {
-            let online = self
-                .network
-                .peer(adj.peer)
-                .is_some_and(|p| p.state != PeerState::Offline);
+            let online = !self.network.any_offline()
+                || self
+                    .network
+                    .peer(adj.peer)
+                    .is_some_and(|p| p.state != PeerState::Offline);
             let record = &mut self.txs[tx.index()];
             if online {
-                if record.pending_best.len() < record.arrival.len() {
-                    record.pending_best.resize(record.arrival.len(), Time::MAX);
-                }
-                let best = &mut record.pending_best[adj.peer.index()];
-                if record.arrival[adj.peer.index()] != Time::MAX || *best <= arrives {
+                let best = &mut record.certain_by[adj.peer.index()];
+                if *best <= arrives {
                     let seq = self.queue.reserve_seq();
                     let (to, link) = (adj.peer, adj.link);
                     self.lazy.push(LazyDuplicate {
@@ -720,7 +725,8 @@ impl Simulation {
             }
         }
         for record in &mut self.txs {
-            record.pending_best.clear();
+            // Queued bodies may now be lost: only arrivals are certain.
+            record.certain_by.clone_from(&record.arrival);
         }
     }
 
@@ -747,14 +753,21 @@ impl Simulation {
     fn deliver(&mut self, msg: Message) {
         let lost = if msg.doomed {
             Some(LostReason::LinkLoss)
-        } else if self.network.link(msg.link).is_none() {
-            Some(LostReason::LinkRemoved)
-        } else {
-            match self.network.peer(msg.to) {
-                None => Some(LostReason::RecipientRemoved),
-                Some(p) if p.state == PeerState::Offline => Some(LostReason::RecipientOffline),
-                Some(_) => None,
+        } else if !self.network.is_link_live(msg.link) {
+            if self.network.contains(msg.to) {
+                Some(LostReason::LinkRemoved)
+            } else {
+                Some(LostReason::RecipientRemoved)
             }
+        } else if self.network.any_offline()
+            && self
+                .network
+                .peer(msg.to)
+                .is_some_and(|p| p.state == PeerState::Offline)
+        {
+            Some(LostReason::RecipientOffline)
+        } else {
+            None
         };
         let outcome = match lost {
             Some(reason) => {
@@ -813,14 +826,17 @@ impl Simulation {
         }
         let hops = record.hops[from.index()].saturating_add(1);
         record.arrival[to.index()] = now;
+        record.certain_by[to.index()] = now;
         record.hops[to.index()] = hops;
         record.parent[to.index()] = from;
         record.reached += 1;
         if let Some(request) = record.requests.get_mut(to.index()) {
             *request = None;
         }
-        if let Some(adj) = self.adjacent_via(to, msg.link) {
-            self.txs[tx.index()].set_known(side(&adj));
+        if matches!(self.policy, RelayPolicy::Bitcoin(_)) {
+            if let Some(adj) = self.adjacent_via(to, msg.link) {
+                self.txs[tx.index()].set_known(side(&adj));
+            }
         }
         self.record(|| TraceEvent::Reached {
             at: now,
@@ -829,10 +845,13 @@ impl Simulation {
             hops,
             parent: Some(from),
         });
-        let delay = self
-            .network
-            .peer(to)
-            .map_or(Time::ZERO, |p| p.validation_delay);
+        let delay = match self.network.any_validation_delay() {
+            true => self
+                .network
+                .peer(to)
+                .map_or(Time::ZERO, |p| p.validation_delay),
+            false => Time::ZERO,
+        };
         if delay == Time::ZERO {
             self.on_ready(to, tx);
         } else {
@@ -856,7 +875,11 @@ impl Simulation {
         match self.policy.clone() {
             RelayPolicy::Flood => {
                 let parent = self.txs[tx.index()].parent[peer.index()];
-                self.send_to_neighbours(peer, tx, |adj| adj.peer != parent);
+                if self.duplicates_are_inert() && !self.any_loss && !self.network.any_offline() {
+                    self.flood_fast(peer, tx, parent);
+                } else {
+                    self.send_to_neighbours(peer, tx, |adj| adj.peer != parent);
+                }
             }
             RelayPolicy::Bitcoin(params) => {
                 self.announcer.relay_log[peer.index()].push(tx);
@@ -881,6 +904,47 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// Flood's relay from `peer` when no message can be lost or traced: the
+    /// same sends, sequence numbers and lazy duplicates as [`Simulation::send`]
+    /// makes one by one, in one tight loop.
+    fn flood_fast(&mut self, peer: PeerId, tx: TxId, parent: PeerId) {
+        let now = self.now;
+        let record = &mut self.txs[tx.index()];
+        let mut sent = 0;
+        for adj in self.network.adjacent(peer) {
+            if !adj.carries_transactions || adj.peer == parent {
+                continue;
+            }
+            sent += 1;
+            let arrives = now + adj.latency;
+            let (to, link) = (adj.peer, adj.link);
+            let best = &mut record.certain_by[to.index()];
+            if *best <= arrives {
+                let seq = self.queue.reserve_seq();
+                self.lazy.push(LazyDuplicate {
+                    arrives,
+                    seq,
+                    from: peer,
+                    to,
+                    link,
+                    tx,
+                });
+            } else {
+                *best = arrives;
+                let msg = Message {
+                    from: peer,
+                    to,
+                    link,
+                    tx,
+                    kind: MessageKind::Tx,
+                    doomed: false,
+                };
+                self.queue.push(arrives, Event::Deliver(msg));
+            }
+        }
+        record.messages[MessageKind::Tx.index()] += sent;
     }
 
     /// Sends `tx` to every neighbour over a transaction-carrying link that `wanted` accepts.

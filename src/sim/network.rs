@@ -400,6 +400,12 @@ pub struct Network {
     counts: Vec<LinkCounts>,
     n_peers: usize,
     n_links: usize,
+    /// Live peers that are offline (lets relaying skip a lookup when there are none).
+    n_offline: usize,
+    /// Live peers with a validation delay.
+    n_delayed: usize,
+    /// Bit per link id: set while the link is live (a compact twin of `links`).
+    link_live: Vec<u64>,
 }
 
 impl Network {
@@ -566,6 +572,8 @@ impl Network {
             return Err(EditError::TooManyPeers);
         }
         self.reserve_peer_ids(peer.id);
+        self.n_offline += usize::from(peer.state == PeerState::Offline);
+        self.n_delayed += usize::from(peer.validation_delay != Time::ZERO);
         self.peers.push(Some(peer));
         self.adjacency.push(Vec::new());
         self.counts.push(LinkCounts::default());
@@ -582,6 +590,10 @@ impl Network {
         let mut removed = Vec::with_capacity(link_ids.len());
         for link in link_ids {
             removed.push(self.remove_link(link)?);
+        }
+        if let Some(peer) = &self.peers[id.index()] {
+            self.n_offline -= usize::from(peer.state == PeerState::Offline);
+            self.n_delayed -= usize::from(peer.validation_delay != Time::ZERO);
         }
         self.peers[id.index()] = None;
         self.n_peers -= 1;
@@ -641,6 +653,10 @@ impl Network {
     ) -> Result<LinkId, EditError> {
         self.check_link(from, to, kind)?;
         let id = LinkId(self.links.len() as u32);
+        if self.link_live.len() <= id.index() / 64 {
+            self.link_live.push(0);
+        }
+        self.link_live[id.index() / 64] |= 1 << (id.index() % 64);
         self.links.push(Some(Link {
             id,
             from,
@@ -677,6 +693,7 @@ impl Network {
             .get_mut(id.index())
             .and_then(Option::take)
             .ok_or(EditError::NoSuchLink(id))?;
+        self.link_live[id.index() / 64] &= !(1 << (id.index() % 64));
         self.adjacency[link.from.index()].retain(|a| a.link != id);
         self.adjacency[link.to.index()].retain(|a| a.link != id);
         *self.counts[link.from.index()].outbound_of_mut(link.kind) -= 1;
@@ -726,8 +743,29 @@ impl Network {
 
     /// Sets the peer's state: online, offline or censoring.
     pub fn set_state(&mut self, id: PeerId, state: PeerState) -> Result<(), EditError> {
-        self.peer_mut(id)?.state = state;
+        let peer = self.peer_mut(id)?;
+        let was_offline = peer.state == PeerState::Offline;
+        peer.state = state;
+        self.n_offline =
+            self.n_offline + usize::from(state == PeerState::Offline) - usize::from(was_offline);
         Ok(())
+    }
+
+    /// Whether any live peer is offline.
+    pub fn any_offline(&self) -> bool {
+        self.n_offline > 0
+    }
+
+    /// Whether any live peer has a validation delay.
+    pub fn any_validation_delay(&self) -> bool {
+        self.n_delayed > 0
+    }
+
+    /// Whether the link is live: a cheaper test than [`Network::link`].
+    pub fn is_link_live(&self, id: LinkId) -> bool {
+        self.link_live
+            .get(id.index() / 64)
+            .is_some_and(|w| w & (1 << (id.index() % 64)) != 0)
     }
 
     /// Sets the peer's role; a light peer may hold no inbound links.
@@ -764,7 +802,11 @@ impl Network {
 
     /// Sets the peer's validation delay.
     pub fn set_validation_delay(&mut self, id: PeerId, delay: Time) -> Result<(), EditError> {
-        self.peer_mut(id)?.validation_delay = delay;
+        let peer = self.peer_mut(id)?;
+        let was_delayed = peer.validation_delay != Time::ZERO;
+        peer.validation_delay = delay;
+        self.n_delayed =
+            self.n_delayed + usize::from(delay != Time::ZERO) - usize::from(was_delayed);
         Ok(())
     }
 
@@ -820,7 +862,25 @@ impl Network {
                 return Err(format!("link {} joins a removed peer", link.id.0));
             }
         }
-        if n_links != self.n_links || self.peers().count() != self.n_peers {
+        let n_delayed = self
+            .peers()
+            .filter(|p| p.validation_delay != Time::ZERO)
+            .count();
+        let live_bits = self
+            .link_live
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum::<usize>();
+        let n_offline = self
+            .peers()
+            .filter(|p| p.state == PeerState::Offline)
+            .count();
+        if n_links != self.n_links
+            || self.peers().count() != self.n_peers
+            || n_offline != self.n_offline
+            || n_delayed != self.n_delayed
+            || live_bits != self.n_links
+        {
             return Err("peer or link totals are stale".to_string());
         }
         Ok(())
