@@ -1,1 +1,11 @@
+//! The web app's entry point (binary `gossipscope-web`): Trunk builds it for wasm32 and it mounts [`gossipscope::ui::App`] on the page.
+
+/// Mounts the app on the page's body.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    yew::Renderer::<gossipscope::ui::App>::new().render();
+}
+
+/// Natively there is no page to mount: build the web app with Trunk (see `scripts/serve`).
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {}

@@ -29,6 +29,7 @@ TOPOLOGIES AND THEIR OPTIONS (defaults in brackets):
   star          --clients N           (peer 0 is the server)
   regions       --peers N [--regions 3] [--unreachable-share 0] [--inter-share 0.1]
   --latency constant:MS | uniform:LO,HI | lognormal:MEAN,SD | region:INTRA,INTER[,JITTER]
+  --validation-delay MODEL   each peer's validation delay, drawn like a latency [none]
 
 RUN OPTIONS:
   --relay flood|bitcoin|push|rumor|client-server   [the scenario's, else flood]
@@ -216,6 +217,11 @@ fn generator_spec(args: &Args) -> Result<GeneratorSpec, Failure> {
         spec.latency =
             Some(LatencyModel::parse(text).map_err(|e| Failure(format!("--latency: {e}")))?);
     }
+    if let Some(text) = args.get("validation-delay") {
+        let model =
+            LatencyModel::parse(text).map_err(|e| Failure(format!("--validation-delay: {e}")))?;
+        spec.validation_delay = Some(model);
+    }
     Ok(spec)
 }
 
@@ -224,7 +230,7 @@ fn write_file(path: &str, contents: &str) -> Result<(), Failure> {
 }
 
 fn cmd_generate(args: &Args) -> Result<(), Failure> {
-    let mut known = vec!["topology", "seed", "latency", "out"];
+    let mut known = vec!["topology", "seed", "latency", "validation-delay", "out"];
     known.extend_from_slice(TOPOLOGY_OPTIONS);
     args.only(&known)?;
     if let Some(extra) = args.positional.first() {
@@ -380,6 +386,7 @@ fn cmd_simulate(args: &Args) -> Result<(), Failure> {
     let mut known = vec![
         "topology",
         "latency",
+        "validation-delay",
         "relay",
         "source",
         "fanout",

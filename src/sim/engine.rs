@@ -803,11 +803,7 @@ impl Simulation {
 
     /// The adjacency entry of `peer` for `link`, if the link is live.
     fn adjacent_via(&self, peer: PeerId, link: LinkId) -> Option<Adjacent> {
-        self.network
-            .adjacent(peer)
-            .iter()
-            .find(|a| a.link == link)
-            .copied()
+        self.network.adjacent_entry(peer, link)
     }
 
     fn receive_tx(&mut self, msg: Message) -> Outcome {
@@ -1038,14 +1034,19 @@ impl Simulation {
         {
             return;
         }
-        for i in 0..self.network.adjacent(peer).len() {
-            let adj = self.network.adjacent(peer)[i];
-            let chosen = match outbound {
-                None => !adj.outbound,
-                Some(link) => adj.link == link,
-            };
-            if chosen && adj.carries_transactions {
-                self.announce(peer, adj);
+        match outbound {
+            None => {
+                for i in 0..self.network.adjacent(peer).len() {
+                    let adj = self.network.adjacent(peer)[i];
+                    if !adj.outbound && adj.carries_transactions {
+                        self.announce(peer, adj);
+                    }
+                }
+            }
+            Some(link) => {
+                if let Some(adj) = self.adjacent_via(peer, link) {
+                    self.announce(peer, adj);
+                }
             }
         }
     }
@@ -1184,7 +1185,7 @@ impl Simulation {
             return;
         }
         record.ensure_round_state(peer);
-        record.budget[peer.index()] = params.rounds.unwrap_or(u32::MAX);
+        record.budget[peer.index()] = params.rounds.unwrap_or(1);
         if record.budget[peer.index()] == 0 {
             return;
         }

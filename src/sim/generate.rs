@@ -380,6 +380,9 @@ pub struct GeneratorSpec {
     /// Connection limits; `None` means [`Topology::default_limits`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
+    /// Each peer's validation delay, drawn per peer from this model; `None` means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_delay: Option<LatencyModel>,
 }
 
 impl GeneratorSpec {
@@ -389,6 +392,7 @@ impl GeneratorSpec {
             topology,
             latency: None,
             limits: None,
+            validation_delay: None,
         }
     }
 
@@ -426,6 +430,11 @@ pub fn generate(spec: &GeneratorSpec, seed: u64) -> Result<Generated, String> {
     topology.validate()?;
     let latency = spec.latency_model();
     latency.validate()?;
+    if let Some(delay) = &spec.validation_delay {
+        delay
+            .validate()
+            .map_err(|e| format!("validation delay: {e}"))?;
+    }
     let limits = spec.effective_limits();
     let mut network = Network::new(Limits::default());
     network.set_limits(limits).map_err(|e| e.to_string())?;
@@ -494,12 +503,28 @@ pub fn generate(spec: &GeneratorSpec, seed: u64) -> Result<Generated, String> {
             outbound,
         } => gen.regions(peers, regions, unreachable_share, inter_share, outbound)?,
     }
+    let mut network = gen.network;
+    if let Some(delay) = &spec.validation_delay {
+        // A stream of its own, so delays never change the network's shape.
+        let mut rng = SimRng::for_stream(seed, VALIDATION_DELAY_STREAM);
+        let ids: Vec<PeerId> = network.peer_ids().collect();
+        for id in ids {
+            let region = network.peer(id).map_or(0, |p| p.region);
+            let drawn = delay.draw(&mut rng, region, region);
+            network
+                .set_validation_delay(id, drawn)
+                .map_err(|e| e.to_string())?;
+        }
+    }
     Ok(Generated {
-        network: gen.network,
+        network,
         notes: gen.notes,
         server,
     })
 }
+
+/// The RNG stream of validation delays (the network itself uses stream 0).
+const VALIDATION_DELAY_STREAM: u64 = 3;
 
 /// The links of a complete network on peers `first .. first + n`, outbound links spread evenly.
 fn complete_edges(first: u32, n: u32) -> Vec<(u32, u32)> {

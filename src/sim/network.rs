@@ -524,6 +524,22 @@ impl Network {
         self.adjacency.get(id.index()).map_or(&[], Vec::as_slice)
     }
 
+    /// The adjacency entry of `peer` for `link`, looked up through the link
+    /// table rather than by scanning the peer's list.
+    pub fn adjacent_entry(&self, peer: PeerId, link: LinkId) -> Option<Adjacent> {
+        let l = self.link(link)?;
+        if l.from != peer && l.to != peer {
+            return None;
+        }
+        Some(Adjacent {
+            peer: l.other(peer),
+            link,
+            latency: l.latency,
+            outbound: l.from == peer,
+            carries_transactions: l.kind.carries_transactions(),
+        })
+    }
+
     /// The peer's link counts (zero for an unknown peer).
     pub fn link_counts(&self, id: PeerId) -> LinkCounts {
         self.counts.get(id.index()).copied().unwrap_or_default()

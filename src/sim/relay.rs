@@ -133,7 +133,8 @@ impl Default for BitcoinParams {
 pub struct PushParams {
     /// Neighbours each informed peer pushes to per round.
     pub fanout: u32,
-    /// Rounds a peer keeps pushing after it is informed (`None`: until the hop limit).
+    /// Rounds a peer keeps pushing after it is informed (`None`: one round,
+    /// and the hop limit bounds the spread).
     pub rounds: Option<u32>,
     /// Peers this many hops from the source or further do not push.
     pub hop_limit: Option<u32>,
