@@ -976,7 +976,7 @@ impl Simulation {
             }
             let side = side(&adj);
             if !self.announcer.outbound_armed[side] {
-                if self.announcer.next_outbound[side] < now {
+                if self.announcer.next_outbound[side] <= now {
                     let gap = self.rng.exponential(params.outbound_inv_mean_ms);
                     self.announcer.next_outbound[side] =
                         now + Time::try_from_ms_f64(gap).unwrap_or(Time::ZERO);
@@ -994,7 +994,7 @@ impl Simulation {
         }
         let p = peer.index();
         if has_inbound && !self.announcer.inbound_armed[p] {
-            if self.announcer.next_inbound[p] < now {
+            if self.announcer.next_inbound[p] <= now {
                 let gap = self.rng.exponential(params.inbound_inv_mean_ms);
                 self.announcer.next_inbound[p] =
                     now + Time::try_from_ms_f64(gap).unwrap_or(Time::ZERO);

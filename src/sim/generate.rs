@@ -1333,6 +1333,7 @@ mod tests {
                     sd_ms: 30.0,
                 }),
                 limits: None,
+                validation_delay: None,
             };
             let a = generate(&spec, 7).unwrap();
             let b = generate(&spec, 7).unwrap();
@@ -1513,9 +1514,10 @@ mod tests {
             topology in any_topology(),
             latency in any_latency(),
             limits in any_limits(),
+            validation_delay in any_latency(),
             seed in any::<u64>(),
         ) {
-            let spec = GeneratorSpec { topology, latency, limits };
+            let spec = GeneratorSpec { topology, latency, limits, validation_delay };
             if let Ok(g) = generate(&spec, seed) {
                 prop_assert_eq!(g.network.check_invariants(), Ok(()));
                 prop_assert_eq!(g.network.n_peers() as u64, spec.topology.n_peers());
