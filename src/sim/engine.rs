@@ -260,7 +260,7 @@ impl Announcer {
 
 /// The index of "`peer`'s side" of a link: `2 * link` for the opener, `+ 1` for the acceptor.
 fn side(adj: &Adjacent) -> usize {
-    2 * adj.link.index() + usize::from(!adj.outbound)
+    2 * adj.link.index() + usize::from(!adj.outbound())
 }
 
 /// A deterministic, sans-IO gossip simulation over a [`Network`].
@@ -304,10 +304,47 @@ pub struct Simulation {
 struct LazyDuplicate {
     arrives: Time,
     seq: u64,
-    from: PeerId,
-    to: PeerId,
-    link: LinkId,
+    /// The link id, with the top bit set when the acceptor sent it to the
+    /// opener: the link stays live until the duplicate is materialized, so
+    /// its ends name sender and recipient (and the entry stays 24 bytes).
+    link_and_direction: u32,
     tx: TxId,
+}
+
+const FROM_ACCEPTOR: u32 = 1 << 31;
+
+impl LazyDuplicate {
+    fn new(arrives: Time, seq: u64, adj: &Adjacent, tx: TxId) -> LazyDuplicate {
+        let direction = if adj.outbound() { 0 } else { FROM_ACCEPTOR };
+        LazyDuplicate {
+            arrives,
+            seq,
+            link_and_direction: adj.link.0 | direction,
+            tx,
+        }
+    }
+
+    fn link(&self) -> LinkId {
+        LinkId(self.link_and_direction & !FROM_ACCEPTOR)
+    }
+
+    /// The message it stands for, while its link is live.
+    fn message(&self, network: &Network) -> Option<Message> {
+        let link = network.link(self.link())?;
+        let (from, to) = match self.link_and_direction & FROM_ACCEPTOR {
+            0 => (link.from, link.to),
+            _ => (link.to, link.from),
+        };
+        let (link, tx) = (link.id, self.tx);
+        Some(Message {
+            from,
+            to,
+            link,
+            tx,
+            kind: MessageKind::Tx,
+            doomed: false,
+        })
+    }
 }
 
 impl Simulation {
@@ -639,7 +676,7 @@ impl Simulation {
                 .network
                 .link(adj.link)
                 .is_some_and(|l| l.loss > 0.0 && self.rng.chance(l.loss));
-        let arrives = self.now + adj.latency;
+        let arrives = self.now + adj.latency();
         if kind == MessageKind::Tx && !doomed && self.duplicates_are_inert() {
             let online = !self.network.any_offline()
                 || self
@@ -651,15 +688,7 @@ impl Simulation {
                 let best = &mut record.certain_by[adj.peer.index()];
                 if *best <= arrives {
                     let seq = self.queue.reserve_seq();
-                    let (to, link) = (adj.peer, adj.link);
-                    self.lazy.push(LazyDuplicate {
-                        arrives,
-                        seq,
-                        from,
-                        to,
-                        link,
-                        tx,
-                    });
+                    self.lazy.push(LazyDuplicate::new(arrives, seq, &adj, tx));
                     return;
                 }
                 *best = arrives;
@@ -704,24 +733,12 @@ impl Simulation {
         for lazy in std::mem::take(&mut self.lazy) {
             if self.is_delivered(&lazy) {
                 self.txs[lazy.tx.index()].redundant += 1;
+            } else if let Some(msg) = lazy.message(&self.network) {
+                self.queue
+                    .push_with_seq(lazy.arrives, lazy.seq, Event::Deliver(msg));
             } else {
-                let LazyDuplicate {
-                    arrives,
-                    seq,
-                    from,
-                    to,
-                    link,
-                    tx,
-                } = lazy;
-                let msg = Message {
-                    from,
-                    to,
-                    link,
-                    tx,
-                    kind: MessageKind::Tx,
-                    doomed: false,
-                };
-                self.queue.push_with_seq(arrives, seq, Event::Deliver(msg));
+                // Never expected: removals materialize before the link goes.
+                self.txs[lazy.tx.index()].lost += 1;
             }
         }
         for record in &mut self.txs {
@@ -910,23 +927,16 @@ impl Simulation {
         let record = &mut self.txs[tx.index()];
         let mut sent = 0;
         for adj in self.network.adjacent(peer) {
-            if !adj.carries_transactions || adj.peer == parent {
+            if !adj.carries_transactions() || adj.peer == parent {
                 continue;
             }
             sent += 1;
-            let arrives = now + adj.latency;
+            let arrives = now + adj.latency();
             let (to, link) = (adj.peer, adj.link);
             let best = &mut record.certain_by[to.index()];
             if *best <= arrives {
                 let seq = self.queue.reserve_seq();
-                self.lazy.push(LazyDuplicate {
-                    arrives,
-                    seq,
-                    from: peer,
-                    to,
-                    link,
-                    tx,
-                });
+                self.lazy.push(LazyDuplicate::new(arrives, seq, adj, tx));
             } else {
                 *best = arrives;
                 let msg = Message {
@@ -947,7 +957,7 @@ impl Simulation {
     fn send_to_neighbours(&mut self, peer: PeerId, tx: TxId, wanted: impl Fn(&Adjacent) -> bool) {
         for i in 0..self.network.adjacent(peer).len() {
             let adj = self.network.adjacent(peer)[i];
-            if adj.carries_transactions && wanted(&adj) {
+            if adj.carries_transactions() && wanted(&adj) {
                 self.send(peer, adj, tx, MessageKind::Tx);
             }
         }
@@ -967,10 +977,10 @@ impl Simulation {
         let mut has_inbound = false;
         for i in 0..self.network.adjacent(peer).len() {
             let adj = self.network.adjacent(peer)[i];
-            if !adj.carries_transactions {
+            if !adj.carries_transactions() {
                 continue;
             }
-            if !adj.outbound {
+            if !adj.outbound() {
                 has_inbound = true;
                 continue;
             }
@@ -1038,7 +1048,7 @@ impl Simulation {
             None => {
                 for i in 0..self.network.adjacent(peer).len() {
                     let adj = self.network.adjacent(peer)[i];
-                    if !adj.outbound && adj.carries_transactions {
+                    if !adj.outbound() && adj.carries_transactions() {
                         self.announce(peer, adj);
                     }
                 }
@@ -1088,7 +1098,7 @@ impl Simulation {
             return Outcome::Redundant;
         }
         // Ask outbound peers at once; inbound ones only after a delay.
-        let preferred = adj.outbound;
+        let preferred = adj.outbound();
         let delay = if preferred {
             Time::ZERO
         } else {
@@ -1258,7 +1268,7 @@ impl Simulation {
             self.network
                 .adjacent(peer)
                 .iter()
-                .filter(|a| a.carries_transactions),
+                .filter(|a| a.carries_transactions()),
         );
     }
 

@@ -252,7 +252,7 @@ pub fn hop_distances(
             continue;
         }
         for adj in net.adjacent(peer) {
-            if adj.carries_transactions && dist[adj.peer.index()].is_none() {
+            if adj.carries_transactions() && dist[adj.peer.index()].is_none() {
                 dist[adj.peer.index()] = Some(d + 1);
                 queue.push_back(adj.peer);
             }
@@ -307,7 +307,7 @@ pub fn shortest_arrival_times(net: &Network, source: PeerId) -> Vec<Option<Time>
             continue;
         }
         for adj in net.adjacent(peer) {
-            if !adj.carries_transactions || settled[adj.peer.index()] {
+            if !adj.carries_transactions() || settled[adj.peer.index()] {
                 continue;
             }
             let reachable = net
@@ -316,7 +316,7 @@ pub fn shortest_arrival_times(net: &Network, source: PeerId) -> Vec<Option<Time>
             if !reachable {
                 continue;
             }
-            let arrival = at + adj.latency;
+            let arrival = at + adj.latency();
             if best[adj.peer.index()].is_none_or(|b| arrival < b) {
                 best[adj.peer.index()] = Some(arrival);
                 heap.push(Reverse((arrival, adj.peer)));

@@ -33,11 +33,11 @@ impl LatencyModel {
     /// Checks the parameters; the message names the bad one.
     pub fn validate(&self) -> Result<(), String> {
         let non_negative = |name: &str, v: f64| {
-            if (0.0..=1e9).contains(&v) {
+            if (0.0..=3_600_000.0).contains(&v) {
                 Ok(())
             } else {
                 Err(format!(
-                    "latency {name} must be a non-negative number of milliseconds, got {v}"
+                    "latency {name} must be a non-negative number of milliseconds up to 3600000 (an hour), got {v}"
                 ))
             }
         };
@@ -92,7 +92,9 @@ impl LatencyModel {
                 base + rng.uniform(0.0, jitter_ms)
             }
         };
-        Time::try_from_ms_f64(ms).unwrap_or(Time::ZERO)
+        Time::try_from_ms_f64(ms)
+            .unwrap_or(Time::ZERO)
+            .min(crate::sim::network::MAX_LATENCY)
     }
 
     /// Parses the CLI form: `constant:MS`, `uniform:LO,HI`, `lognormal:MEAN,SD`,

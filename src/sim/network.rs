@@ -192,19 +192,53 @@ impl Link {
     }
 }
 
+/// The longest one-way latency a link may have: one hour.
+pub const MAX_LATENCY: Time = Time(3_600_000_000);
+
 /// One entry of a peer's adjacency list: a neighbour and the link to it.
+///
+/// Sixteen bytes, so relaying over a large network reads as little memory as
+/// it can: the latency is kept in whole microseconds as a `u32` (links are
+/// capped at [`MAX_LATENCY`]) and the two flags share a byte.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Adjacent {
     /// The neighbour.
     pub peer: PeerId,
     /// The link between them.
     pub link: LinkId,
-    /// The link's one-way latency (kept here so relaying reads one array).
-    pub latency: Time,
+    latency_us: u32,
+    flags: u8,
+}
+
+const OUTBOUND: u8 = 1;
+const CARRIES_TRANSACTIONS: u8 = 2;
+
+impl Adjacent {
+    fn new(peer: PeerId, link: &Link, outbound: bool) -> Adjacent {
+        let carries = link.kind.carries_transactions();
+        Adjacent {
+            peer,
+            link: link.id,
+            latency_us: link.latency.min(MAX_LATENCY).0 as u32,
+            flags: if outbound { OUTBOUND } else { 0 }
+                | if carries { CARRIES_TRANSACTIONS } else { 0 },
+        }
+    }
+
+    /// The link's one-way latency.
+    pub fn latency(&self) -> Time {
+        Time(u64::from(self.latency_us))
+    }
+
     /// True where this side opened the link (the neighbour is an outbound peer).
-    pub outbound: bool,
+    pub fn outbound(&self) -> bool {
+        self.flags & OUTBOUND != 0
+    }
+
     /// Whether transactions travel over the link.
-    pub carries_transactions: bool,
+    pub fn carries_transactions(&self) -> bool {
+        self.flags & CARRIES_TRANSACTIONS != 0
+    }
 }
 
 /// Connection limits, checked by every edit.
@@ -342,7 +376,7 @@ impl fmt::Display for EditError {
             EditError::BadLatency(ms) => {
                 write!(
                     f,
-                    "latency {ms} ms is not a non-negative number of milliseconds"
+                    "latency {ms} ms is not a non-negative number of milliseconds up to 3600000 (an hour)"
                 )
             }
             EditError::BadLoss(p) => write!(f, "loss {p} is not a probability between 0 and 1"),
@@ -531,13 +565,7 @@ impl Network {
         if l.from != peer && l.to != peer {
             return None;
         }
-        Some(Adjacent {
-            peer: l.other(peer),
-            link,
-            latency: l.latency,
-            outbound: l.from == peer,
-            carries_transactions: l.kind.carries_transactions(),
-        })
+        Some(Adjacent::new(l.other(peer), l, l.from == peer))
     }
 
     /// The peer's link counts (zero for an unknown peer).
@@ -667,35 +695,26 @@ impl Network {
         latency: Time,
         kind: LinkKind,
     ) -> Result<LinkId, EditError> {
+        if latency > MAX_LATENCY {
+            return Err(EditError::BadLatency(latency.as_ms_f64()));
+        }
         self.check_link(from, to, kind)?;
         let id = LinkId(self.links.len() as u32);
         if self.link_live.len() <= id.index() / 64 {
             self.link_live.push(0);
         }
         self.link_live[id.index() / 64] |= 1 << (id.index() % 64);
-        self.links.push(Some(Link {
+        let link = Link {
             id,
             from,
             to,
             latency,
             kind,
             loss: 0.0,
-        }));
-        let carries = kind.carries_transactions();
-        self.adjacency[from.index()].push(Adjacent {
-            peer: to,
-            link: id,
-            latency,
-            outbound: true,
-            carries_transactions: carries,
-        });
-        self.adjacency[to.index()].push(Adjacent {
-            peer: from,
-            link: id,
-            latency,
-            outbound: false,
-            carries_transactions: carries,
-        });
+        };
+        self.adjacency[from.index()].push(Adjacent::new(to, &link, true));
+        self.adjacency[to.index()].push(Adjacent::new(from, &link, false));
+        self.links.push(Some(link));
         *self.counts[from.index()].outbound_of_mut(kind) += 1;
         self.counts[to.index()].inbound += 1;
         self.n_links += 1;
@@ -720,15 +739,18 @@ impl Network {
 
     /// Changes a link's one-way latency.
     pub fn set_latency(&mut self, id: LinkId, latency: Time) -> Result<(), EditError> {
+        if latency > MAX_LATENCY {
+            return Err(EditError::BadLatency(latency.as_ms_f64()));
+        }
         let link = self.link_mut(id)?;
         link.latency = latency;
-        let (from, to) = (link.from, link.to);
-        for end in [from, to] {
+        let link = link.clone();
+        for end in [link.from, link.to] {
             for adj in self.adjacency[end.index()]
                 .iter_mut()
                 .filter(|a| a.link == id)
             {
-                adj.latency = latency;
+                *adj = Adjacent::new(adj.peer, &link, adj.outbound());
             }
         }
         Ok(())
@@ -843,13 +865,13 @@ impl Network {
                 let link = self
                     .link(adj.link)
                     .ok_or(format!("{} lists a removed link", peer.id))?;
-                if link.other(peer.id) != adj.peer || (link.from == peer.id) != adj.outbound {
+                if link.other(peer.id) != adj.peer || (link.from == peer.id) != adj.outbound() {
                     return Err(format!(
                         "{}'s adjacency disagrees with link {}",
                         peer.id, link.id.0
                     ));
                 }
-                if adj.outbound {
+                if adj.outbound() {
                     *recount.outbound_of_mut(link.kind) += 1;
                 } else {
                     recount.inbound += 1;
@@ -988,7 +1010,7 @@ mod tests {
             err.to_string(),
             "N0 already has 2 block-relay-only outbound links"
         );
-        assert!(!net.adjacent(PeerId(0))[0].carries_transactions);
+        assert!(!net.adjacent(PeerId(0))[0].carries_transactions());
     }
 
     #[test]
