@@ -9,15 +9,15 @@ use gossipscope::sim::relay::{BitcoinParams, RelayPolicy};
 
 /// A Bitcoin-like topology of `peers` peers with `unreachable_share` behind NAT.
 fn bitcoin(peers: u32, unreachable_share: f64) -> GeneratorSpec {
-    let mut spec = GeneratorSpec::new(Topology::Bitcoin {
-        peers,
-        unreachable_share,
-        outbound: None,
-        light_share: 0.0,
-        mining_share: 0.02,
-        archival_share: 0.1,
-        bitcoin_core: false,
-    });
+    let mut topology = Topology::bitcoin(peers);
+    if let Topology::Bitcoin {
+        unreachable_share: share,
+        ..
+    } = &mut topology
+    {
+        *share = unreachable_share;
+    }
+    let mut spec = GeneratorSpec::new(topology);
     // Real latencies vary: a log-normal spread keeps the event queue honest.
     spec.latency = Some(LatencyModel::LogNormal {
         mean_ms: 100.0,

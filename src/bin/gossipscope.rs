@@ -270,23 +270,24 @@ fn cmd_generate(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Options that tune a relay policy's parameters.
+const RELAY_OPTIONS: [&str; 7] = [
+    "fanout",
+    "rounds",
+    "hop-limit",
+    "round-ms",
+    "rumor-mode",
+    "rumor-k",
+    "server",
+];
+
 /// The relay policy the options ask for, starting from the scenario's.
 fn relay_policy(args: &Args, scenario_relay: &RelayPolicy) -> Result<Option<RelayPolicy>, Failure> {
     let mut relay = match args.get("relay") {
         Some(name) => RelayPolicy::from_name(name)?,
         None => scenario_relay.clone(),
     };
-    let tuned = [
-        "fanout",
-        "rounds",
-        "hop-limit",
-        "round-ms",
-        "rumor-mode",
-        "rumor-k",
-        "server",
-    ]
-    .iter()
-    .any(|o| args.has(o));
+    let tuned = RELAY_OPTIONS.iter().any(|o| args.has(o));
     match &mut relay {
         RelayPolicy::Push(p) => {
             if let Some(f) = args.number("fanout")? {
@@ -326,15 +327,7 @@ fn relay_policy(args: &Args, scenario_relay: &RelayPolicy) -> Result<Option<Rela
         RelayPolicy::ClientServer(_) => option == "server",
         _ => false,
     };
-    for option in [
-        "fanout",
-        "rounds",
-        "hop-limit",
-        "round-ms",
-        "rumor-mode",
-        "rumor-k",
-        "server",
-    ] {
+    for option in RELAY_OPTIONS {
         if args.has(option) && !applies(option) {
             return Err(Failure(format!(
                 "--{option} does not apply to --relay {}",
@@ -389,19 +382,13 @@ fn cmd_simulate(args: &Args) -> Result<(), Failure> {
         "validation-delay",
         "relay",
         "source",
-        "fanout",
-        "rounds",
-        "hop-limit",
-        "round-ms",
-        "rumor-mode",
-        "rumor-k",
-        "server",
         "trials",
         "seed",
         "out",
         "csv",
         "quiet",
     ];
+    known.extend_from_slice(&RELAY_OPTIONS);
     known.extend_from_slice(TOPOLOGY_OPTIONS);
     args.only(&known)?;
     let scenario = load_scenario(args)?;

@@ -258,6 +258,16 @@ impl Announcer {
     }
 }
 
+/// The next tick of a Poisson timer, as Bitcoin Core keeps it: a tick still
+/// to come stands; once it has passed, the next one is drawn from now.
+fn next_poisson_tick(rng: &mut SimRng, next: &mut Time, now: Time, mean_ms: f64) -> Time {
+    if *next <= now {
+        let gap = rng.exponential(mean_ms);
+        *next = now + Time::try_from_ms_f64(gap).unwrap_or(Time::ZERO);
+    }
+    *next
+}
+
 /// The index of "`peer`'s side" of a link: `2 * link` for the opener, `+ 1` for the acceptor.
 fn side(adj: &Adjacent) -> usize {
     2 * adj.link.index() + usize::from(!adj.outbound())
@@ -986,31 +996,18 @@ impl Simulation {
             }
             let side = side(&adj);
             if !self.announcer.outbound_armed[side] {
-                if self.announcer.next_outbound[side] <= now {
-                    let gap = self.rng.exponential(params.outbound_inv_mean_ms);
-                    self.announcer.next_outbound[side] =
-                        now + Time::try_from_ms_f64(gap).unwrap_or(Time::ZERO);
-                }
                 self.announcer.outbound_armed[side] = true;
-                let at = self.announcer.next_outbound[side];
-                self.queue.push(
-                    at,
-                    Event::InvTimer {
-                        peer,
-                        outbound: Some(adj.link),
-                    },
-                );
+                let next = &mut self.announcer.next_outbound[side];
+                let at = next_poisson_tick(&mut self.rng, next, now, params.outbound_inv_mean_ms);
+                let outbound = Some(adj.link);
+                self.queue.push(at, Event::InvTimer { peer, outbound });
             }
         }
         let p = peer.index();
         if has_inbound && !self.announcer.inbound_armed[p] {
-            if self.announcer.next_inbound[p] <= now {
-                let gap = self.rng.exponential(params.inbound_inv_mean_ms);
-                self.announcer.next_inbound[p] =
-                    now + Time::try_from_ms_f64(gap).unwrap_or(Time::ZERO);
-            }
             self.announcer.inbound_armed[p] = true;
-            let at = self.announcer.next_inbound[p];
+            let next = &mut self.announcer.next_inbound[p];
+            let at = next_poisson_tick(&mut self.rng, next, now, params.inbound_inv_mean_ms);
             self.queue.push(
                 at,
                 Event::InvTimer {

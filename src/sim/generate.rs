@@ -182,6 +182,20 @@ pub enum Topology {
 }
 
 impl Topology {
+    /// A Bitcoin-like bootstrap of `peers` peers with the scenario defaults:
+    /// 70 % unreachable, 2 % mining, 10 % archival, the tutorial's limits.
+    pub fn bitcoin(peers: u32) -> Topology {
+        Topology::Bitcoin {
+            peers,
+            unreachable_share: default_unreachable_share(),
+            outbound: None,
+            light_share: 0.0,
+            mining_share: default_mining_share(),
+            archival_share: default_archival_share(),
+            bitcoin_core: false,
+        }
+    }
+
     /// The kebab-case name used in scenarios.
     pub fn name(&self) -> &'static str {
         match self {
@@ -1026,15 +1040,14 @@ mod tests {
     }
 
     fn bitcoin(peers: u32, bitcoin_core: bool) -> Topology {
-        Topology::Bitcoin {
-            peers,
-            unreachable_share: 0.7,
-            outbound: None,
-            light_share: 0.0,
-            mining_share: 0.02,
-            archival_share: 0.1,
-            bitcoin_core,
+        let mut topology = Topology::bitcoin(peers);
+        if let Topology::Bitcoin {
+            bitcoin_core: core, ..
+        } = &mut topology
+        {
+            *core = bitcoin_core;
         }
+        topology
     }
 
     #[test]

@@ -159,15 +159,7 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
 
 /// The network the page generates: Bitcoin-style bootstrap, 70 % of peers behind NAT.
 pub fn network_spec(peers: u32) -> GeneratorSpec {
-    GeneratorSpec::new(Topology::Bitcoin {
-        peers,
-        unreachable_share: 0.7,
-        outbound: None,
-        light_share: 0.0,
-        mining_share: 0.02,
-        archival_share: 0.1,
-        bitcoin_core: false,
-    })
+    GeneratorSpec::new(Topology::bitcoin(peers))
 }
 
 /// What one run produced.
