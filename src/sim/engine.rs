@@ -290,14 +290,18 @@ pub struct Simulation {
     announcer: Announcer,
     /// Whether a round event is queued (push and rumor).
     round_pending: bool,
-    /// Whether any link has a loss probability (saves a lookup per send when none does).
-    any_loss: bool,
     events_processed: u64,
     /// Reused buffer for neighbour sampling.
     scratch: Vec<Adjacent>,
     /// Transaction bodies certain to arrive as duplicates unless an edit
     /// intervenes: kept out of the queue (see [`LazyDuplicate`]).
     lazy: Vec<LazyDuplicate>,
+    /// Times of scheduled actions not yet applied, earliest first.
+    pending_actions: std::collections::BinaryHeap<std::cmp::Reverse<Time>>,
+    /// Whether a run to completion is under way (see [`Simulation::run_with_progress`]).
+    to_completion: bool,
+    /// The latest arrival of a duplicate counted at once.
+    last_counted_arrival: Time,
 }
 
 /// A TX message that, with the network as it is, can only be a redundant delivery.
@@ -361,7 +365,7 @@ impl Simulation {
     /// A simulation of `policy` over `network`, its draws seeded by `seed`.
     pub fn new(network: Network, policy: RelayPolicy, seed: u64) -> Result<Simulation, String> {
         policy.validate()?;
-        let any_loss = network.links().any(|l| l.loss > 0.0);
+
         Ok(Simulation {
             network,
             policy,
@@ -376,10 +380,13 @@ impl Simulation {
             trace: VecDeque::new(),
             announcer: Announcer::default(),
             round_pending: false,
-            any_loss,
+
             events_processed: 0,
             scratch: Vec::new(),
             lazy: Vec::new(),
+            pending_actions: std::collections::BinaryHeap::new(),
+            to_completion: false,
+            last_counted_arrival: Time::ZERO,
         })
     }
 
@@ -473,8 +480,10 @@ impl Simulation {
     /// If the network refuses it then, the refusal is kept in [`Simulation::refusals`].
     pub fn schedule(&mut self, at: Time, action: Action) {
         let index = self.scheduled.len();
+        let at = at.max(self.now);
         self.scheduled.push(Some(action));
-        self.queue.push(at.max(self.now), Event::Scheduled(index));
+        self.pending_actions.push(std::cmp::Reverse(at));
+        self.queue.push(at, Event::Scheduled(index));
     }
 
     fn link_between(&self, a: PeerId, b: PeerId) -> Result<LinkId, EditError> {
@@ -571,7 +580,7 @@ impl Simulation {
             Action::SetLoss { a, b, loss } => {
                 let link = self.link_between(a, b)?;
                 self.network.set_loss(link, loss)?;
-                self.any_loss |= loss > 0.0;
+
                 Ok(Applied::Done)
             }
             Action::SetValidationDelay { peer, ms } => {
@@ -638,6 +647,7 @@ impl Simulation {
             Event::RequestCheck { peer, tx } => self.try_request(peer, tx),
             Event::Round => self.on_round(),
             Event::Scheduled(index) => {
+                self.pending_actions.pop();
                 if let Some(action) = self.scheduled.get_mut(index).and_then(Option::take) {
                     if let Err(error) = self.apply(action.clone()) {
                         self.refusals.push(Refusal {
@@ -663,7 +673,34 @@ impl Simulation {
 
     /// Runs until nothing is left to happen.
     pub fn run(&mut self) {
-        while self.step().is_some() {}
+        self.run_with_progress(u64::MAX, &mut |_| {});
+    }
+
+    /// Runs until nothing is left to happen, calling `progress` every `every` events.
+    ///
+    /// No edit can come from outside until a run to completion returns, so
+    /// duplicates that arrive before the next scheduled action are simply
+    /// counted, not kept (see [`LazyDuplicate`]).
+    pub fn run_with_progress(&mut self, every: u64, progress: &mut dyn FnMut(&Simulation)) {
+        self.to_completion = true;
+        let mut next_report = self.events_processed.saturating_add(every);
+        while self.step().is_some() {
+            if self.events_processed >= next_report {
+                progress(self);
+                next_report = next_report.saturating_add(every);
+            }
+        }
+        self.to_completion = false;
+        self.now = self.now.max(self.last_counted_arrival);
+    }
+
+    /// Before which time a duplicate can be counted at once: only in a run to
+    /// completion, and only before the next scheduled action.
+    fn count_duplicates_before(&self) -> Time {
+        match self.to_completion {
+            true => self.pending_actions.peek().map_or(Time::MAX, |t| t.0),
+            false => Time::ZERO,
+        }
     }
 
     /// Runs at most `max_events` events; returns whether the run is now idle.
@@ -681,7 +718,7 @@ impl Simulation {
     fn send(&mut self, from: PeerId, adj: Adjacent, tx: TxId, kind: MessageKind) {
         let record = &mut self.txs[tx.index()];
         record.messages[kind.index()] += 1;
-        let doomed = self.any_loss
+        let doomed = self.network.any_lossy_link()
             && self
                 .network
                 .link(adj.link)
@@ -693,9 +730,15 @@ impl Simulation {
                     .network
                     .peer(adj.peer)
                     .is_some_and(|p| p.state != PeerState::Offline);
+            let count_before = self.count_duplicates_before();
             let record = &mut self.txs[tx.index()];
             if online {
                 let best = &mut record.certain_by[adj.peer.index()];
+                if *best <= arrives && arrives < count_before {
+                    record.redundant += 1;
+                    self.last_counted_arrival = self.last_counted_arrival.max(arrives);
+                    return;
+                }
                 if *best <= arrives {
                     let seq = self.queue.reserve_seq();
                     self.lazy.push(LazyDuplicate::new(arrives, seq, &adj, tx));
@@ -898,7 +941,10 @@ impl Simulation {
         match self.policy.clone() {
             RelayPolicy::Flood => {
                 let parent = self.txs[tx.index()].parent[peer.index()];
-                if self.duplicates_are_inert() && !self.any_loss && !self.network.any_offline() {
+                if self.duplicates_are_inert()
+                    && !self.network.any_lossy_link()
+                    && !self.network.any_offline()
+                {
                     self.flood_fast(peer, tx, parent);
                 } else {
                     self.send_to_neighbours(peer, tx, |adj| adj.peer != parent);
@@ -934,6 +980,8 @@ impl Simulation {
     /// makes one by one, in one tight loop.
     fn flood_fast(&mut self, peer: PeerId, tx: TxId, parent: PeerId) {
         let now = self.now;
+        let count_before = self.count_duplicates_before();
+        let mut last_counted = self.last_counted_arrival;
         let record = &mut self.txs[tx.index()];
         let mut sent = 0;
         for adj in self.network.adjacent(peer) {
@@ -944,7 +992,10 @@ impl Simulation {
             let arrives = now + adj.latency();
             let (to, link) = (adj.peer, adj.link);
             let best = &mut record.certain_by[to.index()];
-            if *best <= arrives {
+            if *best <= arrives && arrives < count_before {
+                record.redundant += 1;
+                last_counted = last_counted.max(arrives);
+            } else if *best <= arrives {
                 let seq = self.queue.reserve_seq();
                 self.lazy.push(LazyDuplicate::new(arrives, seq, adj, tx));
             } else {
@@ -961,6 +1012,7 @@ impl Simulation {
             }
         }
         record.messages[MessageKind::Tx.index()] += sent;
+        self.last_counted_arrival = last_counted;
     }
 
     /// Sends `tx` to every neighbour over a transaction-carrying link that `wanted` accepts.

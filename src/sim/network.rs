@@ -438,6 +438,8 @@ pub struct Network {
     n_offline: usize,
     /// Live peers with a validation delay.
     n_delayed: usize,
+    /// Live links with a loss probability.
+    n_lossy: usize,
     /// Bit per link id: set while the link is live (a compact twin of `links`).
     link_live: Vec<u64>,
 }
@@ -729,6 +731,7 @@ impl Network {
             .and_then(Option::take)
             .ok_or(EditError::NoSuchLink(id))?;
         self.link_live[id.index() / 64] &= !(1 << (id.index() % 64));
+        self.n_lossy -= usize::from(link.loss > 0.0);
         self.adjacency[link.from.index()].retain(|a| a.link != id);
         self.adjacency[link.to.index()].retain(|a| a.link != id);
         *self.counts[link.from.index()].outbound_of_mut(link.kind) -= 1;
@@ -761,8 +764,16 @@ impl Network {
         if !(0.0..=1.0).contains(&loss) {
             return Err(EditError::BadLoss(loss));
         }
-        self.link_mut(id)?.loss = loss;
+        let link = self.link_mut(id)?;
+        let was_lossy = link.loss > 0.0;
+        link.loss = loss;
+        self.n_lossy = self.n_lossy + usize::from(loss > 0.0) - usize::from(was_lossy);
         Ok(())
+    }
+
+    /// Whether any live link can lose messages.
+    pub fn any_lossy_link(&self) -> bool {
+        self.n_lossy > 0
     }
 
     fn link_mut(&mut self, id: LinkId) -> Result<&mut Link, EditError> {
@@ -917,6 +928,7 @@ impl Network {
             || self.peers().count() != self.n_peers
             || n_offline != self.n_offline
             || n_delayed != self.n_delayed
+            || self.links().filter(|l| l.loss > 0.0).count() != self.n_lossy
             || live_bits != self.n_links
         {
             return Err("peer or link totals are stale".to_string());

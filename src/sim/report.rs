@@ -192,14 +192,14 @@ pub fn run(
         let mut trial_scenario = scenario.clone();
         trial_scenario.seed = seed;
         let (mut sim, source) = prepare(&trial_scenario, options)?;
-        while !sim.run_bounded(PROGRESS_CHUNK) {
+        sim.run_with_progress(PROGRESS_CHUNK, &mut |sim| {
             progress(Progress {
                 trial: i as u32 + 1,
                 trials: n_trials,
                 events: sim.events_processed(),
                 now: sim.now(),
-            });
-        }
+            })
+        });
         all_metrics.push(sim.metrics(TxId(0)));
         if first.is_none() {
             first = Some((sim, source));

@@ -225,6 +225,19 @@ proptest! {
                 sim.step_until(sim.now() + Time::from_ms(rng.below(120) as u64));
                 let _ = sim.apply(random_action(&mut rng, n + 2));
             }
+            // Edits scheduled for later land in the middle of the final run:
+            // links removed and peers taken offline while bodies are in flight.
+            for _ in 0..4 {
+                let at = sim.now() + Time::from_ms(rng.below(300) as u64);
+                let links: Vec<_> = sim.network().links().map(|l| (l.from, l.to)).collect();
+                let action = if rng.chance(0.5) && !links.is_empty() {
+                    let (a, b) = links[rng.below(links.len())];
+                    Action::RemoveLink { a, b }
+                } else {
+                    Action::take_offline(PeerId(rng.below(n) as u32))
+                };
+                sim.schedule(at, action);
+            }
             sim.run();
             let arrivals: Vec<_> = sim.network().peer_ids().map(|p| (sim.first_arrival(tx, p), sim.hops(tx, p))).collect();
             (arrivals, sim.metrics(tx), sim.now())
