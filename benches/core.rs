@@ -3,6 +3,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use gossipscope::sim::engine::Simulation;
 use gossipscope::sim::generate::{generate, GeneratorSpec, Topology};
+use gossipscope::sim::graph;
 use gossipscope::sim::latency::LatencyModel;
 use gossipscope::sim::network::{Network, PeerId};
 use gossipscope::sim::relay::{BitcoinParams, RelayPolicy};
@@ -54,6 +55,12 @@ fn benches(c: &mut Criterion) {
             |net| spread(net, &RelayPolicy::Flood),
             BatchSize::LargeInput,
         )
+    });
+
+    // The yardstick: flood's first arrivals are shortest paths, so a plain
+    // Dijkstra over the same network is the speed to aim at.
+    c.bench_function("dijkstra 60k peers (reference)", |b| {
+        b.iter(|| graph::shortest_arrival_times(&net_60k, PeerId(0)))
     });
 
     let announce = RelayPolicy::Bitcoin(BitcoinParams::default());
