@@ -1,15 +1,21 @@
-//! The browser app's Yew components (wasm32 only): for now a placeholder page that runs the core and shows its numbers.
+//! The browser app's Yew components (wasm32 only): they dispatch commands and draw, nothing more.
 //!
-//! - [`app`]: the page: a form (peers, seed, relay policy) and the results of one run.
-//! - [`stats`]: the results panel.
-//! - [`run`]: turns the form into core inputs, runs the core, times it with the browser's clock.
+//! - [`app`]: the app: owns the state, the animation loop, mouse, touch and keyboard input.
+//! - [`canvas`]: draws the network, messages in flight, flashes.
+//! - [`controls`]: network choice, playback, editing, legend.
+//! - [`inspector`]: the selected peer or link.
+//! - [`stats`]: reach, speed, cost, the coverage plot, who was left out.
+//! - [`peer_list`]: every peer as a button, mirroring the canvas.
 //! - [`format`]: number formatting.
 //!
-//! The UI holds no simulation logic: everything it shows comes from [`crate::sim`].
+//! All state and every decision live in [`crate::view`] and [`crate::sim`].
 
 pub mod app;
+pub mod canvas;
+pub mod controls;
 pub mod format;
-pub mod run;
+pub mod inspector;
+pub mod peer_list;
 pub mod stats;
 
-pub use app::{App, AppProps};
+pub use app::App;

@@ -8,9 +8,10 @@
 //! Natively, `cargo test --test web` checks the core against that file; in the
 //! browser, `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target
 //! wasm32-unknown-unknown --test web` checks that the core compiled to wasm
-//! gives the same numbers, and that the page shows them after a click on its
-//! run button. If a change to the core moves the numbers on purpose, rewrite
-//! the file with `GOSSIPSCOPE_BLESS=1 cargo test --test web`.
+//! gives the same numbers. The app tests mount the real [`App`], click its
+//! controls, and check the page against what the app's state computes. If a
+//! change to the core moves the numbers on purpose, rewrite the file with
+//! `GOSSIPSCOPE_BLESS=1 cargo test --test web`.
 
 use gossipscope::sim::engine::Simulation;
 use gossipscope::sim::generate::{generate, GeneratorSpec};
@@ -173,12 +174,12 @@ fn native_core_matches_golden_file() {
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use super::Golden;
-    use gossipscope::ui::format;
-    use gossipscope::ui::run::network_spec;
-    use gossipscope::ui::{App, AppProps};
+    use gossipscope::sim::network::PeerId;
+    use gossipscope::ui::App;
+    use gossipscope::view::state::{AppState, Command};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-    use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
+    use web_sys::{Element, HtmlElement};
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -226,35 +227,11 @@ mod browser {
         }
     }
 
-    /// Waits up to `timeout_ms` for the element with this `data-testid` to appear.
-    async fn wait_for(root: &Element, id: &str, timeout_ms: i32) -> Element {
-        wait_until(timeout_ms, || by_testid(root, id).is_some()).await;
-        by_testid(root, id).expect("it appeared")
-    }
-
     fn text(root: &Element, id: &str) -> String {
         by_testid(root, id)
             .unwrap_or_else(|| panic!("no [data-testid='{id}']"))
             .text_content()
             .unwrap_or_default()
-    }
-
-    /// Types into a field as a person would: sets its value and fires the event Yew listens to.
-    fn set_field(root: &Element, id: &str, value: &str) {
-        let el = by_testid(root, id).unwrap_or_else(|| panic!("no [data-testid='{id}']"));
-        let kind = if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
-            input.set_value(value);
-            "input"
-        } else {
-            el.dyn_ref::<HtmlSelectElement>()
-                .expect("an input or a select")
-                .set_value(value);
-            "change"
-        };
-        let init = EventInit::new();
-        init.set_bubbles(true);
-        let event = Event::new_with_event_init_dict(kind, &init).expect("an event");
-        el.dispatch_event(&event).expect("dispatched");
     }
 
     fn click(root: &Element, id: &str) {
@@ -278,111 +255,114 @@ mod browser {
         assert_eq!(golden.run(), golden.expected(), "wasm and native disagree");
     }
 
-    #[wasm_bindgen_test]
-    fn page_generates_the_golden_network() {
-        let golden = Golden::load();
-        assert_eq!(
-            network_spec(golden.expected().network.peers as u32),
-            golden.network,
-            "the page and tests/data/web-golden.json must describe the same network"
-        );
+    /// The peer-list entry of a peer.
+    fn peer_entry(root: &Element, peer: u32) -> Option<HtmlElement> {
+        root.query_selector(&format!("[data-peer-id='{peer}']"))
+            .expect("a valid selector")
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    }
+
+    /// Mounts the app and waits for its peer list.
+    async fn mount_app() -> (Element, yew::AppHandle<App>) {
+        let root = mount_point();
+        let app = yew::Renderer::<App>::with_root(root.clone()).render();
+        wait_until(3_000, || peer_entry(&root, 0).is_some()).await;
+        (root, app)
     }
 
     #[wasm_bindgen_test]
-    async fn clicking_run_shows_the_golden_numbers() {
-        let golden = Golden::load();
-        let expected = golden.expected();
-        let root = mount_point();
-        let app =
-            yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autorun: false })
-                .render();
-        let run_button = wait_for(&root, "run", 2_000).await;
-        assert_eq!(
-            run_button.text_content().unwrap_or_default().trim(),
-            "Generate and flood"
-        );
-        assert!(
-            by_testid(&root, "stats").is_none(),
-            "no results before the first run"
-        );
+    async fn broadcast_and_finish_show_what_the_state_computes() {
+        let (root, app) = mount_app().await;
+        peer_entry(&root, 0).expect("N0 is listed").click();
+        sleep(30).await;
+        assert_eq!(text(&root, "inspector-id"), "N0");
+        click(&root, "broadcast");
+        sleep(30).await;
+        click(&root, "finish");
+        wait_until(2_000, || by_testid(&root, "stat-reached").is_some()).await;
+        sleep(30).await;
+        // The same commands on a fresh state, here in wasm, give the numbers to expect.
+        let mut state = AppState::new();
+        state.dispatch(Command::SelectPeer {
+            peer: PeerId(0),
+            additive: false,
+        });
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        let m = state
+            .simulation()
+            .metrics(state.current_tx().expect("a transaction"));
+        assert_eq!(count(&text(&root, "stat-reached")), m.reached as u64);
+        assert_eq!(count(&text(&root, "stat-reachable")), m.reachable as u64);
+        assert_eq!(count(&text(&root, "stat-messages")), m.messages);
+        assert_eq!(count(&text(&root, "stat-redundant")), m.redundant);
+        assert_eq!(m.reached, 30, "everyone in the 30-peer preset hears of it");
+        // Every entry of the peer list now shows its hop count.
+        let hops = root
+            .query_selector_all("[data-peer-id][data-hops='']")
+            .expect("a valid selector");
+        assert_eq!(hops.length(), 0);
+        app.destroy();
+    }
 
-        set_field(&root, "peers", &expected.network.peers.to_string());
-        set_field(&root, "seed", &golden.seed.to_string());
-        for (run, facts) in golden.runs.iter().zip(&expected.runs) {
-            set_field(&root, "policy", &run.policy);
-            sleep(20).await;
-            click(&root, "run");
-            let summary = format!("seed {}, {} relay", golden.seed, run.policy);
-            wait_until(30_000, || {
-                by_testid(&root, "summary")
-                    .and_then(|e| e.text_content())
-                    .is_some_and(|t| t.contains(&summary))
+    #[wasm_bindgen_test]
+    async fn add_peer_then_undo_and_redo() {
+        let (root, app) = mount_app().await;
+        let peers = count(&text(&root, "stat-peers"));
+        click(&root, "add-peer");
+        sleep(30).await;
+        assert_eq!(count(&text(&root, "stat-peers")), peers + 1);
+        assert_eq!(
+            text(&root, "inspector-id"),
+            format!("N{peers}"),
+            "the new peer is selected"
+        );
+        click(&root, "undo");
+        sleep(30).await;
+        assert_eq!(count(&text(&root, "stat-peers")), peers);
+        click(&root, "redo");
+        sleep(30).await;
+        assert_eq!(count(&text(&root, "stat-peers")), peers + 1);
+        app.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_refused_link_shows_the_limit() {
+        let (root, app) = mount_app().await;
+        let state = AppState::new();
+        let net = state.network();
+        let full = net
+            .peer_ids()
+            .find(|&p| net.link_counts(p).outbound == 8)
+            .expect("a peer with 8 outbound links");
+        let target = net
+            .peer_ids()
+            .find(|&p| {
+                p != full
+                    && net.peer(p).is_some_and(|x| x.reachable)
+                    && net.link_between(full, p).is_none()
             })
-            .await;
-
-            let policy = &run.policy;
-            assert_eq!(
-                count(&text(&root, "stat-reached")),
-                facts.reached as u64,
-                "{policy}"
-            );
-            assert_eq!(
-                count(&text(&root, "stat-reachable")),
-                facts.reachable as u64,
-                "{policy}"
-            );
-            assert_eq!(
-                count(&text(&root, "stat-peers")),
-                expected.network.peers as u64,
-                "{policy}"
-            );
-            assert_eq!(
-                count(&text(&root, "stat-links")),
-                expected.network.links as u64,
-                "{policy}"
-            );
-            assert_eq!(
-                count(&text(&root, "stat-messages")),
-                facts.messages,
-                "{policy}"
-            );
-            assert_eq!(
-                count(&text(&root, "stat-redundant")),
-                facts.redundant,
-                "{policy}"
-            );
-            let t100 = facts.t100_us.map(|us| us as f64 / 1000.0);
-            assert_eq!(text(&root, "stat-t100"), format::opt_ms(t100), "{policy}");
-            let sim_ms: f64 = text(&root, "stat-sim-ms")
-                .replace(',', "")
-                .parse()
-                .expect("the simulation time is a number");
-            assert!(sim_ms >= 0.0, "{policy}");
-        }
-
-        app.destroy();
-        root.remove();
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_bad_peer_count_shows_a_message() {
-        let root = mount_point();
-        let app =
-            yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autorun: false })
-                .render();
-        wait_for(&root, "run", 2_000).await;
-        set_field(&root, "peers", "ten thousand");
+            .expect("a reachable peer it is not linked to");
+        peer_entry(&root, full.0).expect("listed").click();
         sleep(20).await;
-        click(&root, "run");
-        let error = wait_for(&root, "error", 2_000).await;
-        let message = error.text_content().unwrap_or_default();
-        assert!(
-            message.contains("whole number"),
-            "unexpected message: {message}"
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        init.set_shift_key(true);
+        let shift_click =
+            web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("an event");
+        peer_entry(&root, target.0)
+            .expect("listed")
+            .dispatch_event(&shift_click)
+            .expect("dispatched");
+        sleep(20).await;
+        let links = count(&text(&root, "stat-links"));
+        click(&root, "add-link");
+        sleep(30).await;
+        assert_eq!(
+            text(&root, "message"),
+            format!("{full} already has 8 outbound links")
         );
-        assert!(by_testid(&root, "stats").is_none());
-
+        assert_eq!(count(&text(&root, "stat-links")), links, "nothing changed");
         app.destroy();
-        root.remove();
     }
 }

@@ -1,202 +1,507 @@
-//! The page: a form to choose the network size, seed and relay policy, and the results of one run.
+//! The app component: owns the [`AppState`], runs the animation loop, turns input into commands.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use gloo_render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlElement, KeyboardEvent, MouseEvent, TouchEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::ui::format;
-use crate::ui::run::{self, Outcome, Policy, Settings, MAX_BROWSER_PEERS};
-use crate::ui::stats::Stats;
+use crate::sim::network::PeerId;
+use crate::ui::canvas::{peer_radius, Renderer, Viewport};
+use crate::ui::{controls, inspector, peer_list, stats};
+use crate::view::state::{AppState, Command};
 
-/// How long to let the browser paint "Running" before the run blocks the page.
-const PAINT_PAUSE: Duration = Duration::from_millis(30);
+/// How often the panels refresh while the clock runs (the canvas redraws every frame).
+const PANEL_REFRESH_MS: f64 = 150.0;
 
-/// The page's options.
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct AppProps {
-    /// Run once with the starting settings as soon as the page shows (default: yes).
-    #[prop_or(true)]
-    pub autorun: bool,
+/// What a press on the canvas started.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Gesture {
+    None,
+    /// Dragging the background: the view follows.
+    Pan {
+        last: (f64, f64),
+        moved: bool,
+    },
+    /// Dragging a peer.
+    MovePeer {
+        peer: PeerId,
+        moved: bool,
+        additive: bool,
+    },
+    /// Shift-dragging from a peer: a link to wherever it is dropped.
+    Link {
+        from: PeerId,
+        to: (f64, f64),
+    },
+    /// Two fingers: zooming.
+    Pinch {
+        distance: f64,
+    },
 }
 
-impl Default for AppProps {
-    fn default() -> AppProps {
-        AppProps { autorun: true }
+/// Everything the animation loop and the event handlers share.
+struct Shared {
+    state: Rc<RefCell<AppState>>,
+    viewport: RefCell<Viewport>,
+    renderer: RefCell<Option<Renderer>>,
+    canvas: NodeRef,
+    highlight: Cell<bool>,
+    gesture: Cell<Gesture>,
+    last_frame: Cell<Option<f64>>,
+    last_panels: Cell<f64>,
+    was_busy: Cell<bool>,
+    frame: RefCell<Option<AnimationFrame>>,
+    refresh: Callback<()>,
+}
+
+impl Shared {
+    fn canvas(&self) -> Option<HtmlCanvasElement> {
+        self.canvas.cast::<HtmlCanvasElement>()
+    }
+
+    /// The pointer's position on the canvas, in canvas pixels.
+    fn point(&self, client_x: i32, client_y: i32) -> Option<(f64, f64)> {
+        let canvas = self.canvas()?;
+        let rect = canvas.get_bounding_client_rect();
+        Some((client_x as f64 - rect.left(), client_y as f64 - rect.top()))
+    }
+
+    /// The peer under a canvas point.
+    fn peer_at(&self, point: (f64, f64)) -> Option<PeerId> {
+        let state = self.state.borrow();
+        let view = self.viewport.borrow();
+        let radius = peer_radius(view.scale, state.network().n_peers()) + 4.0;
+        let (x, y) = view.to_layout(point);
+        state.layout().nearest(x, y, radius / view.scale)
+    }
+
+    /// The link under a canvas point (within a few pixels).
+    fn link_at(&self, point: (f64, f64)) -> Option<crate::sim::network::LinkId> {
+        let state = self.state.borrow();
+        let view = self.viewport.borrow();
+        let layout = state.layout();
+        let mut best = None;
+        let mut best_distance = 6.0;
+        for link in state.network().links() {
+            let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) else {
+                continue;
+            };
+            let d = segment_distance(point, view.to_screen(a), view.to_screen(b));
+            if d < best_distance {
+                best_distance = d;
+                best = Some(link.id);
+            }
+        }
+        best
+    }
+
+    fn dispatch(&self, command: Command) {
+        self.state.borrow_mut().dispatch(command);
+        self.refresh.emit(());
+    }
+
+    /// One animation frame: advance the clock, settle the layout, draw, refresh panels now and then.
+    fn frame(&self, now_ms: f64) {
+        let dt = self
+            .last_frame
+            .replace(Some(now_ms))
+            .map_or(0.0, |last| now_ms - last);
+        let busy = {
+            let state = self.state.borrow();
+            state.is_playing() || !state.layout().is_settled() || !state.flashes().is_empty()
+        };
+        if busy {
+            self.state.borrow_mut().dispatch(Command::Tick { ms: dt });
+        }
+        let Some(canvas) = self.canvas() else { return };
+        let (w, h) = (
+            canvas.client_width().max(1) as u32,
+            canvas.client_height().max(1) as u32,
+        );
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        }
+        {
+            let state = self.state.borrow();
+            let mut view = self.viewport.borrow_mut();
+            if !view.user_moved {
+                if let Some(bounds) = state.layout().bounds() {
+                    view.fit(bounds, w as f64, h as f64);
+                }
+            }
+            let mut renderer = self.renderer.borrow_mut();
+            if renderer.is_none() {
+                *renderer = Renderer::new();
+            }
+            if let Some(renderer) = renderer.as_mut() {
+                renderer.draw(&canvas, &state, &view, self.highlight.get());
+                if let Gesture::Link { from, to } = self.gesture.get() {
+                    if let Some(a) = state.layout().position(from) {
+                        renderer.draw_rubber_band(&canvas, view.to_screen(a), to);
+                    }
+                }
+            }
+        }
+        let playing = self.state.borrow().is_playing();
+        let stopped = self.was_busy.replace(playing) && !playing;
+        if stopped || (playing && now_ms - self.last_panels.get() > PANEL_REFRESH_MS) {
+            self.last_panels.set(now_ms);
+            self.refresh.emit(());
+        }
     }
 }
 
-/// Where the page is.
-#[derive(Clone, Debug, PartialEq)]
-enum Status {
-    /// Nothing run yet.
-    Idle,
-    /// A run of these settings is under way.
-    Running(Settings),
-    /// The last run finished.
-    Done(Rc<Outcome>),
-    /// The form was invalid or the core refused the run.
-    Failed(String),
+/// Distance from point `p` to the segment `a`-`b`.
+fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let length2 = dx * dx + dy * dy;
+    let t = if length2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / length2).clamp(0.0, 1.0)
+    };
+    let (x, y) = (a.0 + t * dx, a.1 + t * dy);
+    ((p.0 - x).powi(2) + (p.1 - y).powi(2)).sqrt()
 }
 
-/// The placeholder page of the web app.
-#[function_component(App)]
-pub fn app(props: &AppProps) -> Html {
-    let defaults = Settings::default();
-    let peers = use_state(|| defaults.peers.to_string());
-    let seed = use_state(|| defaults.seed.to_string());
-    let policy = use_state(|| defaults.policy);
-    let status = use_state(|| Status::Idle);
+fn schedule_frame(shared: Rc<Shared>) {
+    let next = shared.clone();
+    let handle = request_animation_frame(move |now_ms| {
+        next.frame(now_ms);
+        schedule_frame(next);
+    });
+    *shared.frame.borrow_mut() = Some(handle);
+}
 
-    // Starts a run; the work happens after a short pause so "Running" is painted first.
-    let start = {
-        let status = status.clone();
-        Callback::from(move |settings: Settings| {
-            status.set(Status::Running(settings.clone()));
-            let status = status.clone();
-            yew::platform::spawn_local(async move {
-                yew::platform::time::sleep(PAINT_PAUSE).await;
-                status.set(match run::run(&settings, run::browser_now) {
-                    Ok(outcome) => Status::Done(Rc::new(outcome)),
-                    Err(message) => Status::Failed(message),
-                });
-            });
+/// Whether a key event comes from a text field (then it is typing, not a shortcut).
+fn typing(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
+/// The command a shortcut stands for.
+fn shortcut(event: &KeyboardEvent, playing: bool) -> Option<Command> {
+    let ctrl = event.ctrl_key() || event.meta_key();
+    Some(match event.key().as_str() {
+        "z" | "Z" if ctrl && event.shift_key() => Command::Redo,
+        "z" | "Z" if ctrl => Command::Undo,
+        "y" | "Y" if ctrl => Command::Redo,
+        _ if ctrl || event.alt_key() => return None,
+        "b" | "B" => Command::Broadcast,
+        "l" | "L" => Command::LinkSelected,
+        "Delete" | "Backspace" => Command::RemoveSelection,
+        "Escape" => Command::ClearSelection,
+        " " if playing => Command::Pause,
+        " " => Command::Play,
+        "s" | "S" => Command::Step,
+        "c" | "C" => Command::ToggleCensor,
+        "o" | "O" => Command::ToggleOffline,
+        _ => return None,
+    })
+}
+
+/// The gossipscope app.
+#[function_component(App)]
+pub fn app() -> Html {
+    let force = use_force_update();
+    let canvas = use_node_ref();
+    let shared = {
+        let canvas = canvas.clone();
+        let force = force.clone();
+        use_mut_ref(move || {
+            Rc::new(Shared {
+                state: Rc::new(RefCell::new(AppState::new())),
+                viewport: RefCell::new(Viewport::default()),
+                renderer: RefCell::new(None),
+                canvas,
+                highlight: Cell::new(false),
+                gesture: Cell::new(Gesture::None),
+                last_frame: Cell::new(None),
+                last_panels: Cell::new(0.0),
+                was_busy: Cell::new(false),
+                frame: RefCell::new(None),
+                refresh: Callback::from(move |()| force.force_update()),
+            })
         })
     };
+    let shared: Rc<Shared> = shared.borrow().clone();
 
     {
-        let start = start.clone();
-        let autorun = props.autorun;
+        let shared = shared.clone();
         use_effect_with((), move |_| {
-            if autorun {
-                start.emit(Settings::default());
+            schedule_frame(shared.clone());
+            let keys = {
+                let shared = shared.clone();
+                let document = web_sys::window().and_then(|w| w.document());
+                document.map(|document| {
+                    gloo_events::EventListener::new(&document, "keydown", move |event| {
+                        let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                            return;
+                        };
+                        if typing(event) {
+                            return;
+                        }
+                        let playing = shared.state.borrow().is_playing();
+                        if let Some(command) = shortcut(event, playing) {
+                            event.prevent_default();
+                            shared.dispatch(command);
+                        }
+                    })
+                })
+            };
+            move || {
+                drop(keys);
+                shared.frame.borrow_mut().take();
             }
         });
     }
 
-    let running = matches!(*status, Status::Running(_));
+    let dispatch = {
+        let shared = shared.clone();
+        Callback::from(move |command: Command| shared.dispatch(command))
+    };
+    let on_highlight = {
+        let shared = shared.clone();
+        Callback::from(move |on: bool| {
+            shared.highlight.set(on);
+            shared.refresh.emit(());
+        })
+    };
+    let on_fit = {
+        let shared = shared.clone();
+        Callback::from(move |_| shared.viewport.borrow_mut().user_moved = false)
+    };
 
-    let onsubmit = {
-        let (peers, seed, policy, status) =
-            (peers.clone(), seed.clone(), policy.clone(), status.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if running {
+    let onmousedown = {
+        let shared = shared.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(p) = shared.point(e.client_x(), e.client_y()) else {
                 return;
+            };
+            let gesture = match shared.peer_at(p) {
+                Some(peer) if e.shift_key() => Gesture::Link { from: peer, to: p },
+                Some(peer) => Gesture::MovePeer {
+                    peer,
+                    moved: false,
+                    additive: e.ctrl_key() || e.meta_key(),
+                },
+                None => Gesture::Pan {
+                    last: p,
+                    moved: false,
+                },
+            };
+            shared.gesture.set(gesture);
+        })
+    };
+    let onmousemove = {
+        let shared = shared.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(p) = shared.point(e.client_x(), e.client_y()) else {
+                return;
+            };
+            match shared.gesture.get() {
+                Gesture::Pan { last, .. } => {
+                    let mut view = shared.viewport.borrow_mut();
+                    view.offset.0 += p.0 - last.0;
+                    view.offset.1 += p.1 - last.1;
+                    view.user_moved = true;
+                    shared.gesture.set(Gesture::Pan {
+                        last: p,
+                        moved: true,
+                    });
+                }
+                Gesture::MovePeer { peer, additive, .. } => {
+                    let (x, y) = shared.viewport.borrow().to_layout(p);
+                    shared
+                        .state
+                        .borrow_mut()
+                        .dispatch(Command::MovePeer { peer, x, y });
+                    shared.gesture.set(Gesture::MovePeer {
+                        peer,
+                        moved: true,
+                        additive,
+                    });
+                }
+                Gesture::Link { from, .. } => shared.gesture.set(Gesture::Link { from, to: p }),
+                _ => {}
             }
-            match Settings::parse(&peers, &seed, *policy) {
-                Ok(settings) => start.emit(settings),
-                Err(message) => status.set(Status::Failed(message)),
+        })
+    };
+    let onmouseup = {
+        let shared = shared.clone();
+        Callback::from(move |e: MouseEvent| {
+            let p = shared.point(e.client_x(), e.client_y());
+            match shared.gesture.replace(Gesture::None) {
+                Gesture::MovePeer {
+                    peer,
+                    moved: false,
+                    additive,
+                } => shared.dispatch(Command::SelectPeer {
+                    peer,
+                    additive: additive || e.shift_key(),
+                }),
+                Gesture::MovePeer { .. } => shared.refresh.emit(()),
+                Gesture::Link { from, .. } => match p.and_then(|p| shared.peer_at(p)) {
+                    Some(to) if to != from => shared.dispatch(Command::AddLink { from, to }),
+                    _ => shared.dispatch(Command::SelectPeer {
+                        peer: from,
+                        additive: true,
+                    }),
+                },
+                Gesture::Pan { moved: false, .. } => match p.and_then(|p| shared.link_at(p)) {
+                    Some(link) => shared.dispatch(Command::SelectLink(link)),
+                    None => shared.dispatch(Command::ClearSelection),
+                },
+                _ => {}
             }
         })
     };
-    let on_peers = {
-        let peers = peers.clone();
-        Callback::from(move |e: InputEvent| {
-            peers.set(e.target_unchecked_into::<HtmlInputElement>().value());
-        })
+    let onmouseleave = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| shared.gesture.set(Gesture::None))
     };
-    let on_seed = {
-        let seed = seed.clone();
-        Callback::from(move |e: InputEvent| {
-            seed.set(e.target_unchecked_into::<HtmlInputElement>().value());
-        })
-    };
-    let on_random_seed = {
-        let seed = seed.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut bytes = [0u8; 4];
-            // A small seed is easier to read aloud and type back in.
-            if getrandom::fill(&mut bytes).is_ok() {
-                seed.set(u32::from_le_bytes(bytes).to_string());
+    let ondblclick = {
+        let shared = shared.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(p) = shared.point(e.client_x(), e.client_y()) else {
+                return;
+            };
+            if shared.peer_at(p).is_none() {
+                let at = shared.viewport.borrow().to_layout(p);
+                shared.dispatch(Command::AddPeer { at: Some(at) });
             }
         })
     };
-    let on_policy = {
-        let policy = policy.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(p) = Policy::from_name(&value) {
-                policy.set(p);
+    let onwheel = {
+        let shared = shared.clone();
+        Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            let Some(p) = shared.point(e.client_x(), e.client_y()) else {
+                return;
+            };
+            let factor = (-e.delta_y() * 0.0015).exp();
+            shared.viewport.borrow_mut().zoom_at(factor, p);
+        })
+    };
+    let touch_points = |e: &TouchEvent, shared: &Shared| -> Vec<(f64, f64)> {
+        let touches = e.touches();
+        (0..touches.length())
+            .filter_map(|i| touches.get(i))
+            .filter_map(|t| shared.point(t.client_x(), t.client_y()))
+            .collect()
+    };
+    let ontouchstart = {
+        let shared = shared.clone();
+        Callback::from(move |e: TouchEvent| {
+            let points = touch_points(&e, &shared);
+            let gesture = match points.as_slice() {
+                [a, b] => Gesture::Pinch {
+                    distance: ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt(),
+                },
+                [p] => match shared.peer_at(*p) {
+                    Some(peer) => Gesture::MovePeer {
+                        peer,
+                        moved: false,
+                        additive: false,
+                    },
+                    None => Gesture::Pan {
+                        last: *p,
+                        moved: false,
+                    },
+                },
+                _ => Gesture::None,
+            };
+            shared.gesture.set(gesture);
+        })
+    };
+    let ontouchmove = {
+        let shared = shared.clone();
+        Callback::from(move |e: TouchEvent| {
+            e.prevent_default();
+            let points = touch_points(&e, &shared);
+            match (shared.gesture.get(), points.as_slice()) {
+                (Gesture::Pinch { distance }, [a, b]) => {
+                    let now = ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+                    if distance > 0.0 {
+                        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+                        shared.viewport.borrow_mut().zoom_at(now / distance, mid);
+                    }
+                    shared.gesture.set(Gesture::Pinch { distance: now });
+                }
+                (Gesture::Pan { last, .. }, [p]) => {
+                    let mut view = shared.viewport.borrow_mut();
+                    view.offset.0 += p.0 - last.0;
+                    view.offset.1 += p.1 - last.1;
+                    view.user_moved = true;
+                    shared.gesture.set(Gesture::Pan {
+                        last: *p,
+                        moved: true,
+                    });
+                }
+                (Gesture::MovePeer { peer, .. }, [p]) => {
+                    let (x, y) = shared.viewport.borrow().to_layout(*p);
+                    shared
+                        .state
+                        .borrow_mut()
+                        .dispatch(Command::MovePeer { peer, x, y });
+                    shared.gesture.set(Gesture::MovePeer {
+                        peer,
+                        moved: true,
+                        additive: false,
+                    });
+                }
+                _ => {}
+            }
+        })
+    };
+    let ontouchend = {
+        let shared = shared.clone();
+        Callback::from(move |_: TouchEvent| {
+            if let Gesture::MovePeer {
+                peer, moved: false, ..
+            } = shared.gesture.replace(Gesture::None)
+            {
+                shared.dispatch(Command::SelectPeer {
+                    peer,
+                    additive: false,
+                });
             }
         })
     };
 
-    let results = match &*status {
-        Status::Idle => html! {
-            <p class="status">{ "Press " }<strong>{ "Generate and flood" }</strong>{ " to run." }</p>
-        },
-        Status::Running(s) => html! {
-            <p class="status running" data-testid="running">
-                <span class="spinner" aria-hidden="true"></span>
-                { format!("Generating {} peers and spreading a transaction\u{2026}", format::count(u64::from(s.peers))) }
-            </p>
-        },
-        Status::Failed(message) => html! {
-            <p class="status error" role="alert" data-testid="error">{ message.clone() }</p>
-        },
-        Status::Done(outcome) => html! { <Stats outcome={outcome.clone()} /> },
-    };
-
+    let state = shared.state.borrow();
+    let highlight = shared.highlight.get();
     html! {
-        <div class="page">
-            <header class="masthead">
-                <h1>
-                    <span class="logo" aria-hidden="true"></span>
-                    { "gossipscope" }
-                    <span class="badge" title="The animated network view is on its way">{ "preview" }</span>
-                </h1>
-                <p class="lede">
-                    { "Peer N0 broadcasts a transaction. There is no server in the middle: every peer that hears \
-                       of it passes it on to its neighbours, and they to theirs. Choose a network and run it to see \
-                       how many peers the transaction reached, how fast, and how many messages that cost." }
-                </p>
+        <div class="app">
+            <header class="topbar">
+                <h1 class="brand"><span class="logo" aria-hidden="true">{"◉"}</span>{" gossipscope"}</h1>
+                { controls::network_bar(&state, &dispatch) }
             </header>
-            <main>
-                <form class="card controls" {onsubmit} novalidate=true>
-                    <label class="field">
-                        <span class="label">{ "Peers" }</span>
-                        <input type="text" inputmode="numeric" autocomplete="off" data-testid="peers"
-                            value={(*peers).clone()} oninput={on_peers} />
-                        <small>{ format!("2 to {}", format::count(u64::from(MAX_BROWSER_PEERS))) }</small>
-                    </label>
-                    <label class="field">
-                        <span class="label">{ "Seed" }</span>
-                        <span class="with-button">
-                            <input type="text" inputmode="numeric" autocomplete="off" data-testid="seed"
-                                value={(*seed).clone()} oninput={on_seed} />
-                            <button type="button" class="secondary" title="Pick a random seed"
-                                onclick={on_random_seed}>{ "Random" }</button>
-                        </span>
-                        <small>{ "Same seed, same network, same run" }</small>
-                    </label>
-                    <label class="field">
-                        <span class="label">{ "Relay policy" }</span>
-                        <select data-testid="policy" onchange={on_policy}>
-                            { for Policy::ALL.into_iter().map(|p| html! {
-                                <option value={p.name()} selected={p == *policy}>{ p.label() }</option>
-                            }) }
-                        </select>
-                        <small>{ policy.hint() }</small>
-                    </label>
-                    <button type="submit" class="primary" data-testid="run" disabled={running}>
-                        { if running { "Running\u{2026}" } else { "Generate and flood" } }
-                    </button>
-                </form>
-                <section class="results" aria-live="polite">{ results }</section>
+            if let Some(message) = state.message() {
+                <div class="message" role="alert" data-testid="message">{ message }</div>
+            }
+            <main class="workspace">
+                <section class="stage" aria-label="Network view">
+                    <canvas ref={canvas} class="graph" data-testid="graph"
+                        aria-label="The network: peers and links. The peer list below mirrors it."
+                        {onmousedown} {onmousemove} {onmouseup} {onmouseleave} {ondblclick} {onwheel}
+                        {ontouchstart} {ontouchmove} {ontouchend} />
+                    { controls::playback_bar(&state, &dispatch, &on_fit) }
+                    { controls::legend(highlight, &on_highlight) }
+                </section>
+                <aside class="sidebar">
+                    { controls::edit_panel(&state, &dispatch) }
+                    { inspector::inspector(&state, &dispatch) }
+                    { stats::stats(&state) }
+                    { peer_list::peer_list(&state, &dispatch, highlight) }
+                </aside>
             </main>
-            <footer>
-                <p>
-                    { "Virtual time is how long the transaction would take on the real network; wall-clock time is \
-                       how long your browser took to work it out. The same seed gives the same numbers here and in \
-                       the command-line tool." }
-                </p>
-                <p>
-                    { "This is an early preview: the animated network view is on its way. The numbers already come \
-                       from the real simulation, running right here in your browser." }
-                </p>
-            </footer>
         </div>
     }
 }

@@ -1,103 +1,120 @@
-//! The results panel: the network, how far the transaction got, how fast, and what the browser spent.
-
-use std::rc::Rc;
+//! The statistics panel: reach, speed, cost, a live coverage plot, and who was left out.
 
 use yew::prelude::*;
 
+use crate::sim::metrics::UnreachedReason;
 use crate::ui::format;
-use crate::ui::run::Outcome;
+use crate::view::state::AppState;
 
-/// The results panel's input.
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct StatsProps {
-    /// The run to show.
-    pub outcome: Rc<Outcome>,
-}
+/// Width and height of the coverage plot, in SVG units.
+const PLOT: (f64, f64) = (300.0, 110.0);
 
-/// One labelled number; `testid` names the value for tests.
-fn stat(label: &str, testid: &'static str, value: String, unit: Html, hint: &str) -> Html {
+/// The coverage plot: peers reached over time, up to the clock.
+fn coverage_plot(state: &AppState) -> Html {
+    let Some(tx) = state.current_tx() else {
+        return html! {};
+    };
+    let sim = state.simulation();
+    let metrics_reachable = sim.metrics(tx).reachable.max(1) as f64;
+    let curve = sim.coverage(tx);
+    let end = curve.last().map_or(1.0, |p| p.0).max(1.0);
+    let x = |ms: f64| ms / end * (PLOT.0 - 10.0) + 5.0;
+    let y = |count: f64| PLOT.1 - 5.0 - count / metrics_reachable * (PLOT.1 - 10.0);
+    let mut points = String::new();
+    let mut last = 0.0;
+    for (ms, count) in &curve {
+        points.push_str(&format!(
+            "{:.1},{:.1} {:.1},{:.1} ",
+            x(*ms),
+            y(last),
+            x(*ms),
+            y(*count as f64)
+        ));
+        last = *count as f64;
+    }
+    points.push_str(&format!("{:.1},{:.1}", x(end), y(last)));
     html! {
-        <div class="stat">
-            <dt>{ label }</dt>
-            <dd>
-                <span class="value" data-testid={testid}>{ value }</span>
-                { unit }
-            </dd>
-            if !hint.is_empty() {
-                <dd class="hint">{ hint }</dd>
-            }
-        </div>
+        <figure class="plot">
+            <svg viewBox={format!("0 0 {} {}", PLOT.0, PLOT.1)} role="img"
+                aria-label={format!("Coverage over time: {} of {} peers after {} ms", last, metrics_reachable, format::ms(end))}>
+                <line x1="5" y1={format!("{}", y(metrics_reachable))} x2={format!("{}", PLOT.0 - 5.0)} y2={format!("{}", y(metrics_reachable))} class="reachable-line" />
+                <polyline points={points} class="coverage" />
+            </svg>
+            <figcaption>{ format!("Peers reached over time (0 to {} ms); the dashed line is every reachable peer.", format::ms(end)) }</figcaption>
+        </figure>
     }
 }
 
-fn unit(text: &str) -> Html {
-    html! { <span class="unit">{ text }</span> }
-}
-
-/// The results of one run.
-#[function_component(Stats)]
-pub fn stats(props: &StatsProps) -> Html {
-    let o = &*props.outcome;
-    let m = &o.metrics;
-    let reached_all = m.reached >= m.reachable;
-    let summary = format!(
-        "N0 broadcast one transaction over a Bitcoin-style network of {} peers (seed {}, {} relay).",
-        format::count(o.peers as u64),
-        o.settings.seed,
-        o.settings.policy.name()
-    );
-    let reachable = html! {
-        <span class="unit">{ "of " }<span data-testid="stat-reachable">{ format::count(m.reachable as u64) }</span></span>
+/// The statistics panel.
+pub fn stats(state: &AppState) -> Html {
+    let net = state.network();
+    let Some(tx) = state.current_tx() else {
+        return html! {
+            <section class="panel" aria-label="Statistics">
+                <h2>{"Statistics"}</h2>
+                <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
+                    <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
+                <p class="muted">{"No transaction yet: select a peer and press Broadcast (B)."}</p>
+            </section>
+        };
     };
-    let redundant_share = format!(
-        "{} of all messages brought nothing new",
-        format::percent(m.redundant, m.messages)
-    );
-    html! {
-        <div class="stats" data-testid="stats">
-            <p class="summary" data-testid="summary">{ summary }</p>
-            <div class="groups">
-                <section class="card group">
-                    <h2>{ "Network" }</h2>
-                    <dl>
-                        { stat("Peers", "stat-peers", format::count(o.peers as u64), html! {}, "70 % behind NAT: outbound links only") }
-                        { stat("Links", "stat-links", format::count(o.links as u64), html! {}, "each peer opens up to 8") }
-                    </dl>
-                </section>
-                <section class="card group">
-                    <h2>{ "Reach" }</h2>
-                    <dl>
-                        { stat("Peers reached", "stat-reached", format::count(m.reached as u64), reachable,
-                            if reached_all { "every peer it could reach" } else { "some reachable peers never got it" }) }
-                        { stat("Messages sent", "stat-messages", format::count(m.messages), html! {}, "") }
-                        { stat("Redundant", "stat-redundant", format::count(m.redundant), html! {}, &redundant_share) }
-                    </dl>
-                </section>
-                <section class="card group">
-                    <h2>{ "Speed" }<span class="tag">{ "virtual time" }</span></h2>
-                    <dl>
-                        { stat("Half the peers", "stat-t50", format::opt_ms(m.t50_ms), unit("ms"), "") }
-                        { stat("90 % of the peers", "stat-t90", format::opt_ms(m.t90_ms), unit("ms"), "") }
-                        { stat("Every reachable peer", "stat-t100", format::opt_ms(m.t100_ms), unit("ms"),
-                            if m.t100_ms.is_none() { "not every reachable peer got it" } else { "" }) }
-                    </dl>
-                </section>
-                <section class="card group">
-                    <h2>{ "Browser" }<span class="tag">{ "wall-clock time" }</span></h2>
-                    <dl>
-                        { stat("Generating the network", "stat-gen-ms", format::ms(o.generate_ms), unit("ms"), "") }
-                        { stat("Simulating the gossip", "stat-sim-ms", format::ms(o.simulate_ms), unit("ms"), "") }
-                    </dl>
-                </section>
-            </div>
-            if !o.notes.is_empty() {
-                <details class="card notes">
-                    <summary>{ "How the network was made" }</summary>
-                    <ul>
-                        { for o.notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }
-                    </ul>
-                </details>
+    let sim = state.simulation();
+    let m = sim.metrics(tx);
+    let finished = state.is_finished();
+    let unreached = if finished {
+        sim.unreached(tx)
+    } else {
+        Vec::new()
+    };
+    let reasons: Vec<(UnreachedReason, usize)> = {
+        let mut reasons: Vec<(UnreachedReason, usize)> = Vec::new();
+        for u in &unreached {
+            match reasons.iter_mut().find(|(r, _)| *r == u.reason) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((u.reason, 1)),
             }
-        </div>
+        }
+        reasons
+    };
+    let t100 = m.t100_ms.map_or("—".to_string(), |t| format!("{t}"));
+    html! {
+        <section class="panel" aria-label="Statistics">
+            <h2>{ format!("Statistics: transaction tx{} from {}", tx.0, sim.origin(tx).map_or(String::new(), |p| p.to_string())) }</h2>
+            <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
+                <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
+            <dl class="stats">
+                <dt>{"Reached"}</dt>
+                <dd><span data-testid="stat-reached" class="big">{ m.reached }</span>{" of "}
+                    <span data-testid="stat-reachable">{ m.reachable }</span>{" reachable"}</dd>
+                <dt>{"Half / 90 % / all"}</dt>
+                <dd>{ format::opt_ms(m.t50_ms) }{" / "}{ format::opt_ms(m.t90_ms) }{" / "}
+                    <span data-testid="stat-t100">{ t100 }</span>{" ms"}</dd>
+                <dt>{"Messages"}</dt>
+                <dd><span data-testid="stat-messages">{ m.messages }</span>
+                    { if m.messages_by_kind.inv > 0 {
+                        format!(" ({} tx, {} inv, {} getdata)", m.messages_by_kind.tx, m.messages_by_kind.inv, m.messages_by_kind.getdata)
+                    } else { String::new() } }</dd>
+                <dt>{"Redundant"}</dt>
+                <dd><span data-testid="stat-redundant">{ m.redundant }</span>
+                    { format!(" ({} of deliveries brought nothing new)", format::percent(m.redundant, m.messages)) }</dd>
+                if m.lost > 0 {
+                    <dt>{"Lost"}</dt><dd>{ m.lost }</dd>
+                }
+                if let Some(rounds) = m.rounds {
+                    <dt>{"Rounds"}</dt><dd>{ rounds }</dd>
+                }
+            </dl>
+            { coverage_plot(state) }
+            if finished && !unreached.is_empty() {
+                <div class="unreached" data-testid="unreached">
+                    <h3>{ format!("{} peers never heard of it", unreached.len()) }</h3>
+                    <ul>
+                        { for reasons.iter().map(|(reason, n)| html! {
+                            <li>{ format!("{n}: {}", reason.explain()) }</li>
+                        }) }
+                    </ul>
+                </div>
+            }
+        </section>
     }
 }

@@ -1,0 +1,444 @@
+//! The graph view: draws peers, links and messages in flight on a canvas, with pan and zoom.
+//!
+//! Drawing reads the [`AppState`]; nothing here decides anything about the
+//! simulation. Links change rarely, so they are drawn once into an offscreen
+//! layer and copied each frame; peers and messages are drawn fresh, batched by
+//! colour so a frame issues a handful of fills however many peers there are.
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::sim::network::{LinkKind, PeerId, PeerState, Role};
+use crate::sim::trace::MessageKind;
+use crate::view::state::{AppState, Selection};
+
+/// Colours (Okabe-Ito: safe for colour-blind viewers).
+pub mod palette {
+    /// Full peers.
+    pub const FULL: &str = "#0072B2";
+    /// Light peers.
+    pub const LIGHT: &str = "#56B4E9";
+    /// Mining peers.
+    pub const MINING: &str = "#E69F00";
+    /// Archival peers.
+    pub const ARCHIVAL: &str = "#009E73";
+    /// Offline peers.
+    pub const OFFLINE: &str = "#9AA0A6";
+    /// Censoring peers' ring, and transaction bodies in flight.
+    pub const CENSOR: &str = "#D55E00";
+    /// Single points of failure.
+    pub const CUT: &str = "#CC79A7";
+    /// Links.
+    pub const LINK: &str = "#C3CAD3";
+    /// Announcements (INV) in flight.
+    pub const INV: &str = "#0072B2";
+    /// Requests (GETDATA) in flight.
+    pub const GETDATA: &str = "#009E73";
+    /// Selection.
+    pub const SELECTED: &str = "#111111";
+    /// The source of the transaction.
+    pub const SOURCE: &str = "#F0E442";
+}
+
+/// The colour of a role.
+pub fn role_colour(role: Role) -> &'static str {
+    match role {
+        Role::Full => palette::FULL,
+        Role::Light => palette::LIGHT,
+        Role::Mining => palette::MINING,
+        Role::Archival => palette::ARCHIVAL,
+    }
+}
+
+/// Pan and zoom: screen = layout * scale + offset.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    /// Pixels per layout unit.
+    pub scale: f64,
+    /// Screen position of the layout origin.
+    pub offset: (f64, f64),
+    /// Whether the user moved the view (then it no longer follows the layout).
+    pub user_moved: bool,
+}
+
+impl Default for Viewport {
+    fn default() -> Viewport {
+        Viewport {
+            scale: 1.0,
+            offset: (0.0, 0.0),
+            user_moved: false,
+        }
+    }
+}
+
+impl Viewport {
+    /// Layout coordinates to screen pixels.
+    pub fn to_screen(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (
+            x * self.scale + self.offset.0,
+            y * self.scale + self.offset.1,
+        )
+    }
+
+    /// Screen pixels to layout coordinates.
+    pub fn to_layout(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (
+            (x - self.offset.0) / self.scale,
+            (y - self.offset.1) / self.scale,
+        )
+    }
+
+    /// Fits the layout's bounds into a `width` x `height` canvas with a margin.
+    pub fn fit(&mut self, bounds: (f64, f64, f64, f64), width: f64, height: f64) {
+        let (min_x, min_y, max_x, max_y) = bounds;
+        let margin = 40.0;
+        let w = (max_x - min_x).max(1.0);
+        let h = (max_y - min_y).max(1.0);
+        let scale = ((width - 2.0 * margin) / w)
+            .min((height - 2.0 * margin) / h)
+            .clamp(0.02, 3.0);
+        self.scale = scale;
+        self.offset = (
+            width / 2.0 - (min_x + max_x) / 2.0 * scale,
+            height / 2.0 - (min_y + max_y) / 2.0 * scale,
+        );
+    }
+
+    /// Zooms by `factor` keeping the screen point `at` still.
+    pub fn zoom_at(&mut self, factor: f64, at: (f64, f64)) {
+        let before = self.to_layout(at);
+        self.scale = (self.scale * factor).clamp(0.01, 20.0);
+        let after = self.to_screen(before);
+        self.offset.0 += at.0 - after.0;
+        self.offset.1 += at.1 - after.1;
+        self.user_moved = true;
+    }
+}
+
+/// What the link layer was drawn for: redraw it when any of this changes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LinkLayerKey {
+    network_version: u64,
+    layout_ticks: usize,
+    viewport: (u64, u64, u64),
+    size: (u32, u32),
+    highlight: bool,
+    selected_link: Option<u32>,
+}
+
+/// The canvas renderer with its cached link layer.
+pub struct Renderer {
+    links: HtmlCanvasElement,
+    links_key: Option<LinkLayerKey>,
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()
+}
+
+/// Peer radius in pixels at this zoom and network size.
+pub fn peer_radius(scale: f64, n_peers: usize) -> f64 {
+    let base = if n_peers > 2000 {
+        3.0
+    } else if n_peers > 300 {
+        5.0
+    } else {
+        13.0
+    };
+    (base * scale.sqrt()).clamp(1.5, 22.0)
+}
+
+impl Renderer {
+    /// A renderer with an empty link layer.
+    pub fn new() -> Option<Renderer> {
+        let document = web_sys::window()?.document()?;
+        let links = document
+            .create_element("canvas")
+            .ok()?
+            .dyn_into::<HtmlCanvasElement>()
+            .ok()?;
+        Some(Renderer {
+            links,
+            links_key: None,
+        })
+    }
+
+    /// Draws one frame of `state` onto `canvas`.
+    pub fn draw(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        state: &AppState,
+        view: &Viewport,
+        highlight: bool,
+    ) {
+        let Some(ctx) = context(canvas) else { return };
+        let (width, height) = (canvas.width(), canvas.height());
+        let key = LinkLayerKey {
+            network_version: state.network_version(),
+            layout_ticks: state.layout().ticks(),
+            viewport: (
+                view.scale.to_bits(),
+                view.offset.0.to_bits(),
+                view.offset.1.to_bits(),
+            ),
+            size: (width, height),
+            highlight,
+            selected_link: match state.selection() {
+                Selection::Link(l) => Some(l.0),
+                _ => None,
+            },
+        };
+        if self.links_key != Some(key) {
+            self.draw_links(state, view, width, height, highlight);
+            self.links_key = Some(key);
+        }
+        ctx.set_fill_style_str("#FFFFFF");
+        ctx.fill_rect(0.0, 0.0, width as f64, height as f64);
+        let _ = ctx.draw_image_with_html_canvas_element(&self.links, 0.0, 0.0);
+        draw_flights(&ctx, state, view);
+        draw_peers(&ctx, state, view, highlight);
+    }
+
+    /// Draws the line of a link being dragged out from a peer.
+    pub fn draw_rubber_band(&self, canvas: &HtmlCanvasElement, from: (f64, f64), to: (f64, f64)) {
+        let Some(ctx) = context(canvas) else { return };
+        ctx.set_stroke_style_str(palette::SELECTED);
+        ctx.set_line_width(2.0);
+        let _ = ctx.set_line_dash(&dash(&[5.0, 5.0]));
+        ctx.begin_path();
+        ctx.move_to(from.0, from.1);
+        ctx.line_to(to.0, to.1);
+        ctx.stroke();
+        let _ = ctx.set_line_dash(&dash(&[]));
+    }
+
+    fn draw_links(
+        &mut self,
+        state: &AppState,
+        view: &Viewport,
+        width: u32,
+        height: u32,
+        highlight: bool,
+    ) {
+        if self.links.width() != width || self.links.height() != height {
+            self.links.set_width(width);
+            self.links.set_height(height);
+        }
+        let Some(ctx) = context(&self.links) else {
+            return;
+        };
+        ctx.clear_rect(0.0, 0.0, width as f64, height as f64);
+        let net = state.network();
+        let layout = state.layout();
+        let thin = net.n_links() > 5000;
+        ctx.set_line_width(if thin { 0.5 } else { 1.5 });
+        ctx.set_stroke_style_str(palette::LINK);
+        ctx.begin_path();
+        for link in net.links() {
+            let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) else {
+                continue;
+            };
+            let (a, b) = (view.to_screen(a), view.to_screen(b));
+            ctx.move_to(a.0, a.1);
+            ctx.line_to(b.0, b.1);
+        }
+        ctx.stroke();
+        // Block-relay-only links, dashed; bridges and the selected link, on top.
+        let special: Vec<_> = net
+            .links()
+            .filter(|l| {
+                l.kind == LinkKind::BlockRelayOnly
+                    || (highlight && state.bridges().contains(&l.id))
+                    || *state.selection() == Selection::Link(l.id)
+            })
+            .collect();
+        for link in special {
+            let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) else {
+                continue;
+            };
+            let (a, b) = (view.to_screen(a), view.to_screen(b));
+            let (colour, width) = if *state.selection() == Selection::Link(link.id) {
+                (palette::SELECTED, 4.0)
+            } else if highlight && state.bridges().contains(&link.id) {
+                (palette::CUT, 4.0)
+            } else {
+                ("#8A94A0", 1.5)
+            };
+            ctx.set_stroke_style_str(colour);
+            ctx.set_line_width(width);
+            let dashed = link.kind == LinkKind::BlockRelayOnly;
+            let _ = ctx.set_line_dash(&dash(if dashed { &[6.0, 4.0] } else { &[] }));
+            ctx.begin_path();
+            ctx.move_to(a.0, a.1);
+            ctx.line_to(b.0, b.1);
+            ctx.stroke();
+        }
+        let _ = ctx.set_line_dash(&dash(&[]));
+    }
+}
+
+fn dash(pattern: &[f64]) -> wasm_bindgen::JsValue {
+    let array = js_sys::Array::new();
+    for &p in pattern {
+        array.push(&p.into());
+    }
+    array.into()
+}
+
+fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport) {
+    let layout = state.layout();
+    let clock = state.clock();
+    let n = state.network().n_peers();
+    let radius = (peer_radius(view.scale, n) * 0.45).max(2.0);
+    for (kind, colour) in [
+        (MessageKind::Tx, palette::CENSOR),
+        (MessageKind::Inv, palette::INV),
+        (MessageKind::GetData, palette::GETDATA),
+    ] {
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        for flight in state.flights().iter().filter(|f| f.kind == kind) {
+            let (Some(a), Some(b)) = (layout.position(flight.from), layout.position(flight.to))
+            else {
+                continue;
+            };
+            let span = (flight.arrives - flight.sent).0.max(1) as f64;
+            let done = ((clock - flight.sent).0 as f64 / span).clamp(0.0, 1.0);
+            let p = (a.0 + (b.0 - a.0) * done, a.1 + (b.1 - a.1) * done);
+            let (x, y) = view.to_screen(p);
+            ctx.move_to(x + radius, y);
+            let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+        }
+        ctx.fill();
+    }
+}
+
+/// Which peers get a ring of some colour.
+type PeerFilter<'a> = Box<dyn Fn(PeerId) -> bool + 'a>;
+
+fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport, highlight: bool) {
+    let net = state.network();
+    let layout = state.layout();
+    let r = peer_radius(view.scale, net.n_peers());
+    let tx = state.current_tx();
+    let sim = state.simulation();
+    let clock = state.clock();
+    let has = |peer: PeerId| tx.and_then(|tx| sim.first_arrival(tx, peer)).is_some();
+    let source = tx.and_then(|tx| sim.origin(tx));
+    let circle = |x: f64, y: f64, radius: f64| {
+        ctx.move_to(x + radius, y);
+        let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+    };
+    let screen = |peer: PeerId| layout.position(peer).map(|p| view.to_screen(p));
+
+    // Rings first: censoring, cut vertices, selection, the source.
+    let selected = state.selected_peers();
+    let rings: [(&str, f64, PeerFilter); 4] = [
+        (palette::SOURCE, r + 7.0, Box::new(|p| Some(p) == source)),
+        (
+            palette::SELECTED,
+            r + 5.0,
+            Box::new(|p| selected.contains(&p)),
+        ),
+        (
+            palette::CUT,
+            r + 3.5,
+            Box::new(|p| highlight && state.cut_vertices().contains(&p)),
+        ),
+        (
+            palette::CENSOR,
+            r + 2.5,
+            Box::new(|p| net.peer(p).is_some_and(|p| p.state == PeerState::Censoring)),
+        ),
+    ];
+    for (colour, radius, wanted) in rings.iter() {
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        for peer in net.peer_ids().filter(|&p| wanted(p)) {
+            if let Some((x, y)) = screen(peer) {
+                circle(x, y, *radius);
+            }
+        }
+        ctx.fill();
+    }
+    // Bodies: filled in the role's colour once informed, white with a role border before.
+    let roles = Role::ALL.map(|role| (role, role_colour(role)));
+    for (role, colour) in roles {
+        let peers: Vec<_> = net
+            .peers()
+            .filter(|p| p.role == role && p.state != PeerState::Offline)
+            .collect();
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        for peer in &peers {
+            if let Some((x, y)) = screen(peer.id) {
+                circle(x, y, r);
+            }
+        }
+        ctx.fill();
+        ctx.set_fill_style_str("#FFFFFF");
+        ctx.begin_path();
+        let inner = (r - (r * 0.3).clamp(1.0, 3.0)).max(0.5);
+        for peer in peers.iter().filter(|p| !has(p.id)) {
+            if let Some((x, y)) = screen(peer.id) {
+                circle(x, y, inner);
+            }
+        }
+        ctx.fill();
+    }
+    ctx.set_fill_style_str(palette::OFFLINE);
+    ctx.begin_path();
+    for peer in net.peers().filter(|p| p.state == PeerState::Offline) {
+        if let Some((x, y)) = screen(peer.id) {
+            circle(x, y, r);
+        }
+    }
+    ctx.fill();
+    // Redundant deliveries flash as a ring.
+    ctx.set_stroke_style_str(palette::CENSOR);
+    ctx.set_line_width(2.0);
+    ctx.begin_path();
+    for flash in state.flashes() {
+        if let Some((x, y)) = screen(flash.peer) {
+            let age = (clock - flash.at).0 as f64;
+            let grow = 1.0 + (age / 1e5).min(1.0);
+            circle(x, y, r * 1.4 * grow);
+        }
+    }
+    ctx.stroke();
+    // Labels: hop numbers on informed peers, ids on the rest, when there is room.
+    if r >= 9.0 {
+        ctx.set_font(&format!(
+            "bold {}px system-ui, sans-serif",
+            (r * 0.95).round()
+        ));
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        for peer in net.peers() {
+            let Some((x, y)) = screen(peer.id) else {
+                continue;
+            };
+            if let Some(hops) = tx.and_then(|tx| sim.hops(tx, peer.id)) {
+                ctx.set_fill_style_str("#FFFFFF");
+                let _ = ctx.fill_text(&hops.to_string(), x, y + 0.5);
+            }
+        }
+        // Peer names under the circles.
+        ctx.set_font(&format!(
+            "{}px system-ui, sans-serif",
+            (r * 0.8).round().max(10.0)
+        ));
+        ctx.set_fill_style_str("#444444");
+        ctx.set_text_baseline("top");
+        for peer in net.peers() {
+            if let Some((x, y)) = screen(peer.id) {
+                let _ = ctx.fill_text(&peer.id.to_string(), x, y + r + 4.0);
+            }
+        }
+    }
+}

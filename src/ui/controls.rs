@@ -1,0 +1,301 @@
+//! The app's controls: network choice, playback, editing, and the legend.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::sim::relay::{PushParams, RelayPolicy, RumorMode, RumorParams};
+use crate::ui::canvas::palette;
+use crate::ui::format;
+use crate::view::presets::PRESETS;
+use crate::view::state::{AppState, Command, Speed};
+
+/// The value of the select or input an event came from.
+fn value_of(event: &Event) -> String {
+    let target = event.target();
+    if let Some(select) = target
+        .clone()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+    {
+        return select.value();
+    }
+    target
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+fn button(
+    label: &str,
+    testid: &'static str,
+    title: &str,
+    enabled: bool,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <button type="button" data-testid={testid} title={title.to_string()} disabled={!enabled} {onclick}>
+            { label }
+        </button>
+    }
+}
+
+fn send(dispatch: &Callback<Command>, command: Command) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_| dispatch.emit(command.clone()))
+}
+
+/// The speeds offered, as (label, speed).
+const SPEEDS: [(&str, Speed); 9] = [
+    ("0.1×", Speed::Factor(0.1)),
+    ("0.25×", Speed::Factor(0.25)),
+    ("0.5×", Speed::Factor(0.5)),
+    ("1× (real time)", Speed::Factor(1.0)),
+    ("2×", Speed::Factor(2.0)),
+    ("5×", Speed::Factor(5.0)),
+    ("10×", Speed::Factor(10.0)),
+    ("100×", Speed::Factor(100.0)),
+    ("Classroom: a hop a second", Speed::Classroom),
+];
+
+/// Preset, seed, relay policy and its parameters.
+pub fn network_bar(state: &AppState, dispatch: &Callback<Command>) -> Html {
+    let on_preset = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| dispatch.emit(Command::LoadPreset(value_of(&e))))
+    };
+    let on_relay = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(policy) = RelayPolicy::from_name(&value_of(&e)) {
+                dispatch.emit(Command::SetRelay(policy));
+            }
+        })
+    };
+    let seed_ref = NodeRef::default();
+    let on_regenerate = {
+        let dispatch = dispatch.clone();
+        let seed_ref = seed_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = seed_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            match text.trim().parse::<u64>() {
+                Ok(seed) => dispatch.emit(Command::SetSeed(seed)),
+                Err(_) => dispatch.emit(Command::Notice(format!(
+                    "'{text}' is not a seed: use a whole number"
+                ))),
+            }
+        })
+    };
+    let relay = state.relay().clone();
+    let parameters = relay_parameters(&relay, dispatch);
+    let preset = state.preset().to_string();
+    html! {
+        <div class="network-bar">
+            <label>{"Network "}
+                <select data-testid="preset" onchange={on_preset} aria-label="Preset network">
+                    if !PRESETS.iter().any(|p| p.id == preset) {
+                        <option value={preset.clone()} selected=true>{"Loaded scenario"}</option>
+                    }
+                    { for PRESETS.iter().map(|p| html! {
+                        <option value={p.id} selected={p.id == preset}>{ p.label }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Seed "}
+                <input ref={seed_ref} data-testid="seed" type="number" min="0" class="seed"
+                    value={state.seed().to_string()} aria-label="Seed" />
+            </label>
+            <button type="button" data-testid="regenerate" onclick={on_regenerate}
+                title="Build the network again from this seed">{"Regenerate"}</button>
+            <label>{"Relay "}
+                <select data-testid="relay" onchange={on_relay} aria-label="Relay policy">
+                    { for [("flood", "Flood"), ("bitcoin", "Bitcoin: announce, request"), ("push", "Push gossip"), ("rumor", "Rumor mongering"), ("client-server", "Client-server")]
+                        .iter().map(|(value, label)| html! {
+                            <option value={*value} selected={relay.name() == *value}>{ *label }</option>
+                        }) }
+                </select>
+            </label>
+            { parameters }
+        </div>
+    }
+}
+
+/// Inputs for the parameters of push gossip and rumor mongering.
+fn relay_parameters(relay: &RelayPolicy, dispatch: &Callback<Command>) -> Html {
+    match relay.clone() {
+        RelayPolicy::Push(params) => {
+            let on_fanout = {
+                let dispatch = dispatch.clone();
+                let params = params.clone();
+                Callback::from(move |e: Event| {
+                    if let Ok(fanout) = value_of(&e).parse::<u32>() {
+                        dispatch.emit(Command::SetRelay(RelayPolicy::Push(PushParams {
+                            fanout,
+                            ..params.clone()
+                        })));
+                    }
+                })
+            };
+            html! {
+                <label>{"Fanout "}
+                    <input type="number" min="1" max="50" class="small" data-testid="fanout"
+                        value={params.fanout.to_string()} onchange={on_fanout} />
+                </label>
+            }
+        }
+        RelayPolicy::Rumor(params) => {
+            let on_k = {
+                let dispatch = dispatch.clone();
+                let params = params.clone();
+                Callback::from(move |e: Event| {
+                    if let Ok(k) = value_of(&e).parse::<u32>() {
+                        dispatch.emit(Command::SetRelay(RelayPolicy::Rumor(RumorParams {
+                            k,
+                            ..params.clone()
+                        })));
+                    }
+                })
+            };
+            let on_mode = {
+                let dispatch = dispatch.clone();
+                let params = params.clone();
+                Callback::from(move |e: Event| {
+                    if let Ok(mode) = RumorMode::parse(&value_of(&e)) {
+                        dispatch.emit(Command::SetRelay(RelayPolicy::Rumor(RumorParams {
+                            mode,
+                            ..params.clone()
+                        })));
+                    }
+                })
+            };
+            html! {
+                <>
+                    <label>{"k "}
+                        <input type="number" min="1" max="20" class="small" data-testid="rumor-k"
+                            value={params.k.to_string()} onchange={on_k} />
+                    </label>
+                    <label>{"Mode "}
+                        <select onchange={on_mode} data-testid="rumor-mode">
+                            { for [RumorMode::FeedbackCounter, RumorMode::FeedbackCoin, RumorMode::BlindCounter, RumorMode::BlindCoin]
+                                .iter().map(|m| html! {
+                                    <option value={m.to_string()} selected={*m == params.mode}>{ m.to_string() }</option>
+                                }) }
+                        </select>
+                    </label>
+                </>
+            }
+        }
+        _ => html! {},
+    }
+}
+
+/// Broadcast, play, pause, step, finish, speed, reset, replay, and the clock.
+pub fn playback_bar(
+    state: &AppState,
+    dispatch: &Callback<Command>,
+    on_fit: &Callback<MouseEvent>,
+) -> Html {
+    let can_broadcast = !state.selected_peers().is_empty();
+    let on_speed = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(i) = value_of(&e).parse::<usize>() {
+                if let Some((_, speed)) = SPEEDS.get(i) {
+                    dispatch.emit(Command::SetSpeed(*speed));
+                }
+            }
+        })
+    };
+    let current = SPEEDS
+        .iter()
+        .position(|(_, s)| *s == state.speed())
+        .unwrap_or(3);
+    html! {
+        <div class="playback" role="toolbar" aria-label="Playback">
+            { button("Broadcast", "broadcast", "Send a new transaction from the selected peer (B)", can_broadcast, send(dispatch, Command::Broadcast)) }
+            if state.is_playing() {
+                { button("Pause", "pause", "Stop the clock (Space)", true, send(dispatch, Command::Pause)) }
+            } else {
+                { button("Play", "play", "Start the clock (Space)", true, send(dispatch, Command::Play)) }
+            }
+            { button("Step", "step", "Go to the next event (S)", true, send(dispatch, Command::Step)) }
+            { button("Finish", "finish", "Run everything that is left at once", true, send(dispatch, Command::Finish)) }
+            <label>{"Speed "}
+                <select data-testid="speed" onchange={on_speed} aria-label="Speed">
+                    { for SPEEDS.iter().enumerate().map(|(i, (label, _))| html! {
+                        <option value={i.to_string()} selected={i == current}>{ *label }</option>
+                    }) }
+                </select>
+            </label>
+            { button("Reset", "reset", "Back to time 0, keeping the network and dropping the transactions", true, send(dispatch, Command::Reset)) }
+            { button("Replay", "replay", "Watch the same run again from time 0", true, send(dispatch, Command::Replay)) }
+            <button type="button" class="quiet" onclick={on_fit.clone()} title="Fit the network to the view">{"Fit view"}</button>
+            <span class="clock" data-testid="clock" aria-live="off">{ format!("t = {} ms", format::ms(state.clock().as_ms_f64())) }</span>
+        </div>
+    }
+}
+
+/// Adding and removing peers and links, censoring, offline, undo and redo.
+pub fn edit_panel(state: &AppState, dispatch: &Callback<Command>) -> Html {
+    let selected = state.selected_peers().len();
+    let has_selection = !matches!(state.selection(), crate::view::state::Selection::None);
+    html! {
+        <section class="panel" aria-label="Edit the network">
+            <h2>{"Edit"}</h2>
+            <div class="buttons">
+                { button("Add peer", "add-peer", "Add a peer (or double-click empty space)", true, send(dispatch, Command::AddPeer { at: None })) }
+                { button("Link", "add-link", "Link the two selected peers (L; or shift-drag from peer to peer)", selected == 2, send(dispatch, Command::LinkSelected)) }
+                { button("Remove", "remove", "Remove the selected peers or link (Delete)", has_selection, send(dispatch, Command::RemoveSelection)) }
+                { button("Censor", "censor", "The selected peer receives but never relays, or stops censoring (C)", selected > 0, send(dispatch, Command::ToggleCensor)) }
+                { button("Offline", "offline", "Take the selected peer offline, or bring it back (O)", selected > 0, send(dispatch, Command::ToggleOffline)) }
+                { button("Undo", "undo", "Undo (Ctrl+Z)", state.can_undo(), send(dispatch, Command::Undo)) }
+                { button("Redo", "redo", "Redo (Ctrl+Shift+Z)", state.can_redo(), send(dispatch, Command::Redo)) }
+            </div>
+            <p class="hint">{"Click a peer to select it, shift-click to add a second. Drag peers to move them, shift-drag from one peer to another to link them, drag the background to pan, scroll to zoom."}</p>
+        </section>
+    }
+}
+
+/// What the colours mean, and the single-points-of-failure toggle.
+pub fn legend(highlight: bool, on_highlight: &Callback<bool>) -> Html {
+    let onchange = {
+        let on_highlight = on_highlight.clone();
+        Callback::from(move |e: Event| {
+            let on = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            on_highlight.emit(on);
+        })
+    };
+    let swatch = |colour: &str, label: &str, hollow: bool| {
+        let style = if hollow {
+            format!("border: 3px solid {colour}; background: #fff")
+        } else {
+            format!("background: {colour}")
+        };
+        html! { <li><span class="swatch" style={style}></span>{ label.to_string() }</li> }
+    };
+    html! {
+        <div class="legend" aria-label="Legend">
+            <ul>
+                { swatch(palette::FULL, "full", false) }
+                { swatch(palette::LIGHT, "light", false) }
+                { swatch(palette::MINING, "mining", false) }
+                { swatch(palette::ARCHIVAL, "archival", false) }
+                { swatch(palette::FULL, "has not heard yet", true) }
+                { swatch(palette::OFFLINE, "offline", false) }
+                { swatch(palette::CENSOR, "censoring (ring) · transaction in flight", false) }
+                { swatch(palette::SOURCE, "source", false) }
+                <li>{"filled peers show their hop count"}</li>
+            </ul>
+            <label class="toggle">
+                <input type="checkbox" data-testid="highlight" checked={highlight} {onchange} />
+                <span class="swatch" style={format!("background: {}", palette::CUT)}></span>
+                {" Show single points of failure (cut vertices and bridges)"}
+            </label>
+        </div>
+    }
+}

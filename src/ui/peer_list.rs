@@ -1,0 +1,61 @@
+//! The peer list: the canvas's peers as buttons, for keyboards, screen readers and tests.
+
+use yew::prelude::*;
+
+use crate::view::state::{AppState, Command};
+
+/// Networks up to this size open the list by default.
+const OPEN_UP_TO: usize = 40;
+
+/// The collapsible list of every peer, with its state and hop count.
+pub fn peer_list(state: &AppState, dispatch: &Callback<Command>, highlight: bool) -> Html {
+    let net = state.network();
+    let sim = state.simulation();
+    let tx = state.current_tx();
+    let selected = state.selected_peers();
+    let cut = state.cut_vertices();
+    html! {
+        <section class="panel" aria-label="Peers">
+            <details class="peer-list" open={net.n_peers() <= OPEN_UP_TO}>
+                <summary>{ format!("Peers ({})", net.n_peers()) }</summary>
+                <ul>
+                    { for net.peers().map(|peer| {
+                        let id = peer.id;
+                        let hops = tx.and_then(|tx| sim.hops(tx, id));
+                        let is_cut = cut.binary_search(&id).is_ok();
+                        let onclick = {
+                            let dispatch = dispatch.clone();
+                            Callback::from(move |e: MouseEvent| {
+                                let additive = e.shift_key() || e.ctrl_key() || e.meta_key();
+                                dispatch.emit(Command::SelectPeer { peer: id, additive });
+                            })
+                        };
+                        let mut class = classes!("peer-entry");
+                        if selected.contains(&id) { class.push("selected"); }
+                        if highlight && is_cut { class.push("cut"); }
+                        let description = format!(
+                            "{} {}{}{}{}",
+                            peer.role.name(),
+                            if peer.reachable { "" } else { "unreachable " },
+                            peer.state.name(),
+                            hops.map_or(String::new(), |h| format!(", hop {h}")),
+                            if is_cut { ", single point of failure" } else { "" },
+                        );
+                        html! {
+                            <li>
+                                <button type="button" {class} data-peer-id={id.0.to_string()}
+                                    data-state={peer.state.name()}
+                                    data-hops={hops.map_or(String::new(), |h| h.to_string())}
+                                    data-cut-vertex={is_cut.then_some("true")}
+                                    aria-pressed={if selected.contains(&id) { "true" } else { "false" }}
+                                    {onclick}>
+                                    <strong>{ id.to_string() }</strong>{" "}<span class="muted">{ description }</span>
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </details>
+        </section>
+    }
+}

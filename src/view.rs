@@ -1,0 +1,8 @@
+//! Pure data between the core and the screen: layout, the app's state and its actions, frame models.
+//!
+//! Nothing here touches the browser: it compiles and is tested natively, and
+//! the Yew components in `ui` only dispatch actions to it and draw what it says.
+
+pub mod layout;
+pub mod presets;
+pub mod state;

@@ -1,0 +1,996 @@
+//! The app's state and the commands that change it: the network, its history, the run, playback.
+//!
+//! [`AppState`] is plain Rust, tested natively; the Yew components hold one,
+//! send it [`Command`]s and draw what it reports. Undo and redo rebuild the
+//! run from the starting network and the list of inputs (broadcasts and edits
+//! at their virtual times): the core is deterministic, so the rebuilt run is
+//! the old one without the undone input.
+
+use crate::sim::action::Action;
+use crate::sim::engine::{Applied, Simulation, TxId};
+use crate::sim::graph;
+use crate::sim::latency::LatencyModel;
+use crate::sim::network::{LinkId, Network, PeerId, PeerState, Role};
+use crate::sim::relay::RelayPolicy;
+use crate::sim::scenario::Scenario;
+use crate::sim::time::Time;
+use crate::sim::trace::{MessageKind, Outcome, TraceEvent};
+use crate::view::layout::Layout;
+use crate::view::presets;
+
+/// How fast virtual time runs on screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// Virtual milliseconds per wall-clock millisecond, from 0.1 to 100.
+    Factor(f64),
+    /// One typical hop (the median link latency) per second.
+    Classroom,
+}
+
+impl Speed {
+    /// The slowest and fastest factors offered.
+    pub const MIN_FACTOR: f64 = 0.1;
+    /// See [`Speed::MIN_FACTOR`].
+    pub const MAX_FACTOR: f64 = 100.0;
+}
+
+/// Everything a user can do, as data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Loads a preset network (its id, e.g. `bitcoin-30`).
+    LoadPreset(String),
+    /// Loads a scenario (from a file or a link).
+    LoadScenario(Box<Scenario>),
+    /// Builds the current preset again with another seed.
+    SetSeed(u64),
+    /// Switches the relay policy; the run restarts with the same inputs.
+    SetRelay(RelayPolicy),
+    /// Selects a peer; `additive` adds it to the selection (or removes it if it was in).
+    SelectPeer { peer: PeerId, additive: bool },
+    /// Selects a link.
+    SelectLink(LinkId),
+    /// Clears the selection.
+    ClearSelection,
+    /// Adds a peer, at a layout position if given, and selects it.
+    AddPeer { at: Option<(f64, f64)> },
+    /// Removes the selected peers, or the selected link.
+    RemoveSelection,
+    /// Links the two selected peers (the first selected opens the link).
+    LinkSelected,
+    /// `from` opens a link to `to`.
+    AddLink { from: PeerId, to: PeerId },
+    /// Censors the selected peers, or stops them censoring.
+    ToggleCensor,
+    /// Takes the selected peers offline, or brings them back.
+    ToggleOffline,
+    /// Sets a peer's role.
+    SetRole { peer: PeerId, role: Role },
+    /// Sets whether a peer accepts inbound links.
+    SetReachable { peer: PeerId, reachable: bool },
+    /// Sets the latency of the link between two peers.
+    SetLatency { a: PeerId, b: PeerId, ms: f64 },
+    /// Broadcasts a new transaction from the selected peer.
+    Broadcast,
+    /// Starts the clock.
+    Play,
+    /// Stops the clock.
+    Pause,
+    /// Moves to the next event.
+    Step,
+    /// Runs everything that is left at once.
+    Finish,
+    /// Sets the pace.
+    SetSpeed(Speed),
+    /// Back to time 0 with the current network and no transactions.
+    Reset,
+    /// Back to time 0 with the same inputs, to watch the same run again.
+    Replay,
+    /// Takes back the last input.
+    Undo,
+    /// Applies again what was undone.
+    Redo,
+    /// Wall-clock time passed: `ms` milliseconds.
+    Tick { ms: f64 },
+    /// A peer was dragged to a layout position.
+    MovePeer { peer: PeerId, x: f64, y: f64 },
+    /// Tells the user something (bad input the view caught itself).
+    Notice(String),
+}
+
+/// A broadcast or an edit, at the virtual time it was made.
+#[derive(Clone, Debug, PartialEq)]
+struct Input {
+    at: Time,
+    action: Action,
+}
+
+/// A message on its way, for the animation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Flight {
+    /// Sender.
+    pub from: PeerId,
+    /// Recipient.
+    pub to: PeerId,
+    /// When it left.
+    pub sent: Time,
+    /// When it arrives.
+    pub arrives: Time,
+    /// What it carries.
+    pub kind: MessageKind,
+}
+
+/// A delivery that brought nothing new, for a brief flash.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Flash {
+    /// Where it was dropped.
+    pub peer: PeerId,
+    /// When.
+    pub at: Time,
+}
+
+/// What is selected.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Selection {
+    /// Nothing.
+    #[default]
+    None,
+    /// One or more peers, in the order they were selected.
+    Peers(Vec<PeerId>),
+    /// A link.
+    Link(LinkId),
+}
+
+/// The app: the network under study, its run, and how it is shown.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    preset: String,
+    seed: u64,
+    relay: RelayPolicy,
+    latency: LatencyModel,
+    /// The network as loaded, before any input.
+    base: Network,
+    notes: Vec<String>,
+    inputs: Vec<Input>,
+    /// How many inputs the run has applied so far.
+    applied: usize,
+    redo: Vec<Input>,
+    sim: Simulation,
+    /// The virtual time on screen.
+    clock: Time,
+    playing: bool,
+    speed: Speed,
+    selection: Selection,
+    message: Option<String>,
+    flights: Vec<Flight>,
+    flashes: Vec<Flash>,
+    layout: Layout,
+    /// Bumped on every change of the network's shape (peers or links).
+    network_version: u64,
+    facts_version: u64,
+    cut_vertices: Vec<PeerId>,
+    bridges: Vec<LinkId>,
+}
+
+/// How long a redundant delivery keeps flashing, in wall-clock milliseconds.
+const FLASH_WALL_MS: f64 = 400.0;
+
+/// Events the run may take per tick, so one frame never freezes the page.
+const EVENTS_PER_TICK: u64 = 2_000_000;
+
+impl AppState {
+    /// The app on the default preset.
+    pub fn new() -> AppState {
+        AppState::with_preset(presets::DEFAULT_PRESET, 1).expect("the default preset builds")
+    }
+
+    /// The app on a preset and seed.
+    pub fn with_preset(id: &str, seed: u64) -> Result<AppState, String> {
+        let scenario =
+            presets::scenario(id, seed).ok_or_else(|| format!("there is no preset '{id}'"))?;
+        AppState::from_scenario(id, &scenario)
+    }
+
+    /// The app on a scenario (its timeline becomes the inputs).
+    pub fn from_scenario(preset: &str, scenario: &Scenario) -> Result<AppState, String> {
+        let built = scenario.build().map_err(|e| e.to_string())?;
+        let mut relay = scenario.relay.clone();
+        if let RelayPolicy::ClientServer(params) = &mut relay {
+            params.server = params.server.or(built.server);
+        }
+        let latency = match &scenario.generator {
+            Some(spec) => spec.latency_model(),
+            None => scenario.latency.clone(),
+        };
+        let mut sim = Simulation::new(built.network.clone(), relay.clone(), scenario.seed)?;
+        sim.set_tracing(true);
+        sim.set_latency_model(latency.clone());
+        let mut layout = Layout::new(scenario.seed);
+        layout.sync(&built.network);
+        let inputs = scenario
+            .timeline
+            .iter()
+            .map(|t| Input {
+                at: Time::try_from_ms_f64(t.at_ms).unwrap_or(Time::ZERO),
+                action: t.action.clone(),
+            })
+            .collect();
+        let mut state = AppState {
+            preset: preset.to_string(),
+            seed: scenario.seed,
+            relay,
+            latency,
+            base: built.network,
+            notes: built.notes,
+            inputs,
+            applied: 0,
+            redo: Vec::new(),
+            sim,
+            clock: Time::ZERO,
+            playing: false,
+            speed: Speed::Factor(1.0),
+            selection: Selection::None,
+            message: None,
+            flights: Vec::new(),
+            flashes: Vec::new(),
+            layout,
+            network_version: 1,
+            facts_version: 0,
+            cut_vertices: Vec::new(),
+            bridges: Vec::new(),
+        };
+        state.refresh_facts();
+        Ok(state)
+    }
+
+    // ---- Reading ------------------------------------------------------------------------------
+
+    /// The network as it is at the clock.
+    pub fn network(&self) -> &Network {
+        self.sim.network()
+    }
+
+    /// The run.
+    pub fn simulation(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// The preset (or "scenario") the network came from.
+    pub fn preset(&self) -> &str {
+        &self.preset
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The relay policy.
+    pub fn relay(&self) -> &RelayPolicy {
+        &self.relay
+    }
+
+    /// Notes from the generator.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The virtual time on screen.
+    pub fn clock(&self) -> Time {
+        self.clock
+    }
+
+    /// Whether the clock runs.
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+
+    /// The pace.
+    pub fn speed(&self) -> Speed {
+        self.speed
+    }
+
+    /// What is selected.
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+
+    /// The selected peers, in selection order.
+    pub fn selected_peers(&self) -> &[PeerId] {
+        match &self.selection {
+            Selection::Peers(peers) => peers,
+            _ => &[],
+        }
+    }
+
+    /// The last message for the user (a refused edit, say), if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The transaction the statistics follow: the latest broadcast.
+    pub fn current_tx(&self) -> Option<TxId> {
+        self.sim
+            .n_transactions()
+            .checked_sub(1)
+            .map(|i| TxId(i as u32))
+    }
+
+    /// Messages on their way at the clock.
+    pub fn flights(&self) -> &[Flight] {
+        &self.flights
+    }
+
+    /// Redundant deliveries still flashing.
+    pub fn flashes(&self) -> &[Flash] {
+        &self.flashes
+    }
+
+    /// Peer positions.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Whether there is something to undo or redo.
+    pub fn can_undo(&self) -> bool {
+        !self.inputs.is_empty()
+    }
+
+    /// See [`AppState::can_undo`].
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Whether the run has nothing left to do.
+    pub fn is_finished(&self) -> bool {
+        self.sim.is_idle() && self.applied == self.inputs.len()
+    }
+
+    /// Peers whose loss splits the network (single points of failure).
+    pub fn cut_vertices(&self) -> &[PeerId] {
+        &self.cut_vertices
+    }
+
+    /// Links whose loss splits the network.
+    pub fn bridges(&self) -> &[LinkId] {
+        &self.bridges
+    }
+
+    /// Bumped whenever peers or links change, so views can cache by it.
+    pub fn network_version(&self) -> u64 {
+        self.network_version
+    }
+
+    /// The median link latency, the length of a "typical hop".
+    pub fn typical_latency(&self) -> Time {
+        let mut latencies: Vec<Time> = self.network().links().map(|l| l.latency).collect();
+        if latencies.is_empty() {
+            return Time::from_ms(100);
+        }
+        let mid = latencies.len() / 2;
+        *latencies.select_nth_unstable(mid).1
+    }
+
+    // ---- Changing -----------------------------------------------------------------------------
+
+    /// Carries out a command; a refusal leaves everything as it was and sets [`AppState::message`].
+    pub fn dispatch(&mut self, command: Command) {
+        if !matches!(command, Command::Tick { .. } | Command::MovePeer { .. }) {
+            self.message = None;
+        }
+        if let Err(message) = self.execute(command) {
+            self.message = Some(message);
+        }
+    }
+
+    fn execute(&mut self, command: Command) -> Result<(), String> {
+        match command {
+            Command::LoadPreset(id) => {
+                let seed = self.seed;
+                *self = AppState::with_preset(&id, seed)?;
+            }
+            Command::LoadScenario(scenario) => {
+                scenario.validate().map_err(|e| e.to_string())?;
+                *self = AppState::from_scenario("scenario", &scenario)?;
+            }
+            Command::SetSeed(seed) => {
+                let preset = self.preset.clone();
+                let relay = self.relay.clone();
+                let mut next = AppState::with_preset(&preset, seed)?;
+                next.relay = relay;
+                next.rebuild()?;
+                *self = next;
+            }
+            Command::SetRelay(relay) => {
+                relay.validate()?;
+                let previous = std::mem::replace(&mut self.relay, relay);
+                if let Err(e) = self.rebuild() {
+                    self.relay = previous;
+                    self.rebuild()?;
+                    return Err(e);
+                }
+            }
+            Command::SelectPeer { peer, additive } => {
+                if !self.network().contains(peer) {
+                    return Err(format!("there is no peer {peer}"));
+                }
+                let mut peers = match (&self.selection, additive) {
+                    (Selection::Peers(peers), true) => peers.clone(),
+                    _ => Vec::new(),
+                };
+                match peers.iter().position(|&p| p == peer) {
+                    Some(i) if additive => {
+                        peers.remove(i);
+                    }
+                    Some(_) => {}
+                    None => peers.push(peer),
+                }
+                self.selection = if peers.is_empty() {
+                    Selection::None
+                } else {
+                    Selection::Peers(peers)
+                };
+            }
+            Command::SelectLink(link) => {
+                if self.network().link(link).is_none() {
+                    return Err(format!("there is no link {}", link.0));
+                }
+                self.selection = Selection::Link(link);
+            }
+            Command::ClearSelection => self.selection = Selection::None,
+            Command::AddPeer { at } => {
+                let applied = self.input(Action::AddPeer {
+                    role: Role::Full,
+                    reachable: true,
+                })?;
+                if let Applied::Peer(peer) = applied {
+                    if let Some((x, y)) = at {
+                        self.layout.set_position(peer, x, y);
+                        self.layout.unpin(peer);
+                    }
+                    self.selection = Selection::Peers(vec![peer]);
+                }
+            }
+            Command::RemoveSelection => match self.selection.clone() {
+                Selection::Peers(peers) => {
+                    for peer in peers {
+                        self.input(Action::RemovePeer { peer })?;
+                    }
+                    self.selection = Selection::None;
+                }
+                Selection::Link(link) => {
+                    let l = self
+                        .network()
+                        .link(link)
+                        .ok_or("that link is gone")?
+                        .clone();
+                    self.input(Action::RemoveLink { a: l.from, b: l.to })?;
+                    self.selection = Selection::None;
+                }
+                Selection::None => return Err("select a peer or a link to remove".into()),
+            },
+            Command::LinkSelected => match self.selected_peers() {
+                &[from, to] => self.add_link(from, to)?,
+                _ => return Err("select exactly two peers to link (shift-click the second)".into()),
+            },
+            Command::AddLink { from, to } => self.add_link(from, to)?,
+            Command::ToggleCensor => self.toggle_state(PeerState::Censoring)?,
+            Command::ToggleOffline => self.toggle_state(PeerState::Offline)?,
+            Command::SetRole { peer, role } => {
+                self.input(Action::SetRole { peer, role })?;
+            }
+            Command::SetReachable { peer, reachable } => {
+                self.input(Action::SetReachable { peer, reachable })?;
+            }
+            Command::SetLatency { a, b, ms } => {
+                self.input(Action::SetLatency {
+                    a,
+                    b,
+                    latency_ms: ms,
+                })?;
+            }
+            Command::Broadcast => {
+                let &[peer, ..] = self.selected_peers() else {
+                    return Err("select the peer to broadcast from".into());
+                };
+                self.input(Action::Broadcast { peer })?;
+                self.playing = true;
+            }
+            Command::Play => {
+                if self.is_finished() && self.sim.n_transactions() == 0 {
+                    return Err("select a peer and press Broadcast to start a transaction".into());
+                }
+                self.playing = true;
+            }
+            Command::Pause => self.playing = false,
+            Command::Step => {
+                self.playing = false;
+                let next_input = self.inputs.get(self.applied).map(|i| i.at);
+                let next = [self.sim.next_event_time(), next_input]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                match next {
+                    Some(t) => self.advance_to(t.max(self.clock)),
+                    None => return Err("nothing left to happen: broadcast a transaction".into()),
+                }
+            }
+            Command::Finish => {
+                self.playing = false;
+                self.finish();
+            }
+            Command::SetSpeed(speed) => {
+                self.speed = match speed {
+                    Speed::Factor(f) if f.is_finite() => {
+                        Speed::Factor(f.clamp(Speed::MIN_FACTOR, Speed::MAX_FACTOR))
+                    }
+                    Speed::Factor(_) => return Err("the speed must be a number".into()),
+                    Speed::Classroom => Speed::Classroom,
+                }
+            }
+            Command::Reset => {
+                // Keep the edits (at time 0), drop the transactions.
+                self.inputs
+                    .retain(|i| !matches!(i.action, Action::Broadcast { .. }));
+                for input in &mut self.inputs {
+                    input.at = Time::ZERO;
+                }
+                self.redo.clear();
+                self.clock = Time::ZERO;
+                self.playing = false;
+                self.rebuild()?;
+            }
+            Command::Replay => {
+                self.clock = Time::ZERO;
+                self.rebuild()?;
+                self.playing = true;
+            }
+            Command::Undo => {
+                let input = self.inputs.pop().ok_or("nothing to undo")?;
+                self.redo.push(input);
+                self.rebuild()?;
+            }
+            Command::Redo => {
+                let input = self.redo.pop().ok_or("nothing to redo")?;
+                self.inputs.push(input);
+                self.rebuild()?;
+            }
+            Command::Tick { ms } => self.tick(ms),
+            Command::Notice(text) => return Err(text),
+            Command::MovePeer { peer, x, y } => {
+                if self.network().contains(peer) {
+                    self.layout.set_position(peer, x, y);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_link(&mut self, from: PeerId, to: PeerId) -> Result<(), String> {
+        self.input(Action::AddLink {
+            from,
+            to,
+            latency_ms: None,
+            kind: Default::default(),
+        })?;
+        Ok(())
+    }
+
+    fn toggle_state(&mut self, target: PeerState) -> Result<(), String> {
+        let peers = self.selected_peers().to_vec();
+        if peers.is_empty() {
+            return Err("select a peer first".into());
+        }
+        for peer in peers {
+            let current = self.network().peer(peer).map(|p| p.state);
+            let state = if current == Some(target) {
+                PeerState::Online
+            } else {
+                target
+            };
+            self.input(Action::SetState { peer, state })?;
+        }
+        Ok(())
+    }
+
+    /// Applies a new input at the clock; on success it joins the history.
+    fn input(&mut self, action: Action) -> Result<Applied, String> {
+        // An edit made while replaying replaces the inputs still to come.
+        self.inputs.truncate(self.applied);
+        self.sim.step_until(self.clock);
+        let applied = self.sim.apply(action.clone()).map_err(|e| e.to_string())?;
+        self.inputs.push(Input {
+            at: self.clock,
+            action,
+        });
+        self.applied = self.inputs.len();
+        self.redo.clear();
+        self.after_run_changed();
+        Ok(applied)
+    }
+
+    /// Starts the run again from the base network and replays the inputs up to the clock.
+    fn rebuild(&mut self) -> Result<(), String> {
+        let mut sim = Simulation::new(self.base.clone(), self.relay.clone(), self.seed)?;
+        sim.set_tracing(true);
+        sim.set_latency_model(self.latency.clone());
+        self.sim = sim;
+        self.applied = 0;
+        self.flights.clear();
+        self.flashes.clear();
+        let clock = self.clock;
+        self.advance_to(clock);
+        self.network_version += 1;
+        self.layout.sync(self.sim.network());
+        self.refresh_facts();
+        self.keep_selection_valid();
+        Ok(())
+    }
+
+    /// Runs the simulation to `t`, applying inputs at their times.
+    fn advance_to(&mut self, t: Time) {
+        let before = self.shape();
+        while let Some(input) = self.inputs.get(self.applied) {
+            if input.at > t {
+                break;
+            }
+            let (at, action) = (input.at, input.action.clone());
+            self.sim.step_until(at);
+            // Inputs were accepted when made, and the run is deterministic.
+            let _ = self.sim.apply(action);
+            self.applied += 1;
+        }
+        let mut budget = EVENTS_PER_TICK;
+        while budget > 0 && self.sim.next_event_time().is_some_and(|next| next <= t) {
+            self.sim.step();
+            budget -= 1;
+        }
+        if budget > 0 {
+            self.sim.step_until(t);
+            self.clock = t;
+        } else {
+            // Too much for one frame: the clock waits where the run got to.
+            self.clock = self.sim.now();
+        }
+        self.collect_trace();
+        if before != self.shape() {
+            self.after_network_changed();
+        }
+    }
+
+    /// Counts that change whenever peers or links do.
+    fn shape(&self) -> (usize, usize, usize, usize) {
+        let net = self.network();
+        (
+            net.n_peers(),
+            net.n_links(),
+            net.peer_slots(),
+            net.link_slots(),
+        )
+    }
+
+    fn finish(&mut self) {
+        let last_input = self.inputs.last().map_or(Time::ZERO, |i| i.at);
+        self.advance_to(last_input.max(self.clock));
+        self.sim.run_bounded(EVENTS_PER_TICK * 5);
+        self.clock = self.clock.max(self.sim.now());
+        self.collect_trace();
+        self.flights.clear();
+    }
+
+    fn tick(&mut self, wall_ms: f64) {
+        let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
+        if self.playing {
+            let virtual_us = match self.speed {
+                Speed::Factor(f) => dt.0 as f64 * f,
+                Speed::Classroom => dt.0 as f64 * self.typical_latency().as_ms_f64() / 1000.0,
+            };
+            let target = self.clock + Time(virtual_us.round() as u64);
+            self.advance_to(target);
+            if self.is_finished() && self.flights.is_empty() {
+                self.playing = false;
+            }
+        }
+        let flash_window = match self.speed {
+            Speed::Factor(f) => Time::try_from_ms_f64(FLASH_WALL_MS * f).unwrap_or(Time::ZERO),
+            Speed::Classroom => self.typical_latency(),
+        };
+        let clock = self.clock;
+        self.flashes.retain(|f| f.at + flash_window >= clock);
+        if !self.layout.is_settled() {
+            let network = self.sim.network();
+            self.layout.tick(network);
+        }
+    }
+
+    /// Moves trace events into the animation's flights and flashes.
+    fn collect_trace(&mut self) {
+        while let Some(event) = self.sim.poll_trace() {
+            match event {
+                TraceEvent::Sent {
+                    at,
+                    arrives,
+                    from,
+                    to,
+                    kind,
+                    ..
+                } => self.flights.push(Flight {
+                    from,
+                    to,
+                    sent: at,
+                    arrives,
+                    kind,
+                }),
+                TraceEvent::Delivered {
+                    at,
+                    to,
+                    outcome: Outcome::Redundant,
+                    kind: MessageKind::Tx,
+                    ..
+                } => self.flashes.push(Flash { peer: to, at }),
+                _ => {}
+            }
+        }
+        let clock = self.clock;
+        self.flights.retain(|f| f.arrives > clock);
+    }
+
+    fn after_run_changed(&mut self) {
+        self.collect_trace();
+        self.after_network_changed();
+    }
+
+    fn after_network_changed(&mut self) {
+        self.network_version += 1;
+        self.layout.sync(self.sim.network());
+        self.refresh_facts();
+        self.keep_selection_valid();
+    }
+
+    fn refresh_facts(&mut self) {
+        if self.facts_version == self.network_version {
+            return;
+        }
+        let facts = graph::facts(self.sim.network());
+        self.cut_vertices = facts.cut_vertices;
+        self.bridges = facts.bridges;
+        self.facts_version = self.network_version;
+    }
+
+    fn keep_selection_valid(&mut self) {
+        let net = self.sim.network();
+        self.selection = match std::mem::take(&mut self.selection) {
+            Selection::Peers(peers) => {
+                let peers: Vec<PeerId> = peers.into_iter().filter(|&p| net.contains(p)).collect();
+                if peers.is_empty() {
+                    Selection::None
+                } else {
+                    Selection::Peers(peers)
+                }
+            }
+            Selection::Link(link) if net.link(link).is_some() => Selection::Link(link),
+            _ => Selection::None,
+        };
+    }
+
+    /// The current network, seed, relay and inputs as a scenario (for saving and sharing).
+    pub fn to_scenario(&self) -> Scenario {
+        let mut scenario = Scenario::from_network(&self.base, self.seed, self.relay.clone());
+        scenario.latency = self.latency.clone();
+        scenario.notes = self.notes.clone();
+        scenario.timeline = self
+            .inputs
+            .iter()
+            .map(|i| crate::sim::scenario::TimedAction {
+                at_ms: i.at.as_ms_f64(),
+                action: i.action.clone(),
+            })
+            .collect();
+        scenario
+    }
+}
+
+impl Default for AppState {
+    fn default() -> AppState {
+        AppState::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select(state: &mut AppState, peer: u32) {
+        state.dispatch(Command::SelectPeer {
+            peer: PeerId(peer),
+            additive: false,
+        });
+    }
+
+    fn links(state: &AppState) -> Vec<(PeerId, PeerId)> {
+        state.network().links().map(|l| (l.from, l.to)).collect()
+    }
+
+    #[test]
+    fn broadcast_and_finish_reach_every_reachable_peer() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        assert!(state.is_playing());
+        state.dispatch(Command::Finish);
+        let tx = state.current_tx().unwrap();
+        let m = state.simulation().metrics(tx);
+        assert_eq!(m.reached, 30);
+        assert_eq!(m.reachable, 30);
+        assert!(state.flights().is_empty());
+        assert!(state.is_finished());
+    }
+
+    #[test]
+    fn ticks_move_the_clock_at_the_chosen_speed() {
+        let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
+        select(&mut state, 0);
+        state.dispatch(Command::SetSpeed(Speed::Factor(0.5)));
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Tick { ms: 100.0 });
+        assert_eq!(state.clock(), Time::from_ms(50));
+        // Messages are on their way (latency 100 ms), nobody else has it yet.
+        assert!(!state.flights().is_empty());
+        let tx = state.current_tx().unwrap();
+        assert_eq!(state.simulation().metrics(tx).reached, 1);
+        state.dispatch(Command::SetSpeed(Speed::Factor(1000.0)));
+        assert_eq!(state.speed(), Speed::Factor(Speed::MAX_FACTOR));
+    }
+
+    #[test]
+    fn undo_and_redo_restore_the_network_exactly() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let before = links(&state);
+        state.dispatch(Command::AddPeer { at: None });
+        let new_peer = state.selected_peers()[0];
+        assert_eq!(new_peer, PeerId(30));
+        state.dispatch(Command::SelectPeer {
+            peer: PeerId(2),
+            additive: true,
+        });
+        state.dispatch(Command::LinkSelected);
+        assert_eq!(state.message(), None, "linking N30 to N2 works");
+        let after = links(&state);
+        assert_eq!(after.len(), before.len() + 1);
+        state.dispatch(Command::Undo);
+        state.dispatch(Command::Undo);
+        assert_eq!(links(&state), before);
+        assert_eq!(state.network().n_peers(), 30);
+        state.dispatch(Command::Redo);
+        state.dispatch(Command::Redo);
+        assert_eq!(links(&state), after);
+        assert_eq!(state.network().n_peers(), 31);
+    }
+
+    #[test]
+    fn a_refused_edit_says_why_and_changes_nothing() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let before = links(&state);
+        // N0 is unreachable in this network or already has its 8 outbound links: find a refusal.
+        let full = state
+            .network()
+            .peer_ids()
+            .find(|&p| state.network().link_counts(p).outbound == 8)
+            .unwrap();
+        let target = state
+            .network()
+            .peer_ids()
+            .find(|&p| {
+                p != full
+                    && state.network().peer(p).unwrap().reachable
+                    && state.network().link_between(full, p).is_none()
+            })
+            .unwrap();
+        state.dispatch(Command::AddLink {
+            from: full,
+            to: target,
+        });
+        assert_eq!(
+            state.message(),
+            Some(format!("{full} already has 8 outbound links").as_str())
+        );
+        assert_eq!(links(&state), before);
+        assert!(!state.can_undo());
+    }
+
+    #[test]
+    fn censoring_a_cut_vertex_leaves_the_peers_behind_it_unreached() {
+        let mut state = AppState::with_preset("star-20", 1).unwrap();
+        assert_eq!(state.cut_vertices(), &[PeerId(0)]);
+        select(&mut state, 0);
+        state.dispatch(Command::ToggleCensor);
+        select(&mut state, 3);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        let tx = state.current_tx().unwrap();
+        let m = state.simulation().metrics(tx);
+        // The client reaches the server, which refuses to pass it on.
+        assert_eq!(m.reached, 2);
+        assert_eq!(state.simulation().unreached(tx).len(), 19);
+        // Uncensor (undo) and the transaction reaches everyone.
+        state.dispatch(Command::Undo);
+        state.dispatch(Command::Undo);
+        select(&mut state, 3);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        let tx = state.current_tx().unwrap();
+        assert_eq!(state.simulation().metrics(tx).reached, 21);
+    }
+
+    #[test]
+    fn replay_gives_the_same_run_and_reset_keeps_the_edits() {
+        let mut state = AppState::with_preset("bitcoin-30", 7).unwrap();
+        state.dispatch(Command::SetRelay(
+            RelayPolicy::from_name("bitcoin").unwrap(),
+        ));
+        select(&mut state, 4);
+        state.dispatch(Command::ToggleOffline);
+        select(&mut state, 1);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        let tx = state.current_tx().unwrap();
+        let first: Vec<_> = state
+            .network()
+            .peer_ids()
+            .map(|p| state.simulation().first_arrival(tx, p))
+            .collect();
+        state.dispatch(Command::Replay);
+        assert_eq!(state.clock(), Time::ZERO);
+        state.dispatch(Command::Finish);
+        let again: Vec<_> = state
+            .network()
+            .peer_ids()
+            .map(|p| state.simulation().first_arrival(tx, p))
+            .collect();
+        assert_eq!(first, again);
+        state.dispatch(Command::Reset);
+        assert_eq!(state.current_tx(), None);
+        assert_eq!(
+            state.network().peer(PeerId(4)).unwrap().state,
+            PeerState::Offline
+        );
+    }
+
+    #[test]
+    fn step_moves_to_the_next_event_and_edits_apply_mid_run() {
+        let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Step);
+        assert_eq!(state.clock(), Time::from_ms(100));
+        assert!(!state.is_playing());
+        // Taking a peer offline now loses the messages still flying to it.
+        let tx = state.current_tx().unwrap();
+        let waiting = state
+            .network()
+            .peer_ids()
+            .find(|&p| state.simulation().first_arrival(tx, p).is_none());
+        if let Some(peer) = waiting {
+            select(&mut state, peer.0);
+            state.dispatch(Command::ToggleOffline);
+            state.dispatch(Command::Finish);
+            assert_eq!(state.simulation().first_arrival(tx, peer), None);
+        }
+    }
+
+    #[test]
+    fn the_scenario_round_trips_through_the_state() {
+        let mut state = AppState::with_preset("bitcoin-30", 3).unwrap();
+        state.dispatch(Command::AddPeer { at: None });
+        select(&mut state, 5);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        let scenario = state.to_scenario();
+        let text = scenario.to_json();
+        let loaded = Scenario::from_json(&text).unwrap();
+        let mut again = AppState::from_scenario("scenario", &loaded).unwrap();
+        again.dispatch(Command::Finish);
+        assert_eq!(links(&again), links(&state));
+        let (a, b) = (state.current_tx().unwrap(), again.current_tx().unwrap());
+        assert_eq!(state.simulation().metrics(a), again.simulation().metrics(b));
+    }
+}
