@@ -16,6 +16,16 @@ use crate::view::state::{AppState, Command};
 /// How often the panels refresh while the clock runs (the canvas redraws every frame).
 const PANEL_REFRESH_MS: f64 = 150.0;
 
+/// Milliseconds of each frame the layout may use while it settles.
+const LAYOUT_BUDGET_MS: f64 = 9.0;
+
+/// The browser's clock, for frame budgets only (the simulation never reads it).
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// What a press on the canvas started.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Gesture {
@@ -49,6 +59,8 @@ struct Shared {
     renderer: RefCell<Option<Renderer>>,
     canvas: NodeRef,
     highlight: Cell<bool>,
+    /// Whether the peer list is open (closed, it renders no entries).
+    peer_list_open: Cell<Option<bool>>,
     gesture: Cell<Gesture>,
     last_frame: Cell<Option<f64>>,
     last_panels: Cell<f64>,
@@ -116,6 +128,9 @@ impl Shared {
         if busy {
             self.state.borrow_mut().dispatch(Command::Tick { ms: dt });
         }
+        // Let the layout settle within a slice of the frame.
+        let start = now();
+        while now() - start < LAYOUT_BUDGET_MS && self.state.borrow_mut().relax_layout() {}
         let Some(canvas) = self.canvas() else { return };
         let (w, h) = (
             canvas.client_width().max(1) as u32,
@@ -221,6 +236,7 @@ pub fn app() -> Html {
                 renderer: RefCell::new(None),
                 canvas,
                 highlight: Cell::new(false),
+                peer_list_open: Cell::new(None),
                 gesture: Cell::new(Gesture::None),
                 last_frame: Cell::new(None),
                 last_panels: Cell::new(0.0),
@@ -271,6 +287,14 @@ pub fn app() -> Html {
         Callback::from(move |on: bool| {
             shared.highlight.set(on);
             shared.refresh.emit(());
+        })
+    };
+    let on_peer_list = {
+        let shared = shared.clone();
+        Callback::from(move |open: bool| {
+            if shared.peer_list_open.replace(Some(open)) != Some(open) {
+                shared.refresh.emit(());
+            }
         })
     };
     let on_fit = {
@@ -499,7 +523,7 @@ pub fn app() -> Html {
                     { controls::edit_panel(&state, &dispatch) }
                     { inspector::inspector(&state, &dispatch) }
                     { stats::stats(&state) }
-                    { peer_list::peer_list(&state, &dispatch, highlight) }
+                    { peer_list::peer_list(&state, &dispatch, highlight, shared.peer_list_open.get(), &on_peer_list) }
                 </aside>
             </main>
         </div>

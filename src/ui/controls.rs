@@ -8,7 +8,7 @@ use crate::sim::relay::{PushParams, RelayPolicy, RumorMode, RumorParams};
 use crate::ui::canvas::palette;
 use crate::ui::format;
 use crate::view::presets::PRESETS;
-use crate::view::state::{AppState, Command, Speed};
+use crate::view::state::{AppState, Command, Speed, MAX_APP_PEERS, TOPOLOGIES};
 
 /// The value of the select or input an event came from.
 fn value_of(event: &Event) -> String {
@@ -88,6 +88,28 @@ pub fn network_bar(state: &AppState, dispatch: &Callback<Command>) -> Html {
             }
         })
     };
+    let topology_ref = NodeRef::default();
+    let size_ref = NodeRef::default();
+    let on_generate = {
+        let dispatch = dispatch.clone();
+        let (topology_ref, size_ref) = (topology_ref.clone(), size_ref.clone());
+        Callback::from(move |_: MouseEvent| {
+            let topology = topology_ref
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let size = size_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            match size.trim().parse::<u32>() {
+                Ok(peers) => dispatch.emit(Command::Generate { topology, peers }),
+                Err(_) => dispatch.emit(Command::Notice(format!(
+                    "'{size}' is not a number of peers"
+                ))),
+            }
+        })
+    };
     let relay = state.relay().clone();
     let parameters = relay_parameters(&relay, dispatch);
     let preset = state.preset().to_string();
@@ -96,13 +118,28 @@ pub fn network_bar(state: &AppState, dispatch: &Callback<Command>) -> Html {
             <label>{"Network "}
                 <select data-testid="preset" onchange={on_preset} aria-label="Preset network">
                     if !PRESETS.iter().any(|p| p.id == preset) {
-                        <option value={preset.clone()} selected=true>{"Loaded scenario"}</option>
+                        <option value={preset.clone()} selected=true>{
+                            if preset == "scenario" { "Loaded scenario".to_string() } else { format!("Generated: {preset}") }
+                        }</option>
                     }
                     { for PRESETS.iter().map(|p| html! {
                         <option value={p.id} selected={p.id == preset}>{ p.label }</option>
                     }) }
                 </select>
             </label>
+            <label>{"Generate "}
+                <select ref={topology_ref} data-testid="topology" aria-label="Topology">
+                    { for TOPOLOGIES.iter().map(|(value, label)| html! {
+                        <option value={*value} selected={preset == *value}>{ *label }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Peers "}
+                <input ref={size_ref} data-testid="size" type="number" min="1" max={MAX_APP_PEERS.to_string()}
+                    class="seed" value={state.network().n_peers().to_string()} aria-label="Number of peers" />
+            </label>
+            <button type="button" data-testid="generate" onclick={on_generate} class="quiet"
+                title="Generate a network of this topology and size">{"Generate"}</button>
             <label>{"Seed "}
                 <input ref={seed_ref} data-testid="seed" type="number" min="0" class="seed"
                     value={state.seed().to_string()} aria-label="Seed" />

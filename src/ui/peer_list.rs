@@ -1,5 +1,6 @@
 //! The peer list: the canvas's peers as buttons, for keyboards, screen readers and tests.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::view::state::{AppState, Command};
@@ -8,16 +9,37 @@ use crate::view::state::{AppState, Command};
 const OPEN_UP_TO: usize = 40;
 
 /// The collapsible list of every peer, with its state and hop count.
-pub fn peer_list(state: &AppState, dispatch: &Callback<Command>, highlight: bool) -> Html {
+///
+/// `open` is the user's choice, if they made one; a closed list renders no
+/// entries, so a 10,000-peer network costs nothing until it is opened.
+pub fn peer_list(
+    state: &AppState,
+    dispatch: &Callback<Command>,
+    highlight: bool,
+    open: Option<bool>,
+    on_toggle: &Callback<bool>,
+) -> Html {
     let net = state.network();
+    let open = open.unwrap_or(net.n_peers() <= OPEN_UP_TO);
+    let ontoggle = {
+        let on_toggle = on_toggle.clone();
+        Callback::from(move |e: Event| {
+            let open = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+                .is_some_and(|d| d.open());
+            on_toggle.emit(open);
+        })
+    };
     let sim = state.simulation();
     let tx = state.current_tx();
     let selected = state.selected_peers();
     let cut = state.cut_vertices();
     html! {
         <section class="panel" aria-label="Peers">
-            <details class="peer-list" open={net.n_peers() <= OPEN_UP_TO}>
+            <details class="peer-list" {open} {ontoggle}>
                 <summary>{ format!("Peers ({})", net.n_peers()) }</summary>
+                if open {
                 <ul>
                     { for net.peers().map(|peer| {
                         let id = peer.id;
@@ -55,6 +77,7 @@ pub fn peer_list(state: &AppState, dispatch: &Callback<Command>, highlight: bool
                         }
                     }) }
                 </ul>
+                }
             </details>
         </section>
     }

@@ -56,8 +56,13 @@ pub struct LayoutParams {
     pub theta: f64,
     /// Repulsion is computed as if no two peers were closer than this.
     pub min_distance: f64,
-    /// The share of its distance from the centre by which each peer is pulled back each tick.
+    /// Peers further apart than this many link lengths do not repel at all.
+    pub repulsion_range: f64,
+    /// The share of its distance from the centre by which each peer of the
+    /// largest connected group is pulled back each tick (at full temperature).
     pub center_pull: f64,
+    /// The same for peers outside the largest group, so they stay near it.
+    pub stray_pull: f64,
     /// The share of its speed a peer loses each tick.
     pub velocity_decay: f64,
     /// The share of the temperature lost each tick.
@@ -81,7 +86,9 @@ impl Default for LayoutParams {
             repulsion: 55.0,
             theta: 0.85,
             min_distance: 1.0,
+            repulsion_range: f64::INFINITY,
             center_pull: 0.02,
+            stray_pull: 0.3,
             velocity_decay: 0.4,
             // About 300 ticks from a temperature of 1 down to `alpha_min`.
             alpha_decay: 0.0228,
@@ -266,6 +273,7 @@ impl QuadTree {
         y: &[f64],
         theta2: f64,
         min_d2: f64,
+        range2: f64,
     ) -> (f64, f64) {
         let (bx, by) = (x[body as usize], y[body as usize]);
         let (mut sum_x, mut sum_y) = (0.0, 0.0);
@@ -287,6 +295,9 @@ impl QuadTree {
                 let d2 = dx * dx + dy * dy;
                 let width = 2.0 * cell.half;
                 if width * width < theta2 * d2 && !cell.contains(bx, by) {
+                    if d2 >= range2 {
+                        continue;
+                    }
                     let w = cell.mass / d2.max(min_d2);
                     sum_x += dx * w;
                     sum_y += dy * w;
@@ -306,6 +317,10 @@ impl QuadTree {
                     if d2 == 0.0 {
                         (dx, dy) = jiggle(body, other, min_d2.sqrt());
                         d2 = min_d2;
+                    }
+                    if d2 >= range2 {
+                        other = self.next[other as usize];
+                        continue;
                     }
                     let w = 1.0 / d2.max(min_d2);
                     sum_x += dx * w;
@@ -393,6 +408,27 @@ impl Bfs {
     }
 }
 
+/// The peers of the largest connected group, in breadth-first order (the lowest first id wins a tie).
+fn largest_group(net: &Network) -> Vec<u32> {
+    let slots = net.peer_slots();
+    let mut bfs = Bfs::new(slots);
+    let mut seen = vec![false; slots];
+    let mut largest = Vec::new();
+    for id in net.peer_ids() {
+        if seen[id.index()] {
+            continue;
+        }
+        bfs.run(net, id);
+        for &i in &bfs.order {
+            seen[i as usize] = true;
+        }
+        if bfs.order.len() > largest.len() {
+            largest.clone_from(&bfs.order);
+        }
+    }
+    largest
+}
+
 /// How many pivots pivot MDS searches from, at most.
 const MDS_PIVOTS: usize = 32;
 
@@ -405,7 +441,12 @@ const MDS_ROUNDS: usize = 200;
 /// from all pivots so far. The squared hop counts to the pivots, centred,
 /// form an `n x k` matrix `C`; the two leading eigenvectors of `C^T C` (by
 /// power iteration, also started from `rng`) give the two axes.
-fn pivot_mds(net: &Network, group: &[u32], bfs: &mut Bfs, rng: &mut SimRng) -> (Vec<f64>, Vec<f64>) {
+fn pivot_mds(
+    net: &Network,
+    group: &[u32],
+    bfs: &mut Bfs,
+    rng: &mut SimRng,
+) -> (Vec<f64>, Vec<f64>) {
     let n = group.len();
     let k_max = MDS_PIVOTS.min(n);
     let mut c = vec![0.0f64; n * k_max];
@@ -464,7 +505,11 @@ fn pivot_mds(net: &Network, group: &[u32], bfs: &mut Bfs, rng: &mut SimRng) -> (
 
     let project = |(v, lambda): &(Vec<f64>, f64)| -> Vec<f64> {
         // Coordinates are the left singular vectors times the root of the singular values.
-        let norm = if *lambda > 0.0 { lambda.powf(-0.25) } else { 1.0 };
+        let norm = if *lambda > 0.0 {
+            lambda.powf(-0.25)
+        } else {
+            1.0
+        };
         c.chunks_exact(k_max)
             .map(|row| row[..k].iter().zip(v).map(|(a, b)| a * b).sum::<f64>() * norm)
             .collect()
@@ -474,7 +519,12 @@ fn pivot_mds(net: &Network, group: &[u32], bfs: &mut Bfs, rng: &mut SimRng) -> (
 
 /// The leading eigenvector of the symmetric `k x k` matrix `m` (orthogonal
 /// to `against` if given) and its eigenvalue, by power iteration.
-fn leading_eigenvector(m: &[f64], k: usize, against: Option<&[f64]>, rng: &mut SimRng) -> (Vec<f64>, f64) {
+fn leading_eigenvector(
+    m: &[f64],
+    k: usize,
+    against: Option<&[f64]>,
+    rng: &mut SimRng,
+) -> (Vec<f64>, f64) {
     let mut v: Vec<f64> = (0..k).map(|_| rng.unit() - 0.5).collect();
     let mut w = vec![0.0f64; k];
     let mut lambda = 0.0;
@@ -516,6 +566,8 @@ pub struct Layout {
     pinned: Vec<bool>,
     /// The placed peers' slots, ascending.
     order: Vec<u32>,
+    /// Indexed by peer slot: how firmly the peer is pulled to the centre.
+    pull: Vec<f64>,
     /// The network's links as of the last sync, in link id order.
     springs: Vec<Spring>,
     /// Where the next sync builds its springs before comparing them with the old.
@@ -544,6 +596,7 @@ impl Layout {
             placed: Vec::new(),
             pinned: Vec::new(),
             order: Vec::new(),
+            pull: Vec::new(),
             springs: Vec::new(),
             springs_scratch: Vec::new(),
             tree: QuadTree::default(),
@@ -639,6 +692,9 @@ impl Layout {
         let links_changed = springs != self.springs;
         self.springs_scratch = std::mem::replace(&mut self.springs, springs);
 
+        if peers_changed || links_changed {
+            self.update_pulls(net);
+        }
         if n_new > 0 && self.order.len() == n_new {
             // Everything is new: start hot.
             self.alpha = 1.0;
@@ -660,21 +716,7 @@ impl Layout {
         let slots = net.peer_slots();
         let mut bfs = Bfs::new(slots);
 
-        // The largest connected group (the lowest first id wins a tie).
-        let mut group: Vec<u32> = Vec::new();
-        let mut seen = vec![false; slots];
-        for id in net.peer_ids() {
-            if seen[id.index()] {
-                continue;
-            }
-            bfs.run(net, id);
-            for &i in &bfs.order {
-                seen[i as usize] = true;
-            }
-            if bfs.order.len() > group.len() {
-                group.clone_from(&bfs.order);
-            }
-        }
+        let mut group = largest_group(net);
         group.sort_unstable();
         let n = group.len();
         let length = self.params.link_length;
@@ -695,11 +737,16 @@ impl Layout {
             for link in net.links() {
                 let (a, b) = (member[link.from.index()], member[link.to.index()]);
                 if a != NONE && b != NONE {
-                    total += (xs[a as usize] - xs[b as usize]).hypot(ys[a as usize] - ys[b as usize]);
+                    total +=
+                        (xs[a as usize] - xs[b as usize]).hypot(ys[a as usize] - ys[b as usize]);
                     n_links += 1.0;
                 }
             }
-            let scale = if total > 0.0 { length * n_links / total } else { length };
+            let scale = if total > 0.0 {
+                length * n_links / total
+            } else {
+                length
+            };
             let mean_x = xs.iter().sum::<f64>() / n as f64;
             let mean_y = ys.iter().sum::<f64>() / n as f64;
             for (k, &i) in group.iter().enumerate() {
@@ -766,6 +813,27 @@ impl Layout {
                     queue.push(adj.peer.0);
                 }
             }
+        }
+    }
+
+    /// Gives each peer its pull to the centre: the gentle one for the largest
+    /// connected group, a firm one for every smaller group and lone peer.
+    ///
+    /// Without the firm pull, the repulsion of the main group would drive
+    /// strays far out, and a renderer fitting the bounds would shrink the
+    /// network to a dot; with it, they float just outside the main group.
+    fn update_pulls(&mut self, net: &Network) {
+        let largest = largest_group(net);
+        let default = if largest.len() > 1 {
+            self.params.stray_pull
+        } else {
+            // No links at all: every peer is alike.
+            self.params.center_pull
+        };
+        self.pull.clear();
+        self.pull.resize(self.placed.len(), default);
+        for &i in &largest {
+            self.pull[i as usize] = self.params.center_pull;
         }
     }
 
@@ -844,8 +912,9 @@ impl Layout {
         self.tree.build(&self.order, &self.x, &self.y);
         let theta2 = p.theta * p.theta;
         let min_d2 = p.min_distance * p.min_distance;
+        let range = p.repulsion_range * p.link_length;
+        let range2 = range * range;
         let push = p.repulsion * alpha;
-        let pull = p.center_pull * alpha;
         for &i in &self.order {
             let i = i as usize;
             if self.pinned[i] {
@@ -853,7 +922,8 @@ impl Layout {
             }
             let (sx, sy) = self
                 .tree
-                .pull_towards_others(i as u32, &self.x, &self.y, theta2, min_d2);
+                .pull_towards_others(i as u32, &self.x, &self.y, theta2, min_d2, range2);
+            let pull = self.pull[i] * alpha;
             self.vx[i] -= sx * push + self.x[i] * pull;
             self.vy[i] -= sy * push + self.y[i] * pull;
         }

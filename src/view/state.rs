@@ -8,6 +8,7 @@
 
 use crate::sim::action::Action;
 use crate::sim::engine::{Applied, Simulation, TxId};
+use crate::sim::generate::Topology;
 use crate::sim::graph;
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{LinkId, Network, PeerId, PeerState, Role};
@@ -43,6 +44,8 @@ pub enum Command {
     LoadScenario(Box<Scenario>),
     /// Builds the current preset again with another seed.
     SetSeed(u64),
+    /// Generates a network of a topology (its scenario name, e.g. `small-world`) and size.
+    Generate { topology: String, peers: u32 },
     /// Switches the relay policy; the run restarts with the same inputs.
     SetRelay(RelayPolicy),
     /// Selects a peer; `additive` adds it to the selection (or removes it if it was in).
@@ -144,6 +147,8 @@ pub enum Selection {
 #[derive(Clone, Debug)]
 pub struct AppState {
     preset: String,
+    /// The topology the network was generated from, when not a preset.
+    generator: Option<Topology>,
     seed: u64,
     relay: RelayPolicy,
     latency: LatencyModel,
@@ -163,6 +168,8 @@ pub struct AppState {
     message: Option<String>,
     flights: Vec<Flight>,
     flashes: Vec<Flash>,
+    /// Deliveries seen so far (Step runs until this grows).
+    deliveries: u64,
     layout: Layout,
     /// Bumped on every change of the network's shape (peers or links).
     network_version: u64,
@@ -188,6 +195,25 @@ impl AppState {
         let scenario =
             presets::scenario(id, seed).ok_or_else(|| format!("there is no preset '{id}'"))?;
         AppState::from_scenario(id, &scenario)
+    }
+
+    /// The app on a freshly generated network.
+    pub fn generated(
+        topology: Topology,
+        relay: RelayPolicy,
+        seed: u64,
+    ) -> Result<AppState, String> {
+        let latency = match topology {
+            Topology::Regions { .. } => topology.default_latency(),
+            _ => LatencyModel::LogNormal {
+                mean_ms: 100.0,
+                sd_ms: 40.0,
+            },
+        };
+        let scenario = presets::generated(topology.clone(), latency, relay, seed);
+        let mut state = AppState::from_scenario(topology.name(), &scenario)?;
+        state.generator = Some(topology);
+        Ok(state)
     }
 
     /// The app on a scenario (its timeline becomes the inputs).
@@ -216,6 +242,7 @@ impl AppState {
             .collect();
         let mut state = AppState {
             preset: preset.to_string(),
+            generator: None,
             seed: scenario.seed,
             relay,
             latency,
@@ -232,6 +259,7 @@ impl AppState {
             message: None,
             flights: Vec::new(),
             flashes: Vec::new(),
+            deliveries: 0,
             layout,
             network_version: 1,
             facts_version: 0,
@@ -393,12 +421,25 @@ impl AppState {
                 *self = AppState::from_scenario("scenario", &scenario)?;
             }
             Command::SetSeed(seed) => {
-                let preset = self.preset.clone();
                 let relay = self.relay.clone();
-                let mut next = AppState::with_preset(&preset, seed)?;
+                let mut next = match &self.generator {
+                    Some(topology) => AppState::generated(topology.clone(), relay.clone(), seed)?,
+                    None if presets::scenario(&self.preset, seed).is_some() => {
+                        AppState::with_preset(&self.preset, seed)?
+                    }
+                    None => return Err("a loaded scenario keeps its own seed".into()),
+                };
                 next.relay = relay;
                 next.rebuild()?;
                 *self = next;
+            }
+            Command::Generate { topology, peers } => {
+                let topology = topology_of(&topology, peers)?;
+                let relay = match topology {
+                    Topology::Star { .. } => RelayPolicy::ClientServer(Default::default()),
+                    _ => self.relay.clone(),
+                };
+                *self = AppState::generated(topology, relay, self.seed)?;
             }
             Command::SetRelay(relay) => {
                 relay.validate()?;
@@ -504,14 +545,23 @@ impl AppState {
             Command::Pause => self.playing = false,
             Command::Step => {
                 self.playing = false;
-                let next_input = self.inputs.get(self.applied).map(|i| i.at);
-                let next = [self.sim.next_event_time(), next_input]
-                    .into_iter()
-                    .flatten()
-                    .min();
-                match next {
-                    Some(t) => self.advance_to(t.max(self.clock)),
-                    None => return Err("nothing left to happen: broadcast a transaction".into()),
+                // On to the next delivery (timers and requests pass on the way).
+                let deliveries = self.deliveries;
+                let mut moved = false;
+                while self.deliveries == deliveries {
+                    let next_input = self.inputs.get(self.applied).map(|i| i.at);
+                    let next = [self.sim.next_event_time(), next_input]
+                        .into_iter()
+                        .flatten()
+                        .min();
+                    match next {
+                        Some(t) => self.advance_to(t.max(self.clock)),
+                        None if !moved => {
+                            return Err("nothing left to happen: broadcast a transaction".into())
+                        }
+                        None => break,
+                    }
+                    moved = true;
                 }
             }
             Command::Finish => {
@@ -696,10 +746,18 @@ impl AppState {
         };
         let clock = self.clock;
         self.flashes.retain(|f| f.at + flash_window >= clock);
-        if !self.layout.is_settled() {
-            let network = self.sim.network();
-            self.layout.tick(network);
+    }
+
+    /// Runs one step of the layout; returns whether it is still moving.
+    ///
+    /// The view calls this as often as its frame budget allows, so large
+    /// networks settle in a few frames' time rather than a tick per frame.
+    pub fn relax_layout(&mut self) -> bool {
+        if self.layout.is_settled() {
+            return false;
         }
+        let network = self.sim.network();
+        self.layout.tick(network)
     }
 
     /// Moves trace events into the animation's flights and flashes.
@@ -723,10 +781,15 @@ impl AppState {
                 TraceEvent::Delivered {
                     at,
                     to,
-                    outcome: Outcome::Redundant,
-                    kind: MessageKind::Tx,
+                    outcome,
+                    kind,
                     ..
-                } => self.flashes.push(Flash { peer: to, at }),
+                } => {
+                    self.deliveries += 1;
+                    if outcome == Outcome::Redundant && kind == MessageKind::Tx {
+                        self.flashes.push(Flash { peer: to, at });
+                    }
+                }
                 _ => {}
             }
         }
@@ -787,6 +850,63 @@ impl AppState {
             .collect();
         scenario
     }
+}
+
+/// The largest network the app generates (the CLI goes further).
+pub const MAX_APP_PEERS: u32 = 20_000;
+
+/// The generator topologies the app offers, as (scenario name, label).
+pub const TOPOLOGIES: [(&str, &str); 9] = [
+    ("bitcoin", "Bitcoin-like bootstrap"),
+    ("tutorial", "Tutorial demo (3 tries each)"),
+    ("ring", "Ring"),
+    ("grid", "Grid"),
+    ("complete", "Complete"),
+    ("small-world", "Small world"),
+    ("scale-free", "Scale-free"),
+    ("star", "Star (client-server)"),
+    ("regions", "Regions"),
+];
+
+/// A topology by name and size, with its defaults.
+pub fn topology_of(name: &str, peers: u32) -> Result<Topology, String> {
+    if !(1..=MAX_APP_PEERS).contains(&peers) {
+        return Err(format!(
+            "the app draws 1 to {MAX_APP_PEERS} peers; the CLI takes more"
+        ));
+    }
+    let side = (peers as f64).sqrt().ceil() as u32;
+    Ok(match name {
+        "bitcoin" => Topology::bitcoin(peers),
+        "tutorial" => Topology::Tutorial { peers, tries: 3 },
+        "ring" => Topology::Ring {
+            peers: peers.max(3),
+        },
+        "grid" => Topology::Grid {
+            rows: side,
+            cols: side,
+        },
+        "complete" => Topology::Complete {
+            peers: peers.min(100),
+        },
+        "small-world" => Topology::SmallWorld {
+            peers: peers.max(6),
+            k: 4,
+            beta: 0.1,
+        },
+        "scale-free" => Topology::ScaleFree { peers, m: 2 },
+        "star" => Topology::Star {
+            clients: peers.saturating_sub(1).max(1),
+        },
+        "regions" => Topology::Regions {
+            peers,
+            regions: 3,
+            unreachable_share: 0.0,
+            inter_share: 0.1,
+            outbound: None,
+        },
+        other => return Err(format!("there is no topology '{other}'")),
+    })
 }
 
 impl Default for AppState {
@@ -992,5 +1112,68 @@ mod tests {
         assert_eq!(links(&again), links(&state));
         let (a, b) = (state.current_tx().unwrap(), again.current_tx().unwrap());
         assert_eq!(state.simulation().metrics(a), again.simulation().metrics(b));
+    }
+
+    #[test]
+    fn generate_and_regenerate_follow_the_seed() {
+        let mut state = AppState::new();
+        state.dispatch(Command::Generate {
+            topology: "small-world".into(),
+            peers: 40,
+        });
+        assert_eq!(state.message(), None);
+        assert_eq!(state.network().n_peers(), 40);
+        let first = links(&state);
+        state.dispatch(Command::SetSeed(2));
+        assert_eq!(
+            state.network().n_peers(),
+            40,
+            "regenerating keeps the topology"
+        );
+        assert_ne!(links(&state), first, "another seed, another network");
+        state.dispatch(Command::SetSeed(1));
+        assert_eq!(links(&state), first, "the same seed, the same network");
+        state.dispatch(Command::Generate {
+            topology: "ring".into(),
+            peers: 0,
+        });
+        assert!(state.message().unwrap().contains("1 to"));
+        assert_eq!(
+            state.network().n_peers(),
+            40,
+            "a refused generation keeps the network"
+        );
+        state.dispatch(Command::Step);
+        assert!(state.message().unwrap().contains("nothing left"));
+    }
+
+    #[test]
+    fn step_stops_at_each_delivery() {
+        let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
+        state.dispatch(Command::SetRelay(
+            RelayPolicy::from_name("bitcoin").unwrap(),
+        ));
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Pause);
+        let mut steps = 0;
+        while !state.is_finished() && steps < 1000 {
+            let (before, clock) = (state.deliveries, state.clock());
+            state.dispatch(Command::Step);
+            assert!(
+                state.deliveries > before || state.is_finished(),
+                "every step delivers something"
+            );
+            assert!(state.clock() >= clock);
+            // Whatever arrived together arrived at the new clock: nothing later ran.
+            assert!(state
+                .simulation()
+                .next_event_time()
+                .is_none_or(|t| t > state.clock()));
+            steps += 1;
+        }
+        assert!(state.is_finished());
+        let tx = state.current_tx().unwrap();
+        assert_eq!(state.simulation().metrics(tx).reached, 6);
     }
 }
