@@ -13,8 +13,15 @@ use crate::ui::canvas::{peer_radius, Renderer, Viewport};
 use crate::ui::{controls, inspector, peer_list, stats};
 use crate::view::state::{AppState, Command};
 
-/// How often the panels refresh while the clock runs (the canvas redraws every frame).
-const PANEL_REFRESH_MS: f64 = 150.0;
+/// How often the panels refresh while the clock runs (the canvas redraws every frame):
+/// often for classroom networks, less for large ones whose statistics cost more.
+fn panel_refresh_ms(n_peers: usize) -> f64 {
+    if n_peers > 2000 {
+        600.0
+    } else {
+        150.0
+    }
+}
 
 /// Milliseconds of each frame the layout may use while it settles.
 const LAYOUT_BUDGET_MS: f64 = 9.0;
@@ -153,7 +160,7 @@ impl Shared {
                 *renderer = Renderer::new();
             }
             if let Some(renderer) = renderer.as_mut() {
-                renderer.draw(&canvas, &state, &view, self.highlight.get());
+                renderer.draw(&canvas, &state, &view, self.highlight.get(), now_ms);
                 if let Gesture::Link { from, to } = self.gesture.get() {
                     if let Some(a) = state.layout().position(from) {
                         renderer.draw_rubber_band(&canvas, view.to_screen(a), to);
@@ -163,7 +170,8 @@ impl Shared {
         }
         let playing = self.state.borrow().is_playing();
         let stopped = self.was_busy.replace(playing) && !playing;
-        if stopped || (playing && now_ms - self.last_panels.get() > PANEL_REFRESH_MS) {
+        let interval = panel_refresh_ms(self.state.borrow().network().n_peers());
+        if stopped || (playing && now_ms - self.last_panels.get() > interval) {
             self.last_panels.set(now_ms);
             self.refresh.emit(());
         }
@@ -520,9 +528,9 @@ pub fn app() -> Html {
                     { controls::legend(highlight, &on_highlight) }
                 </section>
                 <aside class="sidebar">
+                    { stats::stats(&state) }
                     { controls::edit_panel(&state, &dispatch) }
                     { inspector::inspector(&state, &dispatch) }
-                    { stats::stats(&state) }
                     { peer_list::peer_list(&state, &dispatch, highlight, shared.peer_list_open.get(), &on_peer_list) }
                 </aside>
             </main>

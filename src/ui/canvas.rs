@@ -130,6 +130,7 @@ struct LinkLayerKey {
 pub struct Renderer {
     links: HtmlCanvasElement,
     links_key: Option<LinkLayerKey>,
+    links_drawn_at: f64,
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -165,6 +166,7 @@ impl Renderer {
         Some(Renderer {
             links,
             links_key: None,
+            links_drawn_at: f64::NEG_INFINITY,
         })
     }
 
@@ -175,6 +177,7 @@ impl Renderer {
         state: &AppState,
         view: &Viewport,
         highlight: bool,
+        now_ms: f64,
     ) {
         let Some(ctx) = context(canvas) else { return };
         let (width, height) = (canvas.width(), canvas.height());
@@ -193,15 +196,37 @@ impl Renderer {
                 _ => None,
             },
         };
-        if self.links_key != Some(key) {
+        if self.links_stale(&key, state.network().n_links(), now_ms) {
             self.draw_links(state, view, width, height, highlight);
             self.links_key = Some(key);
+            self.links_drawn_at = now_ms;
         }
         ctx.set_fill_style_str("#FFFFFF");
         ctx.fill_rect(0.0, 0.0, width as f64, height as f64);
         let _ = ctx.draw_image_with_html_canvas_element(&self.links, 0.0, 0.0);
         draw_flights(&ctx, state, view);
         draw_peers(&ctx, state, view, highlight);
+    }
+
+    /// Whether the link layer must be drawn again for `key`.
+    ///
+    /// Edits, resizes and highlights redraw at once. While the layout moves or
+    /// the view pans, a large network's links redraw at most five times a
+    /// second: the peers stay smooth and the lines catch up.
+    fn links_stale(&self, key: &LinkLayerKey, n_links: usize, now_ms: f64) -> bool {
+        let Some(old) = &self.links_key else {
+            return true;
+        };
+        if old == key {
+            return false;
+        }
+        let only_motion = LinkLayerKey {
+            layout_ticks: key.layout_ticks,
+            viewport: key.viewport,
+            ..*old
+        } == *key;
+        let interval = if n_links > 4000 { 200.0 } else { 0.0 };
+        !only_motion || now_ms - self.links_drawn_at >= interval
     }
 
     /// Draws the line of a link being dragged out from a peer.
@@ -290,11 +315,22 @@ fn dash(pattern: &[f64]) -> wasm_bindgen::JsValue {
     array.into()
 }
 
+/// A round dot, or for large counts a square one (much cheaper to fill).
+fn dot(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64, square: bool) {
+    if square {
+        ctx.rect(x - r, y - r, 2.0 * r, 2.0 * r);
+    } else {
+        ctx.move_to(x + r, y);
+        let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+    }
+}
+
 fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport) {
     let layout = state.layout();
     let clock = state.clock();
     let n = state.network().n_peers();
     let radius = (peer_radius(view.scale, n) * 0.45).max(2.0);
+    let many = state.flights().len() > 400;
     for (kind, colour) in [
         (MessageKind::Tx, palette::CENSOR),
         (MessageKind::Inv, palette::INV),
@@ -311,8 +347,7 @@ fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewpor
             let done = ((clock - flight.sent).0 as f64 / span).clamp(0.0, 1.0);
             let p = (a.0 + (b.0 - a.0) * done, a.1 + (b.1 - a.1) * done);
             let (x, y) = view.to_screen(p);
-            ctx.move_to(x + radius, y);
-            let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+            dot(ctx, x, y, radius, many);
         }
         ctx.fill();
     }
@@ -330,10 +365,8 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
     let clock = state.clock();
     let has = |peer: PeerId| tx.and_then(|tx| sim.first_arrival(tx, peer)).is_some();
     let source = tx.and_then(|tx| sim.origin(tx));
-    let circle = |x: f64, y: f64, radius: f64| {
-        ctx.move_to(x + radius, y);
-        let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
-    };
+    let square = net.n_peers() > 2000;
+    let circle = |x: f64, y: f64, radius: f64| dot(ctx, x, y, radius, square);
     let screen = |peer: PeerId| layout.position(peer).map(|p| view.to_screen(p));
 
     // Rings first: censoring, cut vertices, selection, the source.
@@ -367,23 +400,28 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
         ctx.fill();
     }
     // Bodies: filled in the role's colour once informed, white with a role border before.
-    let roles = Role::ALL.map(|role| (role, role_colour(role)));
-    for (role, colour) in roles {
+    // Large networks skip the border: informed peers in colour, the rest pale, no overdraw.
+    for role in Role::ALL {
+        let colour = role_colour(role);
         let peers: Vec<_> = net
             .peers()
             .filter(|p| p.role == role && p.state != PeerState::Offline)
             .collect();
         ctx.set_fill_style_str(colour);
         ctx.begin_path();
-        for peer in &peers {
+        for peer in peers.iter().filter(|p| !square || has(p.id)) {
             if let Some((x, y)) = screen(peer.id) {
                 circle(x, y, r);
             }
         }
         ctx.fill();
-        ctx.set_fill_style_str("#FFFFFF");
+        ctx.set_fill_style_str(if square { "#D5DBE3" } else { "#FFFFFF" });
         ctx.begin_path();
-        let inner = (r - (r * 0.3).clamp(1.0, 3.0)).max(0.5);
+        let inner = if square {
+            r
+        } else {
+            (r - (r * 0.3).clamp(1.0, 3.0)).max(0.5)
+        };
         for peer in peers.iter().filter(|p| !has(p.id)) {
             if let Some((x, y)) = screen(peer.id) {
                 circle(x, y, inner);
@@ -399,15 +437,19 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
         }
     }
     ctx.fill();
-    // Redundant deliveries flash as a ring.
+    // Redundant deliveries flash as a ring (in classroom-sized networks, where one can see them).
+    if square {
+        return;
+    }
     ctx.set_stroke_style_str(palette::CENSOR);
     ctx.set_line_width(2.0);
     ctx.begin_path();
     for flash in state.flashes() {
         if let Some((x, y)) = screen(flash.peer) {
             let age = (clock - flash.at).0 as f64;
-            let grow = 1.0 + (age / 1e5).min(1.0);
-            circle(x, y, r * 1.4 * grow);
+            // Grows a little over a tenth of a second of virtual time.
+            let grow = 1.0 + (age / 1e5).min(0.5);
+            circle(x, y, r * 1.3 * grow);
         }
     }
     ctx.stroke();

@@ -88,6 +88,7 @@ pub fn network_bar(state: &AppState, dispatch: &Callback<Command>) -> Html {
             }
         })
     };
+    let topology = state.topology_name();
     let topology_ref = NodeRef::default();
     let size_ref = NodeRef::default();
     let on_generate = {
@@ -130,7 +131,7 @@ pub fn network_bar(state: &AppState, dispatch: &Callback<Command>) -> Html {
             <label>{"Generate "}
                 <select ref={topology_ref} data-testid="topology" aria-label="Topology">
                     { for TOPOLOGIES.iter().map(|(value, label)| html! {
-                        <option value={*value} selected={preset == *value}>{ *label }</option>
+                        <option value={*value} selected={topology == Some(*value)}>{ *label }</option>
                     }) }
                 </select>
             </label>
@@ -234,7 +235,7 @@ pub fn playback_bar(
     dispatch: &Callback<Command>,
     on_fit: &Callback<MouseEvent>,
 ) -> Html {
-    let can_broadcast = !state.selected_peers().is_empty();
+    let can_broadcast = state.network().n_peers() > 0;
     let on_speed = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -251,7 +252,7 @@ pub fn playback_bar(
         .unwrap_or(3);
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
-            { button("Broadcast", "broadcast", "Send a new transaction from the selected peer (B)", can_broadcast, send(dispatch, Command::Broadcast)) }
+            { button("Broadcast", "broadcast", "Send a new transaction from the selected peer, or the first peer if none is selected (B)", can_broadcast, send(dispatch, Command::Broadcast)) }
             if state.is_playing() {
                 { button("Pause", "pause", "Stop the clock (Space)", true, send(dispatch, Command::Pause)) }
             } else {

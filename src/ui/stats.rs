@@ -10,12 +10,12 @@ use crate::view::state::AppState;
 const PLOT: (f64, f64) = (300.0, 110.0);
 
 /// The coverage plot: peers reached over time, up to the clock.
-fn coverage_plot(state: &AppState) -> Html {
+fn coverage_plot(state: &AppState, reachable: usize) -> Html {
     let Some(tx) = state.current_tx() else {
         return html! {};
     };
     let sim = state.simulation();
-    let metrics_reachable = sim.metrics(tx).reachable.max(1) as f64;
+    let metrics_reachable = reachable.max(1) as f64;
     let curve = sim.coverage(tx);
     let end = curve.last().map_or(1.0, |p| p.0).max(1.0);
     let x = |ms: f64| ms / end * (PLOT.0 - 10.0) + 5.0;
@@ -76,7 +76,7 @@ pub fn stats(state: &AppState) -> Html {
         }
         reasons
     };
-    let t100 = m.t100_ms.map_or("—".to_string(), |t| format!("{t}"));
+    let t100 = m.t100_ms.map_or("—".to_string(), |t| format!("{t:.1}"));
     html! {
         <section class="panel" aria-label="Statistics">
             <h2>{ format!("Statistics: transaction tx{} from {}", tx.0, sim.origin(tx).map_or(String::new(), |p| p.to_string())) }</h2>
@@ -104,7 +104,7 @@ pub fn stats(state: &AppState) -> Html {
                     <dt>{"Rounds"}</dt><dd>{ rounds }</dd>
                 }
             </dl>
-            { coverage_plot(state) }
+            { coverage_plot(state, m.reachable) }
             if finished && !unreached.is_empty() {
                 <div class="unreached" data-testid="unreached">
                     <h3>{ format!("{} peers never heard of it", unreached.len()) }</h3>

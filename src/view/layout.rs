@@ -16,6 +16,13 @@
 //! size in a tick, or the temperature has run out, the layout is settled: it
 //! holds still and `tick` does nothing until an edit or a drag wakes it.
 //!
+//! Where peers start matters as much as the forces: a ring started at random
+//! usually settles twisted. So the first sync places the largest connected
+//! group by pivot MDS (distances on the page follow hop counts), and the
+//! forces only even it out; later syncs place each new peer next to the
+//! peers it links to. Peers outside the largest group (strays) are held
+//! near it by a firmer pull, so they do not drift off and shrink the picture.
+//!
 //! The layout is deterministic: its only randomness is a [`SimRng`] seeded at
 //! [`Layout::new`] and drawn from only when peers are placed, it never reads
 //! a clock, and it visits peers in id order. So the same network, seed and
@@ -56,13 +63,15 @@ pub struct LayoutParams {
     pub theta: f64,
     /// Repulsion is computed as if no two peers were closer than this.
     pub min_distance: f64,
-    /// Peers further apart than this many link lengths do not repel at all.
-    pub repulsion_range: f64,
     /// The share of its distance from the centre by which each peer of the
     /// largest connected group is pulled back each tick (at full temperature).
     pub center_pull: f64,
-    /// The same for peers outside the largest group, so they stay near it.
+    /// The same for peers outside the largest group, towards that group's
+    /// centre, so they stay near it.
     pub stray_pull: f64,
+    /// The share of the way back to the origin the middle of the free peers
+    /// is shifted each tick (no shift while a peer is pinned).
+    pub centering: f64,
     /// The share of its speed a peer loses each tick.
     pub velocity_decay: f64,
     /// The share of the temperature lost each tick.
@@ -71,6 +80,8 @@ pub struct LayoutParams {
     pub alpha_min: f64,
     /// The layout is settled when no peer moved further than this share of its size in a tick.
     pub settle_tolerance: f64,
+    /// The temperature of the first placement.
+    pub start_alpha: f64,
     /// The temperature an edit of the network reheats the layout to, at least.
     pub wake_alpha: f64,
     /// The temperature a drag reheats the layout to, at least.
@@ -86,14 +97,15 @@ impl Default for LayoutParams {
             repulsion: 55.0,
             theta: 0.85,
             min_distance: 1.0,
-            repulsion_range: f64::INFINITY,
             center_pull: 0.02,
-            stray_pull: 0.3,
+            stray_pull: 0.15,
+            centering: 0.1,
             velocity_decay: 0.4,
             // About 300 ticks from a temperature of 1 down to `alpha_min`.
             alpha_decay: 0.0228,
             alpha_min: 0.001,
             settle_tolerance: 0.0005,
+            start_alpha: 1.0,
             wake_alpha: 0.3,
             drag_alpha: 0.1,
             max_step: 2.0,
@@ -128,6 +140,7 @@ struct Cell {
 }
 
 impl Cell {
+    /// An empty leaf with the given centre and half-width.
     fn new(center_x: f64, center_y: f64, half: f64) -> Cell {
         Cell {
             center_x,
@@ -146,6 +159,7 @@ impl Cell {
         u32::from(x >= self.center_x) | (u32::from(y >= self.center_y) << 1)
     }
 
+    /// Whether the point lies in the cell, its edges included.
     fn contains(&self, x: f64, y: f64) -> bool {
         (x - self.center_x).abs() <= self.half && (y - self.center_y).abs() <= self.half
     }
@@ -225,6 +239,7 @@ impl QuadTree {
         }
     }
 
+    /// Adds one body, splitting the leaf it lands in until it has one of its own.
     fn insert(&mut self, body: u32, x: &[f64], y: &[f64]) {
         let (bx, by) = (x[body as usize], y[body as usize]);
         let mut c = 0usize;
@@ -273,7 +288,6 @@ impl QuadTree {
         y: &[f64],
         theta2: f64,
         min_d2: f64,
-        range2: f64,
     ) -> (f64, f64) {
         let (bx, by) = (x[body as usize], y[body as usize]);
         let (mut sum_x, mut sum_y) = (0.0, 0.0);
@@ -295,9 +309,6 @@ impl QuadTree {
                 let d2 = dx * dx + dy * dy;
                 let width = 2.0 * cell.half;
                 if width * width < theta2 * d2 && !cell.contains(bx, by) {
-                    if d2 >= range2 {
-                        continue;
-                    }
                     let w = cell.mass / d2.max(min_d2);
                     sum_x += dx * w;
                     sum_y += dy * w;
@@ -317,10 +328,6 @@ impl QuadTree {
                     if d2 == 0.0 {
                         (dx, dy) = jiggle(body, other, min_d2.sqrt());
                         d2 = min_d2;
-                    }
-                    if d2 >= range2 {
-                        other = self.next[other as usize];
-                        continue;
                     }
                     let w = 1.0 / d2.max(min_d2);
                     sum_x += dx * w;
@@ -359,16 +366,14 @@ struct Bfs {
     order: Vec<u32>,
     /// Indexed by peer slot: hops from the start, `u32::MAX` where not reached.
     depth: Vec<u32>,
-    /// Indexed by peer slot: the peer it was reached from.
-    parent: Vec<u32>,
 }
 
 impl Bfs {
+    /// A search over networks of up to `slots` peer slots.
     fn new(slots: usize) -> Bfs {
         Bfs {
             order: Vec::new(),
             depth: vec![u32::MAX; slots],
-            parent: vec![NONE; slots],
         }
     }
 
@@ -380,7 +385,6 @@ impl Bfs {
         self.order.clear();
         self.order.push(start.0);
         self.depth[start.index()] = 0;
-        self.parent[start.index()] = start.0;
         let mut head = 0;
         while head < self.order.len() {
             let i = self.order[head];
@@ -390,21 +394,10 @@ impl Bfs {
                 let j = adj.peer.index();
                 if self.depth[j] == u32::MAX {
                     self.depth[j] = d;
-                    self.parent[j] = i;
                     self.order.push(adj.peer.0);
                 }
             }
         }
-    }
-
-    /// The peer reached last: one of those furthest from the start.
-    fn last(&self) -> PeerId {
-        PeerId(
-            *self
-                .order
-                .last()
-                .expect("a search reaches at least its start"),
-        )
     }
 }
 
@@ -566,8 +559,10 @@ pub struct Layout {
     pinned: Vec<bool>,
     /// The placed peers' slots, ascending.
     order: Vec<u32>,
-    /// Indexed by peer slot: how firmly the peer is pulled to the centre.
-    pull: Vec<f64>,
+    /// Indexed by peer slot: whether the peer is outside the largest connected group.
+    stray: Vec<bool>,
+    /// How many live peers are strays.
+    n_strays: usize,
     /// The network's links as of the last sync, in link id order.
     springs: Vec<Spring>,
     /// Where the next sync builds its springs before comparing them with the old.
@@ -596,7 +591,8 @@ impl Layout {
             placed: Vec::new(),
             pinned: Vec::new(),
             order: Vec::new(),
-            pull: Vec::new(),
+            stray: Vec::new(),
+            n_strays: 0,
             springs: Vec::new(),
             springs_scratch: Vec::new(),
             tree: QuadTree::default(),
@@ -623,12 +619,13 @@ impl Layout {
 
     /// Brings the layout in line with the network.
     ///
-    /// New peers get seeded positions: near the peers they link to that are
-    /// already placed if there are any, else on a circle just outside the
-    /// layout; on the first sync (nothing placed yet) every peer goes on a
-    /// seeded spiral around the centre. Removed peers are dropped. The layout
-    /// wakes up (is no longer settled) when any peer or link changed, and a
-    /// sync that finds nothing changed does nothing.
+    /// New peers get seeded positions: a short step from the peers they link
+    /// to that are placed, breadth first, else on a seeded circle just
+    /// outside the layout. The first sync (nothing placed yet) instead lays
+    /// out the largest connected group by seeded pivot MDS around the centre
+    /// and starts hot. Removed peers are dropped. The layout wakes up (is no
+    /// longer settled) when any peer or link changed; a sync that finds
+    /// nothing changed does nothing and leaves a settled layout settled.
     pub fn sync(&mut self, net: &Network) {
         let slots = net.peer_slots();
         let mut peers_changed = false;
@@ -693,11 +690,11 @@ impl Layout {
         self.springs_scratch = std::mem::replace(&mut self.springs, springs);
 
         if peers_changed || links_changed {
-            self.update_pulls(net);
+            self.update_strays(net);
         }
         if n_new > 0 && self.order.len() == n_new {
             // Everything is new: start hot.
-            self.alpha = 1.0;
+            self.alpha = self.params.start_alpha;
             self.settled = false;
         } else if peers_changed || links_changed {
             self.wake(self.params.wake_alpha);
@@ -793,7 +790,7 @@ impl Layout {
                 }
                 self.place_near(net, PeerId(i as u32));
                 for adj in net.adjacent(PeerId(i as u32)) {
-                    if net.contains(adj.peer) && !self.is_placed(adj.peer) {
+                    if !self.is_placed(adj.peer) {
                         queue.push(adj.peer.0);
                     }
                 }
@@ -809,32 +806,33 @@ impl Layout {
                 mid_y + rim * angle.sin(),
             );
             for adj in net.adjacent(id) {
-                if net.contains(adj.peer) && !self.is_placed(adj.peer) {
+                if !self.is_placed(adj.peer) {
                     queue.push(adj.peer.0);
                 }
             }
         }
     }
 
-    /// Gives each peer its pull to the centre: the gentle one for the largest
-    /// connected group, a firm one for every smaller group and lone peer.
+    /// Marks the strays: peers outside the largest connected group.
     ///
-    /// Without the firm pull, the repulsion of the main group would drive
-    /// strays far out, and a renderer fitting the bounds would shrink the
-    /// network to a dot; with it, they float just outside the main group.
-    fn update_pulls(&mut self, net: &Network) {
+    /// The largest group is pulled gently to the centre, strays firmly to the
+    /// largest group's centre. Without that, the repulsion of the main group
+    /// would drive strays far out and a renderer fitting the bounds would
+    /// shrink the network to a dot; with it, they float just outside. A
+    /// network without links has no strays.
+    fn update_strays(&mut self, net: &Network) {
         let largest = largest_group(net);
-        let default = if largest.len() > 1 {
-            self.params.stray_pull
-        } else {
-            // No links at all: every peer is alike.
-            self.params.center_pull
-        };
-        self.pull.clear();
-        self.pull.resize(self.placed.len(), default);
+        let any_links = largest.len() > 1;
+        self.stray.clear();
+        self.stray.resize(self.placed.len(), any_links);
         for &i in &largest {
-            self.pull[i as usize] = self.params.center_pull;
+            self.stray[i as usize] = false;
         }
+        self.n_strays = if any_links {
+            net.n_peers() - largest.len()
+        } else {
+            0
+        };
     }
 
     /// Places one peer a seeded short step from the middle of its placed neighbours.
@@ -856,6 +854,7 @@ impl Layout {
         );
     }
 
+    /// Places the peer in slot `i` at `(x, y)`, at rest and free.
     fn put(&mut self, i: usize, x: f64, y: f64) {
         self.x[i] = clamp_coordinate(x);
         self.y[i] = clamp_coordinate(y);
@@ -865,6 +864,7 @@ impl Layout {
         self.pinned[i] = false;
     }
 
+    /// Whether the peer has a position.
     fn is_placed(&self, peer: PeerId) -> bool {
         self.placed.get(peer.index()).copied().unwrap_or(false)
     }
@@ -891,9 +891,11 @@ impl Layout {
     /// Runs one step of the simulation; returns true while the layout is still moving.
     ///
     /// The step adds to every free peer's speed the Barnes-Hut repulsion of
-    /// all other peers and a gentle pull to the centre, then the springs of
-    /// the links, then damps the speeds and moves the peers. A settled layout
-    /// does nothing and returns false. Links are those of the last
+    /// all other peers and its pull (to the centre, or for a stray to the
+    /// main group), then the springs of the links; then it damps the speeds,
+    /// moves the peers and shifts the picture a little back towards the
+    /// origin. The tick that finds the layout settled returns false, and a
+    /// settled layout does nothing and returns false. Links are those of the last
     /// [`Layout::sync`] (a changed number of peers or links syncs first).
     pub fn tick(&mut self, net: &Network) -> bool {
         self.sync_if_counts_differ(net);
@@ -912,9 +914,24 @@ impl Layout {
         self.tree.build(&self.order, &self.x, &self.y);
         let theta2 = p.theta * p.theta;
         let min_d2 = p.min_distance * p.min_distance;
-        let range = p.repulsion_range * p.link_length;
-        let range2 = range * range;
         let push = p.repulsion * alpha;
+        let main_pull = p.center_pull * alpha;
+        let stray_pull = p.stray_pull * alpha;
+        let (mut main_x, mut main_y, mut n_main) = (0.0, 0.0, 0.0);
+        if self.n_strays > 0 {
+            for &i in &self.order {
+                if !self.stray[i as usize] {
+                    main_x += self.x[i as usize];
+                    main_y += self.y[i as usize];
+                    n_main += 1.0;
+                }
+            }
+            if n_main > 0.0 {
+                main_x /= n_main;
+                main_y /= n_main;
+            }
+        }
+        let (mut recoil_x, mut recoil_y) = (0.0, 0.0);
         for &i in &self.order {
             let i = i as usize;
             if self.pinned[i] {
@@ -922,10 +939,30 @@ impl Layout {
             }
             let (sx, sy) = self
                 .tree
-                .pull_towards_others(i as u32, &self.x, &self.y, theta2, min_d2, range2);
-            let pull = self.pull[i] * alpha;
-            self.vx[i] -= sx * push + self.x[i] * pull;
-            self.vy[i] -= sy * push + self.y[i] * pull;
+                .pull_towards_others(i as u32, &self.x, &self.y, theta2, min_d2);
+            let (pull_x, pull_y) = if self.stray[i] {
+                let pull_x = (self.x[i] - main_x) * stray_pull;
+                let pull_y = (self.y[i] - main_y) * stray_pull;
+                recoil_x += pull_x;
+                recoil_y += pull_y;
+                (pull_x, pull_y)
+            } else {
+                (self.x[i] * main_pull, self.y[i] * main_pull)
+            };
+            self.vx[i] -= sx * push + pull_x;
+            self.vy[i] -= sy * push + pull_y;
+        }
+        // The main group takes the strays' pull back in equal shares, so the
+        // two pulling on each other cannot push the whole picture off centre.
+        if n_main > 0.0 {
+            let (share_x, share_y) = (recoil_x / n_main, recoil_y / n_main);
+            for &i in &self.order {
+                let i = i as usize;
+                if !self.stray[i] && !self.pinned[i] {
+                    self.vx[i] += share_x;
+                    self.vy[i] += share_y;
+                }
+            }
         }
 
         // Springs, in link order, each seeing the speeds the ones before it left.
@@ -948,30 +985,52 @@ impl Layout {
             self.vy[s] += dy * (1.0 - spring.bias);
         }
 
-        // Damp, move, and measure the largest step.
+        // Damp, and find where the free peers' middle is heading.
         let keep = 1.0 - p.velocity_decay;
         let max_step = p.max_step * length;
-        let mut largest_step2: f64 = 0.0;
-        let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
-        let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        let (mut sum_x, mut sum_y, mut n_free) = (0.0, 0.0, 0.0);
+        let mut any_pinned = false;
         for &i in &self.order {
             let i = i as usize;
             if self.pinned[i] {
                 self.vx[i] = 0.0;
                 self.vy[i] = 0.0;
-            } else {
-                let (mut vx, mut vy) = (self.vx[i] * keep, self.vy[i] * keep);
-                let speed2 = vx * vx + vy * vy;
-                if speed2 > max_step * max_step {
-                    let scale = max_step / speed2.sqrt();
-                    vx *= scale;
-                    vy *= scale;
-                }
-                self.vx[i] = vx;
-                self.vy[i] = vy;
-                self.x[i] = clamp_coordinate(self.x[i] + vx);
-                self.y[i] = clamp_coordinate(self.y[i] + vy);
-                largest_step2 = largest_step2.max(vx * vx + vy * vy);
+                any_pinned = true;
+                continue;
+            }
+            let (mut vx, mut vy) = (self.vx[i] * keep, self.vy[i] * keep);
+            let speed2 = vx * vx + vy * vy;
+            if speed2 > max_step * max_step {
+                let scale = max_step / speed2.sqrt();
+                vx *= scale;
+                vy *= scale;
+            }
+            self.vx[i] = vx;
+            self.vy[i] = vy;
+            sum_x += self.x[i] + vx;
+            sum_y += self.y[i] + vy;
+            n_free += 1.0;
+        }
+        // Links pull their ends unevenly (the better-linked end moves less),
+        // which lets the whole picture drift; shifting it back towards the
+        // origin undoes that. A pinned peer must stay put, so not while one is.
+        let (shift_x, shift_y) = if any_pinned || n_free == 0.0 {
+            (0.0, 0.0)
+        } else {
+            (p.centering * sum_x / n_free, p.centering * sum_y / n_free)
+        };
+
+        // Move, and measure the largest step and the bounds.
+        let mut largest_step2: f64 = 0.0;
+        let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
+        let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for &i in &self.order {
+            let i = i as usize;
+            if !self.pinned[i] {
+                let (step_x, step_y) = (self.vx[i] - shift_x, self.vy[i] - shift_y);
+                self.x[i] = clamp_coordinate(self.x[i] + step_x);
+                self.y[i] = clamp_coordinate(self.y[i] + step_y);
+                largest_step2 = largest_step2.max(step_x * step_x + step_y * step_y);
             }
             min_x = min_x.min(self.x[i]);
             max_x = max_x.max(self.x[i]);
@@ -1084,5 +1143,592 @@ impl Layout {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::generate::{generate, GeneratorSpec, Topology};
+    use crate::sim::network::{Limits, LinkKind, Role};
+    use crate::sim::time::Time;
+    use proptest::prelude::*;
+
+    const LENGTH: f64 = 40.0;
+
+    /// The network `topology` generates from `seed`.
+    fn network(topology: Topology, seed: u64) -> Network {
+        generate(&GeneratorSpec::new(topology), seed)
+            .expect("the test network generates")
+            .network
+    }
+
+    /// A layout of `net` run until it settles, which must happen within 400 ticks.
+    fn settled(net: &Network, seed: u64) -> Layout {
+        let mut layout = Layout::new(seed);
+        layout.sync(net);
+        let ticks = layout.settle(net, 400);
+        assert!(layout.is_settled(), "not settled after {ticks} ticks");
+        layout
+    }
+
+    /// Every live peer's position, in id order.
+    fn positions(layout: &Layout, net: &Network) -> Vec<(f64, f64)> {
+        net.peer_ids()
+            .map(|id| layout.position(id).expect("every live peer is placed"))
+            .collect()
+    }
+
+    /// The positions' exact bits, for comparisons that allow no rounding.
+    fn bits(positions: &[(f64, f64)]) -> Vec<(u64, u64)> {
+        positions
+            .iter()
+            .map(|(x, y)| (x.to_bits(), y.to_bits()))
+            .collect()
+    }
+
+    /// The distance between two points.
+    fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+        (a.0 - b.0).hypot(a.1 - b.1)
+    }
+
+    /// The smallest distance between two of the points.
+    fn min_pair_distance(points: &[(f64, f64)]) -> f64 {
+        let mut min = f64::INFINITY;
+        for (k, &a) in points.iter().enumerate() {
+            for &b in &points[k + 1..] {
+                min = min.min(distance(a, b));
+            }
+        }
+        min
+    }
+
+    /// A network of `n_peers` reachable full peers and no links.
+    fn plain_network(n_peers: u32) -> Network {
+        let mut net = Network::new(Limits::TUTORIAL);
+        for _ in 0..n_peers {
+            net.add_peer(Role::Full, true).unwrap();
+        }
+        net
+    }
+
+    /// Links peers `a` and `b`.
+    fn link(net: &mut Network, a: u32, b: u32) {
+        net.add_link(PeerId(a), PeerId(b), Time::ZERO, LinkKind::FullRelay)
+            .unwrap();
+    }
+
+    /// The shapes a classroom meets, named.
+    fn typical_networks() -> Vec<(&'static str, Topology)> {
+        vec![
+            ("tutorial 6", Topology::Tutorial { peers: 6, tries: 3 }),
+            (
+                "tutorial 20",
+                Topology::Tutorial {
+                    peers: 20,
+                    tries: 3,
+                },
+            ),
+            ("bitcoin 30", Topology::bitcoin(30)),
+            ("star 20", Topology::Star { clients: 20 }),
+            ("ring 12", Topology::Ring { peers: 12 }),
+            ("ring 40", Topology::Ring { peers: 40 }),
+            ("grid 8x8", Topology::Grid { rows: 8, cols: 8 }),
+            ("bitcoin 200", Topology::bitcoin(200)),
+        ]
+    }
+
+    #[test]
+    fn same_seed_gives_identical_positions_and_another_seed_others() {
+        let net = network(Topology::bitcoin(30), 1);
+        let a = settled(&net, 7);
+        let b = settled(&net, 7);
+        assert_eq!(bits(&positions(&a, &net)), bits(&positions(&b, &net)));
+        assert_eq!(a.ticks(), b.ticks());
+        let c = settled(&net, 8);
+        assert_ne!(bits(&positions(&a, &net)), bits(&positions(&c, &net)));
+    }
+
+    #[test]
+    fn a_clone_continues_exactly_like_the_original() {
+        let net = network(
+            Topology::Tutorial {
+                peers: 20,
+                tries: 3,
+            },
+            2,
+        );
+        let mut a = Layout::new(3);
+        a.sync(&net);
+        for _ in 0..10 {
+            a.tick(&net);
+        }
+        let mut b = a.clone();
+        a.settle(&net, 400);
+        b.settle(&net, 400);
+        assert_eq!(bits(&positions(&a, &net)), bits(&positions(&b, &net)));
+    }
+
+    #[test]
+    fn typical_networks_settle_within_a_bounded_number_of_ticks() {
+        for (name, topology) in typical_networks() {
+            for seed in 1..=2 {
+                let net = network(topology.clone(), seed);
+                let layout = settled(&net, seed);
+                assert!(
+                    layout.ticks() <= 320,
+                    "{name}, seed {seed}: {} ticks",
+                    layout.ticks()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_settled_layout_holds_still() {
+        let net = network(Topology::bitcoin(30), 4);
+        let mut layout = settled(&net, 4);
+        let before = bits(&positions(&layout, &net));
+        let ticks = layout.ticks();
+        for _ in 0..5 {
+            assert!(!layout.tick(&net));
+        }
+        layout.sync(&net);
+        assert!(layout.is_settled(), "a sync with nothing new wakes nothing");
+        assert!(!layout.tick(&net));
+        assert_eq!(layout.settle(&net, 100), 0);
+        assert_eq!(bits(&positions(&layout, &net)), before);
+        assert_eq!(layout.ticks(), ticks);
+    }
+
+    #[test]
+    fn no_two_peers_overlap_in_small_layouts() {
+        for seed in 1..=4 {
+            for topology in [
+                Topology::bitcoin(30),
+                Topology::Tutorial { peers: 6, tries: 3 },
+                Topology::Star { clients: 20 },
+            ] {
+                let net = network(topology.clone(), seed);
+                let layout = settled(&net, seed);
+                let min = min_pair_distance(&positions(&layout, &net));
+                assert!(
+                    min >= 0.25 * LENGTH,
+                    "{}, seed {seed}: two peers {min} apart",
+                    topology.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn linked_peers_end_up_closer_than_unlinked_ones() {
+        for topology in [
+            Topology::bitcoin(30),
+            Topology::Tutorial {
+                peers: 20,
+                tries: 3,
+            },
+            Topology::Ring { peers: 20 },
+        ] {
+            let net = network(topology.clone(), 5);
+            let layout = settled(&net, 5);
+            let ids: Vec<PeerId> = net.peer_ids().collect();
+            let (mut linked, mut n_linked, mut unlinked, mut n_unlinked) = (0.0, 0.0, 0.0, 0.0);
+            for (k, &a) in ids.iter().enumerate() {
+                for &b in &ids[k + 1..] {
+                    let d = distance(layout.position(a).unwrap(), layout.position(b).unwrap());
+                    if net.link_between(a, b).is_some() {
+                        linked += d;
+                        n_linked += 1.0;
+                    } else {
+                        unlinked += d;
+                        n_unlinked += 1.0;
+                    }
+                }
+            }
+            let (linked, unlinked) = (linked / n_linked, unlinked / n_unlinked);
+            assert!(
+                linked < unlinked,
+                "{}: linked {linked}, unlinked {unlinked}",
+                topology.name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_ring_comes_out_round_and_untwisted() {
+        for seed in 1..=3 {
+            let net = network(Topology::Ring { peers: 24 }, seed);
+            let layout = settled(&net, seed);
+            let points = positions(&layout, &net);
+            let n = points.len() as f64;
+            let centre = (
+                points.iter().map(|p| p.0).sum::<f64>() / n,
+                points.iter().map(|p| p.1).sum::<f64>() / n,
+            );
+            let radii: Vec<f64> = points.iter().map(|&p| distance(p, centre)).collect();
+            let mean = radii.iter().sum::<f64>() / n;
+            assert!(
+                radii.iter().all(|r| (r - mean).abs() < 0.1 * mean),
+                "seed {seed}: radii {radii:?}"
+            );
+            // Round and untwisted: neighbours on the ring are neighbours in angle.
+            for link in net.links() {
+                let d = distance(
+                    layout.position(link.from).unwrap(),
+                    layout.position(link.to).unwrap(),
+                );
+                assert!(
+                    d < 1.5 * std::f64::consts::TAU * mean / n,
+                    "seed {seed}: link {d}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_larger_network_is_round_and_centred() {
+        let net = network(Topology::bitcoin(300), 6);
+        let layout = settled(&net, 6);
+        let (min_x, min_y, max_x, max_y) = layout.bounds().unwrap();
+        let (width, height) = (max_x - min_x, max_y - min_y);
+        assert!(
+            width / height < 1.25 && height / width < 1.25,
+            "{width} x {height}"
+        );
+        let points = positions(&layout, &net);
+        let n = points.len() as f64;
+        let centre_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+        let centre_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+        assert!(
+            centre_x.hypot(centre_y) < 0.05 * width,
+            "centre ({centre_x}, {centre_y})"
+        );
+    }
+
+    #[test]
+    fn an_added_peer_starts_near_a_neighbour_and_wakes_the_layout() {
+        let mut net = network(Topology::bitcoin(30), 7);
+        let mut layout = settled(&net, 7);
+        let before = bits(&positions(&layout, &net));
+        let neighbour = net.peers().find(|p| p.reachable).unwrap().id;
+        let new = net.add_peer(Role::Full, false).unwrap();
+        net.add_link(new, neighbour, Time::ZERO, LinkKind::FullRelay)
+            .unwrap();
+        layout.sync(&net);
+        assert!(!layout.is_settled());
+        let start = layout.position(new).expect("the new peer is placed");
+        assert!(distance(start, layout.position(neighbour).unwrap()) <= LENGTH);
+        let old: Vec<(f64, f64)> = net
+            .peer_ids()
+            .filter(|&id| id != new)
+            .map(|id| layout.position(id).unwrap())
+            .collect();
+        assert_eq!(bits(&old), before, "placing moves no other peer");
+        layout.settle(&net, 400);
+        assert!(layout.is_settled());
+    }
+
+    #[test]
+    fn a_new_lone_peer_starts_just_outside_the_layout() {
+        let mut net = network(Topology::Ring { peers: 12 }, 8);
+        let mut layout = settled(&net, 8);
+        let (min_x, min_y, max_x, max_y) = layout.bounds().unwrap();
+        let lone = net.add_peer(Role::Full, true).unwrap();
+        layout.sync(&net);
+        let (x, y) = layout.position(lone).unwrap();
+        let radius = 0.5 * (max_x - min_x).max(max_y - min_y);
+        let from_middle = (x - 0.5 * (min_x + max_x)).hypot(y - 0.5 * (min_y + max_y));
+        assert!(
+            from_middle > radius && from_middle < radius + LENGTH,
+            "{from_middle}"
+        );
+    }
+
+    #[test]
+    fn a_removed_peer_loses_its_position() {
+        let mut net = network(Topology::Tutorial { peers: 6, tries: 3 }, 9);
+        let mut layout = settled(&net, 9);
+        net.remove_peer(PeerId(3)).unwrap();
+        layout.sync(&net);
+        assert_eq!(layout.position(PeerId(3)), None);
+        assert_eq!(layout.n_placed(), 5);
+        assert!(!layout.is_settled());
+        assert_eq!(
+            layout
+                .nearest(0.0, 0.0, f64::INFINITY)
+                .map(|p| p == PeerId(3)),
+            Some(false)
+        );
+        layout.settle(&net, 400);
+        assert!(layout.is_settled());
+    }
+
+    #[test]
+    fn tick_catches_up_with_a_network_that_grew_without_a_sync() {
+        let mut net = plain_network(3);
+        link(&mut net, 0, 1);
+        let mut layout = Layout::new(1);
+        layout.sync(&net);
+        layout.settle(&net, 400);
+        net.add_peer(Role::Full, true).unwrap();
+        link(&mut net, 3, 2);
+        assert!(layout.tick(&net));
+        assert!(layout.position(PeerId(3)).is_some());
+    }
+
+    #[test]
+    fn set_position_pins_the_peer_and_unpin_frees_it() {
+        let net = network(Topology::bitcoin(30), 10);
+        let mut layout = settled(&net, 10);
+        let peer = PeerId(4);
+        let (x, y) = layout.position(peer).unwrap();
+        let (to_x, to_y) = (x + 5.0 * LENGTH, y - 2.0 * LENGTH);
+        layout.set_position(peer, to_x, to_y);
+        assert!(layout.is_pinned(peer));
+        assert!(!layout.is_settled());
+        assert_eq!(layout.position(peer), Some((to_x, to_y)));
+        layout.settle(&net, 400);
+        assert!(layout.is_settled());
+        assert_eq!(
+            layout.position(peer),
+            Some((to_x, to_y)),
+            "a pinned peer stays put"
+        );
+
+        layout.unpin(peer);
+        assert!(!layout.is_pinned(peer));
+        assert!(!layout.is_settled());
+        layout.settle(&net, 400);
+        let (x, y) = layout.position(peer).unwrap();
+        assert!(
+            distance((x, y), (to_x, to_y)) > LENGTH,
+            "freed, it goes back among its neighbours"
+        );
+    }
+
+    #[test]
+    fn set_position_ignores_unknown_peers_and_bad_coordinates() {
+        let net = network(Topology::Ring { peers: 5 }, 11);
+        let mut layout = settled(&net, 11);
+        let before = bits(&positions(&layout, &net));
+        layout.set_position(PeerId(99), 1.0, 2.0);
+        layout.set_position(PeerId(1), f64::NAN, 2.0);
+        layout.set_position(PeerId(1), 0.0, f64::INFINITY);
+        assert!(layout.is_settled());
+        assert_eq!(bits(&positions(&layout, &net)), before);
+        assert_eq!(layout.position(PeerId(99)), None);
+        layout.unpin(PeerId(99));
+    }
+
+    #[test]
+    fn nearest_finds_the_peer_under_a_point_and_nothing_far_away() {
+        let net = network(Topology::bitcoin(30), 12);
+        let layout = settled(&net, 12);
+        for id in net.peer_ids() {
+            let (x, y) = layout.position(id).unwrap();
+            assert_eq!(layout.nearest(x + 2.0, y - 2.0, 5.0), Some(id));
+        }
+        let (_, _, max_x, max_y) = layout.bounds().unwrap();
+        assert_eq!(layout.nearest(max_x + 100.0, max_y + 100.0, 50.0), None);
+        assert!(layout
+            .nearest(max_x + 100.0, max_y + 100.0, f64::INFINITY)
+            .is_some());
+        assert_eq!(layout.nearest(0.0, 0.0, -1.0), None);
+        assert_eq!(layout.nearest(0.0, 0.0, f64::NAN), None);
+        assert_eq!(Layout::new(1).nearest(0.0, 0.0, 10.0), None);
+    }
+
+    #[test]
+    fn bounds_cover_every_peer() {
+        let net = network(Topology::Star { clients: 20 }, 13);
+        let layout = settled(&net, 13);
+        let (min_x, min_y, max_x, max_y) = layout.bounds().unwrap();
+        for (x, y) in positions(&layout, &net) {
+            assert!(min_x <= x && x <= max_x && min_y <= y && y <= max_y);
+        }
+        assert_eq!(Layout::new(1).bounds(), None);
+    }
+
+    #[test]
+    fn strays_stay_close_to_the_main_group() {
+        let mut net = network(Topology::bitcoin(30), 14);
+        let mut strays = Vec::new();
+        for _ in 0..5 {
+            strays.push(net.add_peer(Role::Full, true).unwrap());
+        }
+        let a = net.add_peer(Role::Full, true).unwrap();
+        let b = net.add_peer(Role::Full, true).unwrap();
+        net.add_link(a, b, Time::ZERO, LinkKind::FullRelay).unwrap();
+        strays.extend([a, b]);
+        let layout = settled(&net, 14);
+        let main: Vec<(f64, f64)> = net
+            .peer_ids()
+            .filter(|id| !strays.contains(id))
+            .map(|id| layout.position(id).unwrap())
+            .collect();
+        let n = main.len() as f64;
+        let centre = (
+            main.iter().map(|p| p.0).sum::<f64>() / n,
+            main.iter().map(|p| p.1).sum::<f64>() / n,
+        );
+        let radius = main
+            .iter()
+            .map(|&p| distance(p, centre))
+            .fold(0.0, f64::max);
+        for &stray in &strays {
+            let d = distance(layout.position(stray).unwrap(), centre);
+            assert!(
+                d < 2.5 * radius,
+                "{stray} is {d} from the middle; the group's radius is {radius}"
+            );
+        }
+        assert!(
+            centre.0.hypot(centre.1) < radius,
+            "the main group stays near the centre"
+        );
+    }
+
+    #[test]
+    fn empty_and_tiny_networks_are_handled() {
+        let mut layout = Layout::new(1);
+        let empty = plain_network(0);
+        layout.sync(&empty);
+        assert!(!layout.tick(&empty));
+        assert!(layout.is_settled());
+        assert_eq!(layout.bounds(), None);
+
+        for n in 1..=3 {
+            let net = plain_network(n);
+            let layout = settled(&net, u64::from(n));
+            assert_eq!(layout.n_placed(), n as usize);
+            if n > 1 {
+                assert!(min_pair_distance(&positions(&layout, &net)) > 0.25 * LENGTH);
+            }
+        }
+    }
+
+    #[test]
+    fn peers_dropped_on_one_point_are_pushed_apart() {
+        let mut net = plain_network(6);
+        link(&mut net, 0, 1);
+        link(&mut net, 1, 2);
+        let mut layout = Layout::new(15);
+        layout.sync(&net);
+        for id in 0..6 {
+            layout.set_position(PeerId(id), 10.0, -10.0);
+        }
+        for id in 0..6 {
+            layout.unpin(PeerId(id));
+        }
+        layout.settle(&net, 400);
+        let points = positions(&layout, &net);
+        assert!(points.iter().all(|(x, y)| x.is_finite() && y.is_finite()));
+        assert!(min_pair_distance(&points) > 0.25 * LENGTH, "{points:?}");
+    }
+
+    #[test]
+    fn the_params_survive_json() {
+        let params = LayoutParams::default();
+        let json = serde_json::to_string(&params).unwrap();
+        assert_eq!(serde_json::from_str::<LayoutParams>(&json).unwrap(), params);
+    }
+
+    /// One step of a random session: an edit of the network or a call on the layout.
+    #[derive(Clone, Debug)]
+    enum Step {
+        AddPeer,
+        AddLink(u8, u8),
+        RemovePeer(u8),
+        Drag(u8, i16, i16),
+        DropAllOnOnePoint,
+        Unpin(u8),
+        Ticks(u8),
+    }
+
+    /// Random steps, edits and ticks more often than the rest.
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            2 => Just(Step::AddPeer),
+            4 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Step::AddLink(a, b)),
+            1 => any::<u8>().prop_map(Step::RemovePeer),
+            2 => (any::<u8>(), any::<i16>(), any::<i16>()).prop_map(|(p, x, y)| Step::Drag(p, x, y)),
+            1 => Just(Step::DropAllOnOnePoint),
+            1 => any::<u8>().prop_map(Step::Unpin),
+            3 => any::<u8>().prop_map(Step::Ticks),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn random_sessions_never_produce_nan_or_panic(
+            n_peers in 0u32..10,
+            steps in proptest::collection::vec(step(), 0..40),
+            seed in any::<u64>(),
+        ) {
+            let mut net = plain_network(n_peers);
+            let mut layout = Layout::new(seed);
+            layout.sync(&net);
+            let pick = |net: &Network, k: u8| -> Option<PeerId> {
+                let ids: Vec<PeerId> = net.peer_ids().collect();
+                (!ids.is_empty()).then(|| ids[k as usize % ids.len()])
+            };
+            for step in steps {
+                match step {
+                    Step::AddPeer => {
+                        net.add_peer(Role::Full, true).unwrap();
+                        layout.sync(&net);
+                    }
+                    Step::AddLink(a, b) => {
+                        if let (Some(a), Some(b)) = (pick(&net, a), pick(&net, b)) {
+                            let _ = net.add_link(a, b, Time::ZERO, LinkKind::FullRelay);
+                            layout.sync(&net);
+                        }
+                    }
+                    Step::RemovePeer(k) => {
+                        if let Some(p) = pick(&net, k) {
+                            net.remove_peer(p).unwrap();
+                            layout.sync(&net);
+                        }
+                    }
+                    Step::Drag(k, x, y) => {
+                        if let Some(p) = pick(&net, k) {
+                            layout.set_position(p, f64::from(x), f64::from(y));
+                        }
+                    }
+                    Step::DropAllOnOnePoint => {
+                        let ids: Vec<PeerId> = net.peer_ids().collect();
+                        for &p in &ids {
+                            layout.set_position(p, 3.0, 3.0);
+                        }
+                        for &p in &ids {
+                            layout.unpin(p);
+                        }
+                    }
+                    Step::Unpin(k) => {
+                        if let Some(p) = pick(&net, k) {
+                            layout.unpin(p);
+                        }
+                    }
+                    Step::Ticks(n) => {
+                        for _ in 0..n % 50 {
+                            layout.tick(&net);
+                        }
+                    }
+                }
+                for id in net.peer_ids() {
+                    let (x, y) = layout.position(id).expect("every live peer is placed");
+                    prop_assert!(x.is_finite() && y.is_finite(), "{id} at ({x}, {y})");
+                }
+            }
+            layout.settle(&net, 400);
+            prop_assert!(layout.is_settled());
+            if let Some((min_x, min_y, max_x, max_y)) = layout.bounds() {
+                prop_assert!(min_x.is_finite() && min_y.is_finite() && max_x.is_finite() && max_y.is_finite());
+            }
+        }
     }
 }

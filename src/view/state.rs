@@ -72,7 +72,7 @@ pub enum Command {
     SetReachable { peer: PeerId, reachable: bool },
     /// Sets the latency of the link between two peers.
     SetLatency { a: PeerId, b: PeerId, ms: f64 },
-    /// Broadcasts a new transaction from the selected peer.
+    /// Broadcasts a new transaction from the selected peer (the first online peer if none is).
     Broadcast,
     /// Starts the clock.
     Play,
@@ -167,7 +167,10 @@ pub struct AppState {
     selection: Selection,
     message: Option<String>,
     flights: Vec<Flight>,
+    /// One flash per peer at most: the latest redundant delivery.
     flashes: Vec<Flash>,
+    /// Per peer slot: its index in `flashes`, if it is flashing.
+    flash_index: Vec<Option<u32>>,
     /// Deliveries seen so far (Step runs until this grows).
     deliveries: u64,
     layout: Layout,
@@ -254,11 +257,12 @@ impl AppState {
             sim,
             clock: Time::ZERO,
             playing: false,
-            speed: Speed::Factor(1.0),
+            speed: Speed::Classroom,
             selection: Selection::None,
             message: None,
             flights: Vec::new(),
             flashes: Vec::new(),
+            flash_index: Vec::new(),
             deliveries: 0,
             layout,
             network_version: 1,
@@ -285,6 +289,16 @@ impl AppState {
     /// The preset (or "scenario") the network came from.
     pub fn preset(&self) -> &str {
         &self.preset
+    }
+
+    /// The generator topology's name (`bitcoin`, `star`, ...), if the network came from one.
+    pub fn topology_name(&self) -> Option<&'static str> {
+        match &self.generator {
+            Some(topology) => Some(topology.name()),
+            None => presets::scenario(&self.preset, self.seed)
+                .and_then(|s| s.generator)
+                .map(|spec| spec.topology.name()),
+        }
     }
 
     /// The seed.
@@ -348,7 +362,7 @@ impl AppState {
         &self.flights
     }
 
-    /// Redundant deliveries still flashing.
+    /// Redundant deliveries still flashing, one per peer.
     pub fn flashes(&self) -> &[Flash] {
         &self.flashes
     }
@@ -530,8 +544,16 @@ impl AppState {
                 })?;
             }
             Command::Broadcast => {
-                let &[peer, ..] = self.selected_peers() else {
-                    return Err("select the peer to broadcast from".into());
+                // With nothing selected, the first online peer broadcasts: one press starts a demo.
+                let peer = match self.selected_peers() {
+                    &[peer, ..] => peer,
+                    _ => {
+                        let net = self.network();
+                        let first = net.peers().find(|p| p.state != PeerState::Offline);
+                        let peer = first.ok_or("there is no online peer to broadcast from")?.id;
+                        self.selection = Selection::Peers(vec![peer]);
+                        peer
+                    }
                 };
                 self.input(Action::Broadcast { peer })?;
                 self.playing = true;
@@ -667,6 +689,7 @@ impl AppState {
         self.applied = 0;
         self.flights.clear();
         self.flashes.clear();
+        self.flash_index.clear();
         let clock = self.clock;
         self.advance_to(clock);
         self.network_version += 1;
@@ -745,7 +768,13 @@ impl AppState {
             Speed::Classroom => self.typical_latency(),
         };
         let clock = self.clock;
-        self.flashes.retain(|f| f.at + flash_window >= clock);
+        if self.flashes.iter().any(|f| f.at + flash_window < clock) {
+            self.flashes.retain(|f| f.at + flash_window >= clock);
+            self.flash_index.iter_mut().for_each(|i| *i = None);
+            for (i, f) in self.flashes.iter().enumerate() {
+                self.flash_index[f.peer.index()] = Some(i as u32);
+            }
+        }
     }
 
     /// Runs one step of the layout; returns whether it is still moving.
@@ -758,6 +787,20 @@ impl AppState {
         }
         let network = self.sim.network();
         self.layout.tick(network)
+    }
+
+    /// Starts (or restarts) a peer's flash.
+    fn flash(&mut self, peer: PeerId, at: Time) {
+        if self.flash_index.len() <= peer.index() {
+            self.flash_index.resize(peer.index() + 1, None);
+        }
+        match self.flash_index[peer.index()] {
+            Some(i) => self.flashes[i as usize].at = at,
+            None => {
+                self.flash_index[peer.index()] = Some(self.flashes.len() as u32);
+                self.flashes.push(Flash { peer, at });
+            }
+        }
     }
 
     /// Moves trace events into the animation's flights and flashes.
@@ -787,7 +830,7 @@ impl AppState {
                 } => {
                     self.deliveries += 1;
                     if outcome == Outcome::Redundant && kind == MessageKind::Tx {
-                        self.flashes.push(Flash { peer: to, at });
+                        self.flash(to, at);
                     }
                 }
                 _ => {}
