@@ -96,7 +96,7 @@ impl Viewport {
         let h = (max_y - min_y).max(1.0);
         let scale = ((width - 2.0 * margin) / w)
             .min((height - 2.0 * margin) / h)
-            .clamp(0.02, 3.0);
+            .clamp(0.02, 5.0);
         self.scale = scale;
         self.offset = (
             width / 2.0 - (min_x + max_x) / 2.0 * scale,
@@ -151,7 +151,7 @@ pub fn peer_radius(scale: f64, n_peers: usize) -> f64 {
     } else {
         13.0
     };
-    (base * scale.sqrt()).clamp(1.5, 22.0)
+    (base * scale.sqrt()).clamp(1.5, 24.0)
 }
 
 impl Renderer {
