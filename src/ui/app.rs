@@ -42,11 +42,13 @@ enum Gesture {
         last: (f64, f64),
         moved: bool,
     },
-    /// Dragging a peer.
+    /// Dragging a peer; dropped onto another peer, it links the two.
     MovePeer {
         peer: PeerId,
         moved: bool,
         additive: bool,
+        /// Where it started, to go back to if the drop makes a link.
+        origin: (f64, f64),
     },
     /// Shift-dragging from a peer: a link to wherever it is dropped.
     Link {
@@ -95,6 +97,31 @@ impl Shared {
         let radius = peer_radius(view.scale, state.network().n_peers()) + 4.0;
         let (x, y) = view.to_layout(point);
         state.layout().nearest(x, y, radius / view.scale)
+    }
+
+    /// A peer's layout position (the origin if it has none yet).
+    fn position(&self, peer: PeerId) -> (f64, f64) {
+        self.state
+            .borrow()
+            .layout()
+            .position(peer)
+            .unwrap_or((0.0, 0.0))
+    }
+
+    /// The peer under a canvas point other than `except` (the one being dragged).
+    fn peer_at_except(&self, point: (f64, f64), except: PeerId) -> Option<PeerId> {
+        let state = self.state.borrow();
+        let view = self.viewport.borrow();
+        let radius = peer_radius(view.scale, state.network().n_peers()) + 4.0;
+        state
+            .network()
+            .peer_ids()
+            .filter(|&p| p != except)
+            .filter_map(|p| state.layout().position(p).map(|at| (p, view.to_screen(at))))
+            .map(|(p, (x, y))| (p, ((x - point.0).powi(2) + (y - point.1).powi(2)).sqrt()))
+            .filter(|&(_, d)| d <= radius)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(p, _)| p)
     }
 
     /// The link under a canvas point (within a few pixels).
@@ -322,6 +349,7 @@ pub fn app() -> Html {
                     peer,
                     moved: false,
                     additive: e.ctrl_key() || e.meta_key(),
+                    origin: shared.position(peer),
                 },
                 None => Gesture::Pan {
                     last: p,
@@ -348,7 +376,12 @@ pub fn app() -> Html {
                         moved: true,
                     });
                 }
-                Gesture::MovePeer { peer, additive, .. } => {
+                Gesture::MovePeer {
+                    peer,
+                    additive,
+                    origin,
+                    ..
+                } => {
                     let (x, y) = shared.viewport.borrow().to_layout(p);
                     shared
                         .state
@@ -358,6 +391,7 @@ pub fn app() -> Html {
                         peer,
                         moved: true,
                         additive,
+                        origin,
                     });
                 }
                 Gesture::Link { from, .. } => shared.gesture.set(Gesture::Link { from, to: p }),
@@ -374,11 +408,25 @@ pub fn app() -> Html {
                     peer,
                     moved: false,
                     additive,
+                    ..
                 } => shared.dispatch(Command::SelectPeer {
                     peer,
                     additive: additive || e.shift_key(),
                 }),
-                Gesture::MovePeer { .. } => shared.refresh.emit(()),
+                Gesture::MovePeer { peer, origin, .. } => {
+                    // Dropped onto another peer: the two get linked, and the peer goes back.
+                    match p.and_then(|p| shared.peer_at_except(p, peer)) {
+                        Some(to) => {
+                            let (x, y) = origin;
+                            shared
+                                .state
+                                .borrow_mut()
+                                .dispatch(Command::MovePeer { peer, x, y });
+                            shared.dispatch(Command::AddLink { from: peer, to });
+                        }
+                        None => shared.refresh.emit(()),
+                    }
+                }
                 Gesture::Link { from, .. } => match p.and_then(|p| shared.peer_at(p)) {
                     Some(to) if to != from => shared.dispatch(Command::AddLink { from, to }),
                     _ => shared.dispatch(Command::SelectPeer {
@@ -441,6 +489,7 @@ pub fn app() -> Html {
                         peer,
                         moved: false,
                         additive: false,
+                        origin: shared.position(peer),
                     },
                     None => Gesture::Pan {
                         last: *p,
@@ -476,7 +525,7 @@ pub fn app() -> Html {
                         moved: true,
                     });
                 }
-                (Gesture::MovePeer { peer, .. }, [p]) => {
+                (Gesture::MovePeer { peer, origin, .. }, [p]) => {
                     let (x, y) = shared.viewport.borrow().to_layout(*p);
                     shared
                         .state
@@ -486,6 +535,7 @@ pub fn app() -> Html {
                         peer,
                         moved: true,
                         additive: false,
+                        origin,
                     });
                 }
                 _ => {}
