@@ -253,12 +253,9 @@ pub fn playback_bar(
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
             { button("Broadcast", "broadcast", "Send a new transaction from the selected peer, or the first peer if none is selected (B)", can_broadcast, send(dispatch, Command::Broadcast)) }
-            if state.is_playing() {
-                { button("Pause", "pause", "Stop the clock (Space)", true, send(dispatch, Command::Pause)) }
-            } else {
-                { button("Play", "play", "Start the clock (Space)", true, send(dispatch, Command::Play)) }
-            }
-            { button("Step", "step", "Go to the next event (S)", true, send(dispatch, Command::Step)) }
+            { button("Play", "play", "Start the clock (Space)", !state.is_playing(), send(dispatch, Command::Play)) }
+            { button("Pause", "pause", "Stop the clock (Space)", state.is_playing(), send(dispatch, Command::Pause)) }
+            { button("Step", "step", "Go to the next delivery (S)", true, send(dispatch, Command::Step)) }
             { button("Finish", "finish", "Run everything that is left at once", true, send(dispatch, Command::Finish)) }
             <label>{"Speed "}
                 <select data-testid="speed" onchange={on_speed} aria-label="Speed">
