@@ -1,0 +1,420 @@
+//! End-to-end flows of the interactive app (issue 3): broadcast, edits, censoring a cut vertex, undo and redo.
+//!
+//! They rely only on the app's test contract:
+//! - buttons `broadcast`, `play`, `pause`, `step`, `reset`, `finish`,
+//!   `add-peer`, `add-link` (links the two selected peers), `remove`, `undo`,
+//!   `redo`, `censor`, `offline`, `regenerate`; selects `preset` and `relay`;
+//!   input `seed`;
+//! - stats `stat-reached`, `stat-reachable`, `stat-messages`,
+//!   `stat-redundant`, `stat-t100` ("—" until every reachable peer has it),
+//!   `stat-peers`, `stat-links`, each holding just its number;
+//! - a peer list of elements with `data-peer-id="N"` (a click selects the
+//!   peer, a shift-click adds it to the selection), `data-state`
+//!   (online/offline/censoring), `data-hops` (empty until reached) and
+//!   `data-cut-vertex="true"` on cut vertices;
+//! - the inspector's `inspector-id`, "N3".
+
+use std::time::Duration;
+
+use crate::harness::{run, Page, PeerEntry, WAIT};
+
+/// The preset the app opens with, and its size.
+const DEFAULT_PRESET: (&str, u64) = ("bitcoin-30", 30);
+
+/// The small hand-made preset.
+const TUTORIAL: (&str, u64) = ("tutorial-6", 6);
+
+/// Opens the app and waits until its peer list shows the whole default network.
+async fn open_app(page: &Page) -> Vec<PeerEntry> {
+    page.open().await;
+    wait_for_network(page, DEFAULT_PRESET.1).await
+}
+
+/// Waits until the app shows a network of `peers` peers, all of them in the peer list.
+async fn wait_for_network(page: &Page, peers: u64) -> Vec<PeerEntry> {
+    let what = format!("a network of {peers} peers, all listed");
+    page.wait_until(&what, WAIT, || async {
+        let shown = page.try_number("stat-peers").await?;
+        let listed = page.peers().await;
+        if shown == peers && listed.len() as u64 == peers {
+            Ok(listed)
+        } else {
+            Err(format!("stat-peers {shown}, {} listed", listed.len()))
+        }
+    })
+    .await
+}
+
+/// Chooses a preset and waits for its network.
+async fn load_preset(page: &Page, (preset, peers): (&str, u64)) -> Vec<PeerEntry> {
+    page.choose("preset", preset).await;
+    wait_for_network(page, peers).await
+}
+
+/// Waits until these stats equal `expected`.
+async fn wait_for_stats<const N: usize>(page: &Page, ids: [&str; N], expected: [u64; N]) {
+    let what = format!("{ids:?} to be {expected:?}");
+    page.wait_until(&what, WAIT, || async {
+        let now = page.try_stats(ids).await?;
+        if now == expected {
+            Ok(())
+        } else {
+            Err(format!("{now:?}"))
+        }
+    })
+    .await;
+}
+
+/// The first online peer of the list that is none of `except`.
+fn online_peer(peers: &[PeerEntry], except: &[u32]) -> u32 {
+    peers
+        .iter()
+        .find(|p| p.state == "online" && !except.contains(&p.id))
+        .unwrap_or_else(|| panic!("no online peer besides {except:?} in {peers:?}"))
+        .id
+}
+
+/// Clicks `add-peer` and returns the new peer, which the app selects; checks that `stat-peers` grew by one.
+async fn add_peer(page: &Page) -> u32 {
+    let [peers_before] = page.settled_stats(["stat-peers"]).await;
+    let known: Vec<u32> = page.peers().await.iter().map(|p| p.id).collect();
+    page.click("add-peer").await;
+    let new = page
+        .wait_until("the new peer to be selected", WAIT, || async {
+            match page.inspected().await {
+                Some(id) if !known.contains(&id) => Ok(id),
+                other => Err(format!("the inspector shows {other:?}")),
+            }
+        })
+        .await;
+    wait_for_stats(page, ["stat-peers"], [peers_before + 1]).await;
+    page.peer_entry(new).await;
+    new
+}
+
+/// Links the new peer `new` to one of `candidates` (selects `new`, shift-selects the other, `add-link`).
+///
+/// A peer behind NAT accepts no inbound link and the list does not say which
+/// peers are, so this tries the online candidates in turn until `stat-links`
+/// grows by one; returns the peer `new` was linked to.
+async fn link_to_existing(page: &Page, new: u32, candidates: &[PeerEntry]) -> u32 {
+    let [links_before] = page.settled_stats(["stat-links"]).await;
+    let mut tried = Vec::new();
+    for candidate in candidates
+        .iter()
+        .filter(|p| p.state == "online" && p.id != new)
+        .take(15)
+    {
+        page.select_peer(new).await;
+        page.shift_select_peer(candidate.id).await;
+        page.click("add-link").await;
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(1500);
+        while tokio::time::Instant::now() < deadline {
+            if page.try_number("stat-links").await == Ok(links_before + 1) {
+                return candidate.id;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tried.push(candidate.id);
+    }
+    panic!("add-link never linked N{new} to any of {tried:?} (stat-links stayed {links_before})");
+}
+
+/// Broadcasts from `source` (selected through the peer list) and runs the simulation to its end.
+async fn broadcast_and_finish(page: &Page, source: u32) {
+    page.select_peer(source).await;
+    page.click("broadcast").await;
+    page.click("finish").await;
+}
+
+/// The stats of a finished run: reached, reachable, peers, messages, redundant.
+async fn final_stats(page: &Page) -> [u64; 5] {
+    page.settled_stats([
+        "stat-reached",
+        "stat-reachable",
+        "stat-peers",
+        "stat-messages",
+        "stat-redundant",
+    ])
+    .await
+}
+
+#[test]
+fn app_broadcast_from_a_selected_peer_reaches_every_peer() {
+    run("app-broadcast", |page| async move {
+        let peers = open_app(&page).await;
+        let options = page.options("preset").await;
+        for preset in ["tutorial-6", "bitcoin-30", "star-20", "bitcoin-1000"] {
+            assert!(
+                options.iter().any(|o| o == preset),
+                "no preset {preset} in {options:?}"
+            );
+        }
+        let chosen = page.by_testid("preset").await.prop("value").await;
+        assert_eq!(chosen.ok().flatten().as_deref(), Some(DEFAULT_PRESET.0));
+
+        let source = online_peer(&peers, &[]);
+        broadcast_and_finish(&page, source).await;
+        page.wait_until("every peer to be reached", WAIT, || async {
+            let [reached, reachable, total] = page
+                .try_stats(["stat-reached", "stat-reachable", "stat-peers"])
+                .await?;
+            if reached == reachable && reachable == total {
+                Ok(())
+            } else {
+                Err(format!(
+                    "reached {reached}, reachable {reachable}, peers {total}"
+                ))
+            }
+        })
+        .await;
+        let [reached, _, total, messages, redundant] = final_stats(&page).await;
+        assert_eq!((reached, total), (DEFAULT_PRESET.1, DEFAULT_PRESET.1));
+        assert!(
+            messages >= reached - 1,
+            "{messages} messages for {reached} peers"
+        );
+        let relay = page.by_testid("relay").await.prop("value").await;
+        if relay.ok().flatten().as_deref() == Some("flood") {
+            assert_eq!(
+                redundant,
+                messages - (reached - 1),
+                "a flood's redundant messages"
+            );
+        }
+        let t100 = page.text("stat-t100").await;
+        assert!(
+            t100.replace(',', "").parse::<f64>().is_ok(),
+            "every peer reached, yet t100 is {t100:?}"
+        );
+
+        let entries = page.peers().await;
+        assert_eq!(entries.len() as u64, total);
+        for entry in &entries {
+            let hops = entry
+                .hops
+                .unwrap_or_else(|| panic!("N{} has no data-hops: {entry:?}", entry.id));
+            if entry.id == source {
+                assert_eq!(hops, 0, "the source is 0 hops from itself");
+            } else {
+                assert!(hops >= 1, "N{} is {hops} hops away", entry.id);
+            }
+        }
+    });
+}
+
+#[test]
+fn app_add_peer_then_link_it_to_an_existing_peer() {
+    run("app-add-link", |page| async move {
+        let peers = open_app(&page).await;
+        let [_, links_before] = page.settled_stats(["stat-peers", "stat-links"]).await;
+        let new = add_peer(&page).await;
+        let [peers_now, links_now] = page.settled_stats(["stat-peers", "stat-links"]).await;
+        assert_eq!(peers_now, DEFAULT_PRESET.1 + 1);
+        assert!(links_now >= links_before);
+        let partner = link_to_existing(&page, new, &peers).await;
+        wait_for_stats(
+            &page,
+            ["stat-peers", "stat-links"],
+            [peers_now, links_now + 1],
+        )
+        .await;
+
+        // The new peer now hears a broadcast from its partner's side of the network.
+        let source = online_peer(&peers, &[partner]);
+        broadcast_and_finish(&page, source).await;
+        let [reached, reachable, total, ..] = final_stats(&page).await;
+        assert_eq!(
+            (reached, reachable),
+            (total, total),
+            "the new peer is linked in"
+        );
+        let entry = page
+            .peers()
+            .await
+            .into_iter()
+            .find(|p| p.id == new)
+            .expect("the new peer is listed");
+        assert!(
+            entry.hops.is_some(),
+            "the new peer was not reached: {entry:?}"
+        );
+    });
+}
+
+#[test]
+fn app_censoring_a_cut_vertex_leaves_peers_unreached() {
+    run("app-censor-cut-vertex", |page| async move {
+        open_app(&page).await;
+        let peers = load_preset(&page, TUTORIAL).await;
+        // The presets are well knit: they may have no cut vertex. A new peer
+        // linked to one other makes that other a cut vertex.
+        let (cut, leaf) = match peers.iter().find(|p| p.cut_vertex) {
+            Some(cut) => (cut.id, None),
+            None => {
+                let new = add_peer(&page).await;
+                let partner = link_to_existing(&page, new, &peers).await;
+                let cut = page
+                    .wait_until("a peer marked as a cut vertex", WAIT, || async {
+                        let cut = page.peers().await.into_iter().find(|p| p.cut_vertex);
+                        cut.map(|p| p.id)
+                            .ok_or_else(|| "no data-cut-vertex=\"true\"".to_string())
+                    })
+                    .await;
+                assert_eq!(
+                    cut, partner,
+                    "N{new}'s only link makes N{partner} a cut vertex"
+                );
+                (cut, Some(new))
+            }
+        };
+
+        page.select_peer(cut).await;
+        page.click("censor").await;
+        page.wait_until("the cut vertex to be censoring", WAIT, || async {
+            let state = page.peer_entry(cut).await.attr("data-state").await;
+            match state.map_err(|e| e.to_string())?.as_deref() {
+                Some("censoring") => Ok(()),
+                other => Err(format!("N{cut} has data-state {other:?}")),
+            }
+        })
+        .await;
+
+        let mut except = vec![cut];
+        except.extend(leaf);
+        let source = online_peer(&page.peers().await, &except);
+        broadcast_and_finish(&page, source).await;
+        let [reached, reachable, total, ..] = final_stats(&page).await;
+        assert!(reached >= 1, "the source has the transaction");
+        assert!(reached <= reachable, "reached {reached} of {reachable}");
+        assert!(
+            reached < total,
+            "censoring cut vertex N{cut} still let all {total} peers have it"
+        );
+        let entries = page.peers().await;
+        let unreached: Vec<u32> = entries
+            .iter()
+            .filter(|p| p.hops.is_none())
+            .map(|p| p.id)
+            .collect();
+        assert!(
+            !unreached.is_empty(),
+            "every entry has data-hops: {entries:?}"
+        );
+        assert_eq!(
+            (entries.len() - unreached.len()) as u64,
+            reached,
+            "entries with data-hops and stat-reached disagree: {entries:?}"
+        );
+        if let Some(leaf) = leaf {
+            assert!(
+                unreached.contains(&leaf),
+                "N{leaf} hangs off the censor alone"
+            );
+        }
+    });
+}
+
+#[test]
+fn app_undo_and_redo_an_added_peer() {
+    run("app-undo-redo", |page| async move {
+        open_app(&page).await;
+        let ids = ["stat-peers", "stat-links"];
+        let before = page.settled_stats(ids).await;
+        let new = add_peer(&page).await;
+        let after = page.settled_stats(ids).await;
+        assert_eq!(after[0], before[0] + 1);
+
+        page.click("undo").await;
+        wait_for_stats(&page, ids, before).await;
+        let listed = page.peers().await;
+        assert!(
+            listed.iter().all(|p| p.id != new),
+            "N{new} is still listed after undo"
+        );
+
+        page.click("redo").await;
+        wait_for_stats(&page, ids, after).await;
+        page.peer_entry(new).await;
+    });
+}
+
+#[test]
+fn app_screenshot_mid_gossip() {
+    run("app-screenshot", |page| async move {
+        let peers = open_app(&page).await;
+        let source = online_peer(&peers, &[]);
+        page.select_peer(source).await;
+        page.click("broadcast").await;
+        // Broadcasting plays the clock; catch the transaction on its way.
+        page.wait_until("the transaction to spread", WAIT, || async {
+            match page.try_number("stat-reached").await? {
+                n if n >= 2 => Ok(()),
+                n => Err(format!("reached {n}")),
+            }
+        })
+        .await;
+        // Pause is disabled (or gone) once the run has ended by itself.
+        page.click_if_enabled("pause").await;
+        page.client
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .expect("scrolled to the top");
+        page.screenshot("e2e-app")
+            .await
+            .expect("the screenshot is saved");
+        page.click("finish").await;
+        let [reached, reachable, ..] = final_stats(&page).await;
+        assert_eq!(reached, reachable);
+    });
+}
+
+/// Broadcasts from N3 with the B key, runs it out, and returns every peer's hop count.
+async fn hops_from_n3(page: &Page) -> Vec<Option<u32>> {
+    page.select_peer(3).await;
+    page.press('b', false).await;
+    page.wait_for(&crate::harness::testid("stat-reached"), WAIT)
+        .await;
+    page.click("finish").await;
+    wait_for_stats(page, ["stat-reached", "stat-reachable"], [30, 30]).await;
+    page.peers().await.iter().map(|p| p.hops).collect()
+}
+
+#[test]
+fn app_keyboard_shortcuts_and_regenerate() {
+    run("app-keyboard", |page| async move {
+        open_app(&page).await;
+        let seed_1 = hops_from_n3(&page).await;
+        assert!(seed_1.iter().all(Option::is_some));
+        // Ctrl+Z takes the broadcast back: no transaction, so no reach to show.
+        page.press('z', true).await;
+        page.wait_until("the statistics to show no transaction", WAIT, || async {
+            match page.has_testid("stat-reached").await {
+                false => Ok(()),
+                true => Err("stat-reached is still shown".to_string()),
+            }
+        })
+        .await;
+        // Another seed, another network of the same size; the first seed, the first network.
+        page.type_into("seed", "5").await;
+        page.click("regenerate").await;
+        wait_for_network(&page, 30).await;
+        let seed_5 = hops_from_n3(&page).await;
+        assert_ne!(seed_5, seed_1, "seed 5 gives another network");
+        page.type_into("seed", "1").await;
+        page.click("regenerate").await;
+        wait_for_network(&page, 30).await;
+        assert_eq!(
+            hops_from_n3(&page).await,
+            seed_1,
+            "the same seed gives the same run"
+        );
+        // A seed that is not a number is refused with a message, and the network stays.
+        let links = page.number("stat-links").await;
+        page.type_into("seed", "").await;
+        page.click("regenerate").await;
+        let message = page.text("message").await;
+        assert!(message.contains("is not a seed"), "message: {message}");
+        assert_eq!(page.number("stat-links").await, links);
+    });
+}
