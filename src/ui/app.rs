@@ -74,6 +74,8 @@ struct Shared {
     last_frame: Cell<Option<f64>>,
     last_panels: Cell<f64>,
     was_busy: Cell<bool>,
+    /// What the last render showed of the layout: settled or not.
+    shown_settled: Cell<bool>,
     frame: RefCell<Option<AnimationFrame>>,
     refresh: Callback<()>,
 }
@@ -197,8 +199,10 @@ impl Shared {
         }
         let playing = self.state.borrow().is_playing();
         let stopped = self.was_busy.replace(playing) && !playing;
+        // The page says whether the layout has settled: re-render when that changes.
+        let settled_changed = self.state.borrow().layout().is_settled() != self.shown_settled.get();
         let interval = panel_refresh_ms(self.state.borrow().network().n_peers());
-        if stopped || (playing && now_ms - self.last_panels.get() > interval) {
+        if stopped || settled_changed || (playing && now_ms - self.last_panels.get() > interval) {
             self.last_panels.set(now_ms);
             self.refresh.emit(());
         }
@@ -276,6 +280,7 @@ pub fn app() -> Html {
                 last_frame: Cell::new(None),
                 last_panels: Cell::new(0.0),
                 was_busy: Cell::new(false),
+                shown_settled: Cell::new(false),
                 frame: RefCell::new(None),
                 refresh: Callback::from(move |()| force.force_update()),
             })
@@ -559,6 +564,7 @@ pub fn app() -> Html {
 
     let state = shared.state.borrow();
     let highlight = shared.highlight.get();
+    shared.shown_settled.set(state.layout().is_settled());
     html! {
         <div class="app">
             <header class="topbar">
@@ -571,6 +577,7 @@ pub fn app() -> Html {
             <main class="workspace">
                 <section class="stage" aria-label="Network view">
                     <canvas ref={canvas} class="graph" data-testid="graph"
+                        data-layout={if state.layout().is_settled() { "settled" } else { "moving" }}
                         aria-label="The network: peers and links. The peer list below mirrors it."
                         {onmousedown} {onmousemove} {onmouseup} {onmouseleave} {ondblclick} {onwheel}
                         {ontouchstart} {ontouchmove} {ontouchend} />
