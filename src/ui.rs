@@ -6,6 +6,7 @@
 //! - [`inspector`]: the selected peer or link.
 //! - [`stats`]: reach, speed, cost, the coverage plot, who was left out.
 //! - [`peer_list`]: every peer as a button, mirroring the canvas.
+//! - [`events`]: reading form events.
 //! - [`format`]: number formatting.
 //!
 //! All state and every decision live in [`crate::view`] and [`crate::sim`].
@@ -13,6 +14,7 @@
 pub mod app;
 pub mod canvas;
 pub mod controls;
+pub mod events;
 pub mod format;
 pub mod inspector;
 pub mod peer_list;

@@ -101,6 +101,21 @@ impl Shared {
         state.layout().nearest(x, y, radius / view.scale)
     }
 
+    /// Moves a dragged peer under the pointer.
+    fn drag_peer(&self, peer: PeerId, additive: bool, origin: (f64, f64), point: (f64, f64)) {
+        let (x, y) = self.viewport.borrow().to_layout(point);
+        self.state
+            .borrow_mut()
+            .dispatch(Command::MovePeer { peer, x, y });
+        let moved = true;
+        self.gesture.set(Gesture::MovePeer {
+            peer,
+            moved,
+            additive,
+            origin,
+        });
+    }
+
     /// A peer's layout position (the origin if it has none yet).
     fn position(&self, peer: PeerId) -> (f64, f64) {
         self.state
@@ -386,19 +401,7 @@ pub fn app() -> Html {
                     additive,
                     origin,
                     ..
-                } => {
-                    let (x, y) = shared.viewport.borrow().to_layout(p);
-                    shared
-                        .state
-                        .borrow_mut()
-                        .dispatch(Command::MovePeer { peer, x, y });
-                    shared.gesture.set(Gesture::MovePeer {
-                        peer,
-                        moved: true,
-                        additive,
-                        origin,
-                    });
-                }
+                } => shared.drag_peer(peer, additive, origin, p),
                 Gesture::Link { from, .. } => shared.gesture.set(Gesture::Link { from, to: p }),
                 _ => {}
             }
@@ -531,17 +534,7 @@ pub fn app() -> Html {
                     });
                 }
                 (Gesture::MovePeer { peer, origin, .. }, [p]) => {
-                    let (x, y) = shared.viewport.borrow().to_layout(*p);
-                    shared
-                        .state
-                        .borrow_mut()
-                        .dispatch(Command::MovePeer { peer, x, y });
-                    shared.gesture.set(Gesture::MovePeer {
-                        peer,
-                        moved: true,
-                        additive: false,
-                        origin,
-                    });
+                    shared.drag_peer(peer, false, origin, *p)
                 }
                 _ => {}
             }

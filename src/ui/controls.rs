@@ -1,29 +1,14 @@
 //! The app's controls: network choice, playback, editing, and the legend.
 
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::sim::relay::{PushParams, RelayPolicy, RumorMode, RumorParams};
 use crate::ui::canvas::palette;
+use crate::ui::events::{checked_of, value_of};
 use crate::ui::format;
 use crate::view::presets::PRESETS;
 use crate::view::state::{AppState, Command, Speed, MAX_APP_PEERS, TOPOLOGIES};
-
-/// The value of the select or input an event came from.
-fn value_of(event: &Event) -> String {
-    let target = event.target();
-    if let Some(select) = target
-        .clone()
-        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-    {
-        return select.value();
-    }
-    target
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 fn button(
     label: &str,
@@ -160,20 +145,36 @@ pub fn network_bar(state: &AppState, dispatch: &Callback<Command>) -> Html {
     }
 }
 
+/// A change handler for a relay parameter: the policy `policy` makes of the
+/// field's text, or a message when the text makes none.
+fn on_field(
+    dispatch: &Callback<Command>,
+    policy: impl Fn(&str) -> Option<RelayPolicy> + 'static,
+) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let text = value_of(&e);
+        match policy(text.trim()) {
+            Some(relay) => dispatch.emit(Command::SetRelay(relay)),
+            None => dispatch.emit(Command::Notice(format!(
+                "'{text}' is not a valid value here"
+            ))),
+        }
+    })
+}
+
 /// Inputs for the parameters of push gossip and rumor mongering.
 fn relay_parameters(relay: &RelayPolicy, dispatch: &Callback<Command>) -> Html {
     match relay.clone() {
         RelayPolicy::Push(params) => {
             let on_fanout = {
-                let dispatch = dispatch.clone();
                 let params = params.clone();
-                Callback::from(move |e: Event| {
-                    if let Ok(fanout) = value_of(&e).parse::<u32>() {
-                        dispatch.emit(Command::SetRelay(RelayPolicy::Push(PushParams {
-                            fanout,
-                            ..params.clone()
-                        })));
-                    }
+                on_field(dispatch, move |text| {
+                    let fanout = text.parse().ok()?;
+                    Some(RelayPolicy::Push(PushParams {
+                        fanout,
+                        ..params.clone()
+                    }))
                 })
             };
             html! {
@@ -185,27 +186,23 @@ fn relay_parameters(relay: &RelayPolicy, dispatch: &Callback<Command>) -> Html {
         }
         RelayPolicy::Rumor(params) => {
             let on_k = {
-                let dispatch = dispatch.clone();
                 let params = params.clone();
-                Callback::from(move |e: Event| {
-                    if let Ok(k) = value_of(&e).parse::<u32>() {
-                        dispatch.emit(Command::SetRelay(RelayPolicy::Rumor(RumorParams {
-                            k,
-                            ..params.clone()
-                        })));
-                    }
+                on_field(dispatch, move |text| {
+                    let k = text.parse().ok()?;
+                    Some(RelayPolicy::Rumor(RumorParams {
+                        k,
+                        ..params.clone()
+                    }))
                 })
             };
             let on_mode = {
-                let dispatch = dispatch.clone();
                 let params = params.clone();
-                Callback::from(move |e: Event| {
-                    if let Ok(mode) = RumorMode::parse(&value_of(&e)) {
-                        dispatch.emit(Command::SetRelay(RelayPolicy::Rumor(RumorParams {
-                            mode,
-                            ..params.clone()
-                        })));
-                    }
+                on_field(dispatch, move |text| {
+                    let mode = RumorMode::parse(text).ok()?;
+                    Some(RelayPolicy::Rumor(RumorParams {
+                        mode,
+                        ..params.clone()
+                    }))
                 })
             };
             html! {
@@ -298,11 +295,7 @@ pub fn legend(highlight: bool, on_highlight: &Callback<bool>) -> Html {
     let onchange = {
         let on_highlight = on_highlight.clone();
         Callback::from(move |e: Event| {
-            let on = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .is_some_and(|i| i.checked());
-            on_highlight.emit(on);
+            on_highlight.emit(checked_of(&e));
         })
     };
     let swatch = |colour: &str, label: &str, hollow: bool| {

@@ -1,10 +1,9 @@
 //! The inspector: everything about the selected peer or link, and its settings.
 
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::sim::network::{PeerId, Role};
+use crate::ui::events::{checked_of, value_of};
 use crate::ui::format;
 use crate::view::state::{AppState, Command, Selection};
 
@@ -71,14 +70,8 @@ fn peer_details(
     let on_role = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
-            let value = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .map(|s| s.value());
-            if let Some(role) = Role::ALL
-                .into_iter()
-                .find(|r| Some(r.name()) == value.as_deref())
-            {
+            let value = value_of(&e);
+            if let Some(role) = Role::ALL.into_iter().find(|r| r.name() == value) {
                 dispatch.emit(Command::SetRole { peer: id, role });
             }
         })
@@ -86,10 +79,7 @@ fn peer_details(
     let on_reachable = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
-            let reachable = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .is_some_and(|i| i.checked());
+            let reachable = checked_of(&e);
             dispatch.emit(Command::SetReachable {
                 peer: id,
                 reachable,
@@ -150,11 +140,7 @@ fn link_details(
     let onchange = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
-            let text = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .map(|i| i.value())
-                .unwrap_or_default();
+            let text = value_of(&e);
             match text.trim().parse::<f64>() {
                 Ok(ms) => dispatch.emit(Command::SetLatency {
                     a: l.from,
