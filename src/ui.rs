@@ -6,8 +6,10 @@
 //! - [`inspector`]: the selected peer or link.
 //! - [`stats`]: reach, speed, cost, the coverage plot, who was left out.
 //! - [`peer_list`]: every peer as a button, mirroring the canvas.
+//! - [`save_panel`]: share link, export and import.
 //! - [`events`]: reading form events.
 //! - [`format`]: number formatting.
+//! - [`storage`]: the URL fragment, autosave, downloads.
 //!
 //! All state and every decision live in [`crate::view`] and [`crate::sim`].
 
@@ -18,6 +20,8 @@ pub mod events;
 pub mod format;
 pub mod inspector;
 pub mod peer_list;
+pub mod save_panel;
 pub mod stats;
+pub mod storage;
 
 pub use app::App;

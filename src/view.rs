@@ -5,4 +5,6 @@
 
 pub mod layout;
 pub mod presets;
+pub mod share;
 pub mod state;
+pub mod svg;

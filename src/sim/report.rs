@@ -126,24 +126,29 @@ pub struct Report {
 impl Report {
     /// The per-peer results as CSV: `id,first_arrival_ms,hops,parent`.
     pub fn peers_csv(&self) -> String {
-        let mut csv = String::from("id,first_arrival_ms,hops,parent\n");
-        for p in &self.peers {
-            let cell = |v: Option<String>| v.unwrap_or_default();
-            csv.push_str(&format!(
-                "{},{},{},{}\n",
-                p.id.0,
-                cell(p.first_arrival_ms.map(|t| t.to_string())),
-                cell(p.hops.map(|h| h.to_string())),
-                cell(p.parent.map(|p| p.0.to_string())),
-            ));
-        }
-        csv
+        peers_csv(&self.peers)
     }
 
     /// The report as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }
+}
+
+/// Per-peer results as CSV: `id,first_arrival_ms,hops,parent`, empty cells where unreached.
+pub fn peers_csv(peers: &[PeerResult]) -> String {
+    let mut csv = String::from("id,first_arrival_ms,hops,parent\n");
+    for p in peers {
+        let cell = |v: Option<String>| v.unwrap_or_default();
+        csv.push_str(&format!(
+            "{},{},{},{}\n",
+            p.id.0,
+            cell(p.first_arrival_ms.map(|t| t.to_string())),
+            cell(p.hops.map(|h| h.to_string())),
+            cell(p.parent.map(|p| p.0.to_string())),
+        ));
+    }
+    csv
 }
 
 /// The seeds of `trials` trials: the first as given, the rest derived from it.

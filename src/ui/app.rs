@@ -10,7 +10,8 @@ use yew::prelude::*;
 
 use crate::sim::network::PeerId;
 use crate::ui::canvas::{peer_radius, Renderer, Viewport};
-use crate::ui::{controls, inspector, peer_list, stats};
+use crate::ui::{controls, inspector, peer_list, save_panel, stats, storage};
+use crate::view::share;
 use crate::view::state::{AppState, Command};
 
 /// How often the panels refresh while the clock runs (the canvas redraws every frame):
@@ -78,6 +79,26 @@ struct Shared {
     shown_settled: Cell<bool>,
     frame: RefCell<Option<AnimationFrame>>,
     refresh: Callback<()>,
+    /// The fragment of the last share link made here (so it is not reopened).
+    shared_fragment: RefCell<Option<String>>,
+}
+
+/// The state the app opens with: a shared link's scenario, else the autosave,
+/// else the default preset; a link or save that cannot be read is said so.
+fn opening_state() -> AppState {
+    let (scenario, mut message) = storage::initial_scenario();
+    let mut state = match scenario.map(|s| AppState::from_scenario("scenario", &s)) {
+        Some(Ok(state)) => state,
+        Some(Err(e)) => {
+            message = Some(format!("The scenario could not be opened: {e}"));
+            AppState::new()
+        }
+        None => AppState::new(),
+    };
+    if let Some(message) = message {
+        state.dispatch(Command::Notice(message));
+    }
+    state
 }
 
 impl Shared {
@@ -161,9 +182,42 @@ impl Shared {
         best
     }
 
+    /// Carries out a user's command, saves the result in the browser, and re-renders.
     fn dispatch(&self, command: Command) {
+        // Selection and playback leave the scenario as it is: nothing new to save.
+        let saves = !matches!(
+            command,
+            Command::SelectPeer { .. }
+                | Command::SelectLink(_)
+                | Command::ClearSelection
+                | Command::Play
+                | Command::Pause
+                | Command::Step
+                | Command::Finish
+                | Command::SetSpeed(_)
+                | Command::Replay
+                | Command::Notice(_)
+        );
         self.state.borrow_mut().dispatch(command);
+        if saves {
+            storage::autosave(&self.state.borrow().to_scenario());
+        }
         self.refresh.emit(());
+    }
+
+    /// Opens the scenario in the page's fragment, if it is another than the one shown.
+    fn open_fragment(&self) {
+        let fragment = storage::fragment();
+        if fragment.is_empty()
+            || self.shared_fragment.borrow().as_deref() == Some(fragment.as_str())
+        {
+            return;
+        }
+        let command = match share::decode(&fragment) {
+            Ok(scenario) => Command::LoadScenario(Box::new(scenario)),
+            Err(e) => Command::Notice(format!("The link could not be opened: {e}")),
+        };
+        self.dispatch(command);
     }
 
     /// One animation frame: advance the clock, settle the layout, draw, refresh panels now and then.
@@ -285,7 +339,8 @@ pub fn app() -> Html {
         let force = force.clone();
         use_mut_ref(move || {
             Rc::new(Shared {
-                state: Rc::new(RefCell::new(AppState::new())),
+                state: Rc::new(RefCell::new(opening_state())),
+                shared_fragment: RefCell::new(None),
                 viewport: RefCell::new(Viewport::default()),
                 renderer: RefCell::new(None),
                 canvas,
@@ -326,8 +381,17 @@ pub fn app() -> Html {
                     })
                 })
             };
+            let hash = {
+                let shared = shared.clone();
+                web_sys::window().map(|window| {
+                    gloo_events::EventListener::new(&window, "hashchange", move |_| {
+                        shared.open_fragment()
+                    })
+                })
+            };
             move || {
                 drop(keys);
+                drop(hash);
                 shared.frame.borrow_mut().take();
             }
         });
@@ -350,6 +414,15 @@ pub fn app() -> Html {
             if shared.peer_list_open.replace(Some(open)) != Some(open) {
                 shared.refresh.emit(());
             }
+        })
+    };
+    let on_share = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| {
+            let fragment = share::encode(&shared.state.borrow().to_scenario());
+            *shared.shared_fragment.borrow_mut() = Some(fragment.clone());
+            storage::set_fragment(&fragment);
+            shared.refresh.emit(());
         })
     };
     let on_fit = {
@@ -556,6 +629,16 @@ pub fn app() -> Html {
     };
 
     let state = shared.state.borrow();
+    let save_actions = save_panel::SaveActions {
+        dispatch: dispatch.clone(),
+        on_share,
+        link: shared
+            .shared_fragment
+            .borrow()
+            .as_ref()
+            .map(|_| storage::href()),
+        canvas: canvas.clone(),
+    };
     let highlight = shared.highlight.get();
     shared.shown_settled.set(state.layout().is_settled());
     html! {
@@ -581,6 +664,7 @@ pub fn app() -> Html {
                     { stats::stats(&state) }
                     { controls::edit_panel(&state, &dispatch) }
                     { inspector::inspector(&state, &dispatch) }
+                    { save_panel::save_panel(&state, &save_actions) }
                     { peer_list::peer_list(&state, &dispatch, highlight, shared.peer_list_open.get(), &on_peer_list) }
                 </aside>
             </main>

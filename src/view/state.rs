@@ -878,6 +878,14 @@ impl AppState {
         };
     }
 
+    /// The latest transaction's per-peer results as CSV (a header alone before any broadcast).
+    pub fn results_csv(&self) -> String {
+        let peers = self
+            .current_tx()
+            .map_or_else(Vec::new, |tx| self.sim.peer_results(tx));
+        crate::sim::report::peers_csv(&peers)
+    }
+
     /// The current network, seed, relay and inputs as a scenario (for saving and sharing).
     pub fn to_scenario(&self) -> Scenario {
         let mut scenario = Scenario::from_network(&self.base, self.seed, self.relay.clone());

@@ -1,0 +1,121 @@
+//! Share links and saved scenarios: a scenario in a URL fragment, and the limits that keep imports sane.
+//!
+//! A link holds the whole scenario (network, inputs, seed, relay policy) as
+//! JSON, deflated and base64url-encoded after `#s=`. Reading one checks every
+//! step and says which failed; a bad link yields an error and nothing else.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::sim::scenario::Scenario;
+
+/// What precedes the encoded scenario in a URL fragment.
+pub const PREFIX: &str = "s=";
+
+/// The most peers an import may hold: more would freeze the tab, not teach.
+pub const MAX_IMPORT_PEERS: usize = 200_000;
+
+/// The longest scenario text accepted, in bytes (a 200,000-peer network fits).
+pub const MAX_SCENARIO_BYTES: usize = 64 * 1024 * 1024;
+
+/// The fragment (without `#`) that carries `scenario`.
+pub fn encode(scenario: &Scenario) -> String {
+    let json = scenario.to_json_compact();
+    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// The scenario a fragment (with or without `#`) carries.
+pub fn decode(fragment: &str) -> Result<Scenario, String> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let data = fragment
+        .strip_prefix(PREFIX)
+        .ok_or("this link holds no gossipscope scenario (it should contain #s=...)")?;
+    let deflated = URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|e| {
+            format!("the link is damaged: it is not valid base64 ({e}); was it cut short?")
+        })?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_SCENARIO_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                format!("the link's scenario is larger than {MAX_SCENARIO_BYTES} bytes")
+            }
+            _ => "the link is damaged: its data does not decompress; was it cut short?".to_string(),
+        })?;
+    let text =
+        String::from_utf8(json).map_err(|_| "the link is damaged: its scenario is not text")?;
+    read_scenario(&text)
+}
+
+/// Reads a scenario file's text, refusing what is malformed or too large to load.
+pub fn read_scenario(text: &str) -> Result<Scenario, String> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "the scenario is {} MB, more than the {} MB this app loads",
+            text.len() / (1024 * 1024),
+            MAX_SCENARIO_BYTES / (1024 * 1024)
+        ));
+    }
+    let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
+    let peers = match &scenario.generator {
+        Some(spec) => spec.topology.n_peers() as usize,
+        None => scenario.peers.len(),
+    };
+    if peers > MAX_IMPORT_PEERS {
+        return Err(format!(
+            "the scenario has {peers} peers; the app loads at most {MAX_IMPORT_PEERS} (the CLI takes more)"
+        ));
+    }
+    Ok(scenario)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::presets;
+
+    #[test]
+    fn a_link_round_trips_the_scenario() {
+        let mut scenario = presets::scenario("bitcoin-30", 4).unwrap();
+        let built = scenario.build().unwrap();
+        scenario = Scenario::from_network(&built.network, 4, scenario.relay.clone());
+        let fragment = encode(&scenario);
+        assert!(fragment.starts_with("s="));
+        assert!(
+            fragment.len() < 6_000,
+            "a 30-peer network fits a link: {} bytes",
+            fragment.len()
+        );
+        assert_eq!(decode(&fragment).unwrap(), scenario);
+        assert_eq!(decode(&format!("#{fragment}")).unwrap(), scenario);
+    }
+
+    #[test]
+    fn damaged_links_are_refused_with_the_reason() {
+        let fragment = encode(&presets::scenario("tutorial-6", 1).unwrap());
+        assert!(decode("#x=abc")
+            .unwrap_err()
+            .contains("no gossipscope scenario"));
+        assert!(decode("s=###").unwrap_err().contains("base64"));
+        let cut = &fragment[..fragment.len() / 2];
+        assert!(decode(cut).unwrap_err().contains("cut short"));
+        let not_a_scenario = format!(
+            "s={}",
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"{\"format\": 3}", 6))
+        );
+        assert!(decode(&not_a_scenario)
+            .unwrap_err()
+            .contains("not a valid scenario"));
+    }
+
+    #[test]
+    fn huge_imports_are_refused_before_they_are_built() {
+        let mut scenario = presets::scenario("bitcoin-30", 1).unwrap();
+        if let Some(spec) = &mut scenario.generator {
+            spec.topology = crate::sim::generate::Topology::bitcoin(500_000);
+        }
+        let err = read_scenario(&scenario.to_json()).unwrap_err();
+        assert!(err.contains("500000 peers"), "{err}");
+    }
+}
