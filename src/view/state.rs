@@ -271,6 +271,8 @@ impl AppState {
             bridges: Vec::new(),
         };
         state.refresh_facts();
+        // Inputs at time 0 (edits made before any broadcast) shape the network as it opens.
+        state.advance_to(Time::ZERO);
         Ok(state)
     }
 
@@ -1159,6 +1161,11 @@ mod tests {
         let text = scenario.to_json();
         let loaded = Scenario::from_json(&text).unwrap();
         let mut again = AppState::from_scenario("scenario", &loaded).unwrap();
+        assert_eq!(
+            again.network().n_peers(),
+            31,
+            "the peer added at time 0 is there on opening"
+        );
         again.dispatch(Command::Finish);
         assert_eq!(links(&again), links(&state));
         let (a, b) = (state.current_tx().unwrap(), again.current_tx().unwrap());

@@ -667,7 +667,8 @@ pub struct PeerEntry {
 pub struct Page {
     /// The WebDriver session.
     pub client: Client,
-    base: String,
+    /// The served app's address.
+    pub base: String,
 }
 
 impl Page {

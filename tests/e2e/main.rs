@@ -9,8 +9,10 @@
 //! - `app`: the interactive app's flows (issue 3), through its test contract
 //!   of `data-testid`s and peer list attributes.
 //! - `server`: the harness's static file server, without a browser.
+//! - `share`: no lost work (issue 4): share links, export and import, autosave, bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod app;
 mod harness;
 mod server;
+mod share;
