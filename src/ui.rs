@@ -4,6 +4,7 @@
 //! - [`canvas`]: draws the network, messages in flight, flashes.
 //! - [`controls`]: network choice, playback, editing, legend.
 //! - [`inspector`]: the selected peer or link.
+//! - [`lesson_panel`]: the lessons menu and the open lesson's narration.
 //! - [`stats`]: reach, speed, cost, the coverage plot, who was left out.
 //! - [`peer_list`]: every peer as a button, mirroring the canvas.
 //! - [`save_panel`]: share link, export and import.
@@ -19,6 +20,7 @@ pub mod controls;
 pub mod events;
 pub mod format;
 pub mod inspector;
+pub mod lesson_panel;
 pub mod peer_list;
 pub mod save_panel;
 pub mod stats;

@@ -4,6 +4,7 @@
 //! the Yew components in `ui` only dispatch actions to it and draw what it says.
 
 pub mod layout;
+pub mod lessons;
 pub mod presets;
 pub mod share;
 pub mod state;

@@ -262,8 +262,17 @@ mod browser {
             .and_then(|e| e.dyn_into::<HtmlElement>().ok())
     }
 
-    /// Mounts the app and waits for its peer list.
+    /// Mounts the app (on its default network: no autosave from an earlier test) and waits for its peer list.
     async fn mount_app() -> (Element, yew::AppHandle<App>) {
+        let window = web_sys::window().expect("a window");
+        window
+            .local_storage()
+            .ok()
+            .flatten()
+            .expect("local storage")
+            .clear()
+            .expect("cleared");
+        let _ = window.location().set_hash("");
         let root = mount_point();
         let app = yew::Renderer::<App>::with_root(root.clone()).render();
         wait_until(3_000, || peer_entry(&root, 0).is_some()).await;

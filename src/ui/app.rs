@@ -9,8 +9,9 @@ use web_sys::{HtmlCanvasElement, HtmlElement, KeyboardEvent, MouseEvent, TouchEv
 use yew::prelude::*;
 
 use crate::sim::network::PeerId;
-use crate::ui::canvas::{peer_radius, Renderer, Viewport};
-use crate::ui::{controls, inspector, peer_list, save_panel, stats, storage};
+use crate::ui::canvas::{Renderer, Viewport};
+use crate::ui::{controls, inspector, lesson_panel, peer_list, save_panel, stats, storage};
+use crate::view::lessons::Lesson;
 use crate::view::share;
 use crate::view::state::{AppState, Command};
 
@@ -69,6 +70,10 @@ struct Shared {
     renderer: RefCell<Option<Renderer>>,
     canvas: NodeRef,
     highlight: Cell<bool>,
+    /// Whether the keyboard-shortcut overlay is open.
+    shortcuts: Cell<bool>,
+    /// The lesson being followed, if any.
+    lesson: RefCell<Option<Lesson>>,
     /// Whether the peer list is open (closed, it renders no entries).
     peer_list_open: Cell<Option<bool>>,
     gesture: Cell<Gesture>,
@@ -117,7 +122,7 @@ impl Shared {
     fn peer_at(&self, point: (f64, f64)) -> Option<PeerId> {
         let state = self.state.borrow();
         let view = self.viewport.borrow();
-        let radius = peer_radius(view.scale, state.network().n_peers()) + 4.0;
+        let radius = view.peer_radius(state.network().n_peers()) + 4.0;
         let (x, y) = view.to_layout(point);
         state.layout().nearest(x, y, radius / view.scale)
     }
@@ -150,7 +155,7 @@ impl Shared {
     fn peer_at_except(&self, point: (f64, f64), except: PeerId) -> Option<PeerId> {
         let state = self.state.borrow();
         let view = self.viewport.borrow();
-        let radius = peer_radius(view.scale, state.network().n_peers()) + 4.0;
+        let radius = view.peer_radius(state.network().n_peers()) + 4.0;
         state
             .network()
             .peer_ids()
@@ -329,6 +334,37 @@ fn shortcut(event: &KeyboardEvent, playing: bool) -> Option<Command> {
     })
 }
 
+/// The keyboard shortcuts, as (keys, what they do).
+const SHORTCUTS: [(&str, &str); 11] = [
+    ("B", "broadcast from the selected peer"),
+    ("Space", "play or pause"),
+    ("S", "step to the next delivery"),
+    ("L", "link the two selected peers"),
+    ("Delete, Backspace", "remove the selected peers or link"),
+    ("C", "censor the selected peer, or stop"),
+    ("O", "take the selected peer offline, or bring it back"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
+    ("Escape", "clear the selection (or close this list)"),
+    ("?", "show or hide this list"),
+];
+
+/// The overlay listing the keyboard shortcuts.
+fn shortcuts_overlay(on_close: &Callback<MouseEvent>) -> Html {
+    html! {
+        <div class="overlay" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts">
+            <div class="overlay-card">
+                <h2>{"Keyboard shortcuts"}</h2>
+                <dl>
+                    { for SHORTCUTS.iter().map(|(keys, what)| html! { <><dt><kbd>{ *keys }</kbd></dt><dd>{ *what }</dd></> }) }
+                </dl>
+                <p class="hint">{"On the canvas: click a peer to select it, shift-click to add one, drag a peer onto another to link them, double-click empty space to add a peer, drag the background to pan, scroll or pinch to zoom."}</p>
+                <button type="button" onclick={on_close.clone()}>{"Close"}</button>
+            </div>
+        </div>
+    }
+}
+
 /// The gossipscope app.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -345,6 +381,8 @@ pub fn app() -> Html {
                 renderer: RefCell::new(None),
                 canvas,
                 highlight: Cell::new(false),
+                shortcuts: Cell::new(false),
+                lesson: RefCell::new(None),
                 peer_list_open: Cell::new(None),
                 gesture: Cell::new(Gesture::None),
                 last_frame: Cell::new(None),
@@ -371,6 +409,14 @@ pub fn app() -> Html {
                             return;
                         };
                         if typing(event) {
+                            return;
+                        }
+                        if event.key() == "?" || (event.key() == "Escape" && shared.shortcuts.get())
+                        {
+                            shared
+                                .shortcuts
+                                .set(event.key() == "?" && !shared.shortcuts.get());
+                            shared.refresh.emit(());
                             return;
                         }
                         let playing = shared.state.borrow().is_playing();
@@ -422,6 +468,52 @@ pub fn app() -> Html {
             let fragment = share::encode(&shared.state.borrow().to_scenario());
             *shared.shared_fragment.borrow_mut() = Some(fragment.clone());
             storage::set_fragment(&fragment);
+            shared.refresh.emit(());
+        })
+    };
+    let on_lesson = {
+        let shared = shared.clone();
+        Callback::from(move |lesson: Option<Lesson>| {
+            if let Some(lesson) = &lesson {
+                shared.dispatch(lesson.open.clone());
+            }
+            *shared.lesson.borrow_mut() = lesson;
+            shared.refresh.emit(());
+        })
+    };
+    let on_projector = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut view = shared.viewport.borrow_mut();
+            view.projector = !view.projector;
+            // Large type everywhere: the whole page's root font grows.
+            let root = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element());
+            if let Some(root) = root {
+                let _ = match view.projector {
+                    true => root.set_attribute("data-projector", "on"),
+                    false => root.remove_attribute("data-projector"),
+                };
+            }
+            drop(view);
+            shared.refresh.emit(());
+        })
+    };
+    let on_fullscreen = Callback::from(|_: MouseEvent| {
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(document) = document {
+            if document.fullscreen_element().is_some() {
+                document.exit_fullscreen();
+            } else if let Some(root) = document.document_element() {
+                let _ = root.request_fullscreen();
+            }
+        }
+    });
+    let on_shortcuts = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| {
+            shared.shortcuts.set(!shared.shortcuts.get());
             shared.refresh.emit(());
         })
     };
@@ -640,13 +732,26 @@ pub fn app() -> Html {
         canvas: canvas.clone(),
     };
     let highlight = shared.highlight.get();
+    let projector = shared.viewport.borrow().projector;
+    let lesson = shared.lesson.borrow().clone();
     shared.shown_settled.set(state.layout().is_settled());
     html! {
-        <div class="app">
+        <div class={classes!("app", projector.then_some("projector"))}>
             <header class="topbar">
                 <h1 class="brand"><span class="logo" aria-hidden="true">{"◉"}</span>{" gossipscope"}</h1>
+                { lesson_panel::lesson_menu(lesson.as_ref(), &on_lesson) }
                 { controls::network_bar(&state, &dispatch) }
+                <div class="view-buttons">
+                    <button type="button" class="quiet" data-testid="projector" aria-pressed={projector.to_string()}
+                        onclick={on_projector} title="Large type, high contrast, thick links">{"Projector"}</button>
+                    <button type="button" class="quiet" data-testid="fullscreen" onclick={on_fullscreen}>{"Fullscreen"}</button>
+                    <button type="button" class="quiet" data-testid="show-shortcuts" onclick={on_shortcuts.clone()}
+                        title="Keyboard shortcuts (?)">{"?"}</button>
+                </div>
             </header>
+            if shared.shortcuts.get() {
+                { shortcuts_overlay(&on_shortcuts) }
+            }
             if let Some(message) = state.message() {
                 <div class="message" role="alert" data-testid="message">{ message }</div>
             }
@@ -661,6 +766,10 @@ pub fn app() -> Html {
                     { controls::legend(highlight, &on_highlight) }
                 </section>
                 <aside class="sidebar">
+                    if let Some(lesson) = lesson.as_ref() {
+                        { lesson_panel::lesson_panel(lesson, &dispatch, &on_lesson) }
+                    }
+                    { stats::comparison(&state) }
                     { stats::stats(&state) }
                     { controls::edit_panel(&state, &dispatch) }
                     { inspector::inspector(&state, &dispatch) }

@@ -59,6 +59,8 @@ pub struct Viewport {
     pub offset: (f64, f64),
     /// Whether the user moved the view (then it no longer follows the layout).
     pub user_moved: bool,
+    /// Projector mode: thicker links and larger peers, for the back of the room.
+    pub projector: bool,
 }
 
 impl Default for Viewport {
@@ -67,11 +69,22 @@ impl Default for Viewport {
             scale: 1.0,
             offset: (0.0, 0.0),
             user_moved: false,
+            projector: false,
         }
     }
 }
 
 impl Viewport {
+    /// Peer radius in pixels at this zoom, for a network of `n_peers`.
+    pub fn peer_radius(&self, n_peers: usize) -> f64 {
+        let r = peer_radius(self.scale, n_peers);
+        if self.projector {
+            r * 1.3
+        } else {
+            r
+        }
+    }
+
     /// Layout coordinates to screen pixels.
     pub fn to_screen(&self, (x, y): (f64, f64)) -> (f64, f64) {
         (
@@ -123,6 +136,7 @@ struct LinkLayerKey {
     viewport: (u64, u64, u64),
     size: (u32, u32),
     highlight: bool,
+    projector: bool,
     selected_link: Option<u32>,
 }
 
@@ -191,6 +205,7 @@ impl Renderer {
             ),
             size: (width, height),
             highlight,
+            projector: view.projector,
             selected_link: match state.selection() {
                 Selection::Link(l) => Some(l.0),
                 _ => None,
@@ -261,7 +276,8 @@ impl Renderer {
         let net = state.network();
         let layout = state.layout();
         let thin = net.n_links() > 5000;
-        ctx.set_line_width(if thin { 0.5 } else { 1.5 });
+        let thick = if view.projector { 2.0 } else { 1.0 };
+        ctx.set_line_width(thick * if thin { 0.5 } else { 1.5 });
         ctx.set_stroke_style_str(palette::LINK);
         ctx.begin_path();
         for link in net.links() {
@@ -329,7 +345,7 @@ fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewpor
     let layout = state.layout();
     let clock = state.clock();
     let n = state.network().n_peers();
-    let radius = (peer_radius(view.scale, n) * 0.45).max(2.0);
+    let radius = (view.peer_radius(n) * 0.45).max(2.0);
     let many = state.flights().len() > 400;
     for (kind, colour) in [
         (MessageKind::Tx, palette::CENSOR),
@@ -359,7 +375,7 @@ type PeerFilter<'a> = Box<dyn Fn(PeerId) -> bool + 'a>;
 fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport, highlight: bool) {
     let net = state.network();
     let layout = state.layout();
-    let r = peer_radius(view.scale, net.n_peers());
+    let r = view.peer_radius(net.n_peers());
     let tx = state.current_tx();
     let sim = state.simulation();
     let clock = state.clock();

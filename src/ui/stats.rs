@@ -118,3 +118,64 @@ pub fn stats(state: &AppState) -> Html {
         </section>
     }
 }
+
+/// Colours of the compared policies' marks, in [`crate::view::state::COMPARED_RELAYS`] order.
+const POLICY_COLOURS: [&str; 3] = ["#D55E00", "#0072B2", "#009E73"];
+
+/// Relay policies side by side: messages against speed, in one plot, and a table.
+pub fn comparison(state: &AppState) -> Html {
+    let runs = state.comparison();
+    if runs.is_empty() {
+        return html! {};
+    }
+    let speed = |m: &crate::sim::metrics::Metrics| m.t90_ms.unwrap_or(f64::NAN);
+    let max_t = runs
+        .iter()
+        .map(|r| speed(&r.metrics))
+        .filter(|t| t.is_finite())
+        .fold(1.0, f64::max);
+    let max_m = runs
+        .iter()
+        .map(|r| r.metrics.messages as f64)
+        .fold(1.0, f64::max);
+    let (w, h, pad) = (PLOT.0, 150.0, 28.0);
+    let x = |t: f64| pad + t / max_t * (w - 2.0 * pad);
+    let y = |m: f64| h - pad - m / max_m * (h - 2.0 * pad);
+    html! {
+        <section class="panel" aria-label="Relay policies compared" data-testid="comparison">
+            <h2>{"Relay policies compared"}</h2>
+            <figure class="plot">
+                <svg viewBox={format!("0 0 {w} {h}")} role="img"
+                    aria-label="Messages sent against time to reach 90 % of the peers, one point per relay policy">
+                    <line x1={pad.to_string()} y1={(h - pad).to_string()} x2={(w - pad / 2.0).to_string()} y2={(h - pad).to_string()} class="axis" />
+                    <line x1={pad.to_string()} y1={(pad / 2.0).to_string()} x2={pad.to_string()} y2={(h - pad).to_string()} class="axis" />
+                    <text x={(w / 2.0).to_string()} y={(h - 6.0).to_string()} class="axis-label">{"time to 90 % (ms) →"}</text>
+                    <text x="4" y="14" class="axis-label">{"messages ↑"}</text>
+                    { for runs.iter().zip(POLICY_COLOURS).map(|(run, colour)| {
+                        let (cx, cy) = (x(speed(&run.metrics)), y(run.metrics.messages as f64));
+                        html! {
+                            <g>
+                                <circle cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="6" fill={colour} />
+                                <text x={format!("{:.1}", cx + 9.0)} y={format!("{:.1}", cy + 4.0)} class="point-label">{ run.relay.clone() }</text>
+                            </g>
+                        }
+                    }) }
+                </svg>
+            </figure>
+            <table class="compare">
+                <thead><tr><th>{"relay"}</th><th>{"reached"}</th><th>{"messages"}</th><th>{"t90 ms"}</th><th>{"t100 ms"}</th></tr></thead>
+                <tbody>
+                    { for runs.iter().map(|run| html! {
+                        <tr>
+                            <td>{ run.relay.clone() }</td>
+                            <td>{ run.metrics.reached }</td>
+                            <td>{ run.metrics.messages }</td>
+                            <td>{ format::opt_ms(run.metrics.t90_ms) }</td>
+                            <td>{ format::opt_ms(run.metrics.t100_ms) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}

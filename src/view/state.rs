@@ -11,6 +11,7 @@ use crate::sim::engine::{Applied, Simulation, TxId};
 use crate::sim::generate::Topology;
 use crate::sim::graph;
 use crate::sim::latency::LatencyModel;
+use crate::sim::metrics::Metrics;
 use crate::sim::network::{LinkId, Network, PeerId, PeerState, Role};
 use crate::sim::relay::RelayPolicy;
 use crate::sim::scenario::Scenario;
@@ -98,6 +99,58 @@ pub enum Command {
     MovePeer { peer: PeerId, x: f64, y: f64 },
     /// Tells the user something (bad input the view caught itself).
     Notice(String),
+    /// Removes every link between the peers of `side` and the rest: a partition.
+    ///
+    /// Each removed link is one input, in link id order, so undoing the cut
+    /// takes one [`Command::Undo`] per removed link.
+    CutBetween { side: Vec<PeerId> },
+    /// Spreads one transaction from the selected peer (the first online peer if
+    /// none is) under each relay policy of [`COMPARED_RELAYS`], on the network as
+    /// it is at the clock, and keeps the results in [`AppState::comparison`].
+    ///
+    /// The run on screen is untouched; the results are a snapshot that stays
+    /// until the next comparison or until another network loads.
+    CompareRelays,
+}
+
+/// One relay policy's spread in a comparison (see [`Command::CompareRelays`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// The policy's name (`flood`, `bitcoin`, `push`).
+    pub relay: String,
+    /// Its totals: reach, speed, messages by kind.
+    pub metrics: Metrics,
+    /// Its coverage curve: (milliseconds since broadcast, peers reached by then).
+    pub coverage: Vec<(f64, usize)>,
+}
+
+/// The relay policies [`Command::CompareRelays`] runs, each with its default parameters.
+pub const COMPARED_RELAYS: [&str; 3] = ["flood", "bitcoin", "push"];
+
+/// Spreads one transaction from `source` over `network` under each policy of
+/// [`COMPARED_RELAYS`], with `latency` drawing the latencies of added links and
+/// `seed` every random draw; the runs are independent of each other.
+pub fn compare_relays(
+    network: &Network,
+    source: PeerId,
+    latency: &LatencyModel,
+    seed: u64,
+) -> Result<Vec<Comparison>, String> {
+    COMPARED_RELAYS
+        .iter()
+        .map(|name| {
+            let relay = RelayPolicy::from_name(name)?;
+            let mut sim = Simulation::new(network.clone(), relay, seed)?;
+            sim.set_latency_model(latency.clone());
+            let tx = sim.broadcast(source).map_err(|e| e.to_string())?;
+            sim.run();
+            Ok(Comparison {
+                relay: name.to_string(),
+                metrics: sim.metrics(tx),
+                coverage: sim.coverage(tx),
+            })
+        })
+        .collect()
 }
 
 /// A broadcast or an edit, at the virtual time it was made.
@@ -179,6 +232,8 @@ pub struct AppState {
     facts_version: u64,
     cut_vertices: Vec<PeerId>,
     bridges: Vec<LinkId>,
+    /// The latest relay comparison (see [`Command::CompareRelays`]).
+    comparison: Vec<Comparison>,
 }
 
 /// How long a redundant delivery keeps flashing, in wall-clock milliseconds.
@@ -269,6 +324,7 @@ impl AppState {
             facts_version: 0,
             cut_vertices: Vec::new(),
             bridges: Vec::new(),
+            comparison: Vec::new(),
         };
         state.refresh_facts();
         // Inputs at time 0 (edits made before any broadcast) shape the network as it opens.
@@ -397,6 +453,12 @@ impl AppState {
     /// Links whose loss splits the network.
     pub fn bridges(&self) -> &[LinkId] {
         &self.bridges
+    }
+
+    /// The latest relay comparison, one entry per policy of [`COMPARED_RELAYS`]
+    /// (empty before [`Command::CompareRelays`]).
+    pub fn comparison(&self) -> &[Comparison] {
+        &self.comparison
     }
 
     /// Bumped whenever peers or links change, so views can cache by it.
@@ -634,6 +696,39 @@ impl AppState {
                 if self.network().contains(peer) {
                     self.layout.set_position(peer, x, y);
                 }
+            }
+            Command::CutBetween { side } => {
+                let net = self.network();
+                let mut inside = vec![false; net.peer_slots()];
+                for &peer in &side {
+                    if !net.contains(peer) {
+                        return Err(format!("there is no peer {peer}"));
+                    }
+                    inside[peer.index()] = true;
+                }
+                let crossing: Vec<(PeerId, PeerId)> = net
+                    .links()
+                    .filter(|l| inside[l.from.index()] != inside[l.to.index()])
+                    .map(|l| (l.from, l.to))
+                    .collect();
+                if crossing.is_empty() {
+                    return Err("no link joins those peers to the rest: nothing to cut".into());
+                }
+                for (a, b) in crossing {
+                    self.input(Action::RemoveLink { a, b })?;
+                }
+                self.selection = Selection::None;
+            }
+            Command::CompareRelays => {
+                let source = match self.selected_peers() {
+                    &[peer, ..] => peer,
+                    _ => {
+                        let net = self.network();
+                        let first = net.peers().find(|p| p.state != PeerState::Offline);
+                        first.ok_or("there is no online peer to broadcast from")?.id
+                    }
+                };
+                self.comparison = compare_relays(self.network(), source, &self.latency, self.seed)?;
             }
         }
         Ok(())
@@ -1233,5 +1328,68 @@ mod tests {
         assert!(state.is_finished());
         let tx = state.current_tx().unwrap();
         assert_eq!(state.simulation().metrics(tx).reached, 6);
+    }
+
+    #[test]
+    fn cut_between_removes_exactly_the_crossing_links_and_undo_restores_them() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let before = links(&state);
+        let side: Vec<PeerId> = (0..10).map(PeerId).collect();
+        let crossing = before
+            .iter()
+            .filter(|(a, b)| side.contains(a) != side.contains(b))
+            .count();
+        assert!(crossing > 0);
+        state.dispatch(Command::CutBetween { side: side.clone() });
+        assert_eq!(state.message(), None);
+        let after = links(&state);
+        assert_eq!(after.len(), before.len() - crossing);
+        assert!(after
+            .iter()
+            .all(|(a, b)| side.contains(a) == side.contains(b)));
+        // Nothing left to cut, and a peer that does not exist: refused, nothing changes.
+        state.dispatch(Command::CutBetween { side: side.clone() });
+        assert!(state.message().unwrap().contains("nothing to cut"));
+        state.dispatch(Command::CutBetween {
+            side: vec![PeerId(99)],
+        });
+        assert_eq!(state.message(), Some("there is no peer N99"));
+        assert_eq!(links(&state), after);
+        for _ in 0..crossing {
+            state.dispatch(Command::Undo);
+        }
+        assert_eq!(links(&state), before);
+    }
+
+    #[test]
+    fn compare_relays_runs_each_policy_from_the_selected_peer() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        assert!(state.comparison().is_empty());
+        select(&mut state, 4);
+        state.dispatch(Command::CompareRelays);
+        assert_eq!(state.message(), None);
+        let names: Vec<&str> = state
+            .comparison()
+            .iter()
+            .map(|c| c.relay.as_str())
+            .collect();
+        assert_eq!(names, COMPARED_RELAYS);
+        let flood = &state.comparison()[0];
+        assert_eq!(flood.metrics.reached, 30);
+        assert_eq!(flood.coverage.first(), Some(&(0.0, 1)));
+        // The run on screen is untouched.
+        assert_eq!(state.current_tx(), None);
+        let expected =
+            compare_relays(state.network(), PeerId(4), &state.latency, state.seed()).unwrap();
+        assert_eq!(state.comparison(), expected.as_slice());
+        select(&mut state, 4);
+        state.dispatch(Command::ToggleOffline);
+        state.dispatch(Command::CompareRelays);
+        assert_eq!(state.message(), Some("N4 is offline and cannot send"));
+        assert_eq!(
+            state.comparison(),
+            expected.as_slice(),
+            "a refusal keeps the last comparison"
+        );
     }
 }
