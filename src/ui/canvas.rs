@@ -28,6 +28,8 @@ pub mod palette {
     pub const CENSOR: &str = "#D55E00";
     /// Single points of failure.
     pub const CUT: &str = "#CC79A7";
+    /// A duplicate dropped: a brief grey ring.
+    pub const FLASH: &str = "#8A8F98";
     /// Links.
     pub const LINK: &str = "#C3CAD3";
     /// Announcements (INV) in flight.
@@ -457,7 +459,7 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
     if square {
         return;
     }
-    ctx.set_stroke_style_str(palette::CENSOR);
+    ctx.set_stroke_style_str(palette::FLASH);
     ctx.set_line_width(2.0);
     ctx.begin_path();
     for flash in state.flashes() {

@@ -113,19 +113,24 @@ pub fn network_bar(state: &AppState, dispatch: &Callback<Command>) -> Html {
                     }) }
                 </select>
             </label>
-            <label>{"Generate "}
-                <select ref={topology_ref} data-testid="topology" aria-label="Topology">
-                    { for TOPOLOGIES.iter().map(|(value, label)| html! {
-                        <option value={*value} selected={topology == Some(*value)}>{ *label }</option>
-                    }) }
-                </select>
-            </label>
-            <label>{"Peers "}
-                <input ref={size_ref} data-testid="size" type="number" min="1" max={MAX_APP_PEERS.to_string()}
-                    class="seed" value={state.network().n_peers().to_string()} aria-label="Number of peers" />
-            </label>
-            <button type="button" data-testid="generate" onclick={on_generate} class="quiet"
-                title="Generate a network of this topology and size">{"Generate"}</button>
+            <details class="generate">
+                <summary>{"Generate…"}</summary>
+                <div class="generate-fields">
+                <label>{"Generate "}
+                    <select ref={topology_ref} data-testid="topology" aria-label="Topology">
+                        { for TOPOLOGIES.iter().map(|(value, label)| html! {
+                            <option value={*value} selected={topology == Some(*value)}>{ *label }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{"Peers "}
+                    <input ref={size_ref} data-testid="size" type="number" min="1" max={MAX_APP_PEERS.to_string()}
+                        class="seed" value={state.network().n_peers().to_string()} aria-label="Number of peers" />
+                </label>
+                <button type="button" data-testid="generate" onclick={on_generate} class="quiet"
+                    title="Generate a network of this topology and size">{"Generate"}</button>
+                </div>
+            </details>
             <label>{"Seed "}
                 <input ref={seed_ref} data-testid="seed" type="number" min="0" class="seed"
                     value={state.seed().to_string()} aria-label="Seed" />
@@ -317,6 +322,7 @@ pub fn legend(highlight: bool, on_highlight: &Callback<bool>) -> Html {
                 { swatch(palette::OFFLINE, "offline", false) }
                 { swatch(palette::CENSOR, "censoring (ring) · transaction in flight", false) }
                 { swatch(palette::SOURCE, "source", false) }
+                { swatch(palette::FLASH, "duplicate dropped", true) }
                 <li>{"filled peers show their hop count"}</li>
             </ul>
             <label class="toggle">
