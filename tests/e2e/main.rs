@@ -8,11 +8,13 @@
 //!
 //! - `app`: the interactive app's flows (issue 3), through its test contract
 //!   of `data-testid`s and peer list attributes.
+//! - `lessons`: every lesson's "Do it" path, and lesson 3 peer by peer (issue 4).
 //! - `server`: the harness's static file server, without a browser.
 //! - `share`: no lost work (issue 4): share links, export and import, autosave, bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod app;
 mod harness;
+mod lessons;
 mod server;
 mod share;
