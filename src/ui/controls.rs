@@ -287,6 +287,7 @@ pub fn edit_panel(state: &AppState, dispatch: &Callback<Command>) -> Html {
                 { button("Remove", "remove", "Remove the selected peers or link (Delete)", has_selection, send(dispatch, Command::RemoveSelection)) }
                 { button("Censor", "censor", "The selected peer receives but never relays, or stops censoring (C)", selected > 0, send(dispatch, Command::ToggleCensor)) }
                 { button("Offline", "offline", "Take the selected peer offline, or bring it back (O)", selected > 0, send(dispatch, Command::ToggleOffline)) }
+                { button("Cut off", "cut", "Remove every link between the selected peers and the rest: a partition", selected > 0, send(dispatch, Command::CutBetween { side: state.selected_peers().to_vec() })) }
                 { button("Undo", "undo", "Undo (Ctrl+Z)", state.can_undo(), send(dispatch, Command::Undo)) }
                 { button("Redo", "redo", "Redo (Ctrl+Shift+Z)", state.can_redo(), send(dispatch, Command::Redo)) }
             </div>
