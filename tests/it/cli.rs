@@ -101,23 +101,26 @@ fn fails(dir: &Path, args: &[&str], names: &[&str]) -> String {
     line.to_string()
 }
 
+/// Generates the Bitcoin-style network of 300 peers with `seed` into `out` inside `dir`.
+fn generate_300(dir: &TempDir, seed: &str, out: &str) {
+    let args = [
+        "generate",
+        "--topology",
+        "bitcoin",
+        "--peers",
+        "300",
+        "--seed",
+        seed,
+        "--out",
+        out,
+    ];
+    ok(dir.path(), &args);
+}
+
 /// A directory holding `net.json`: the Bitcoin-style network of 300 peers, seed 1.
 fn with_network(name: &str) -> TempDir {
     let dir = TempDir::new(name);
-    ok(
-        dir.path(),
-        &[
-            "generate",
-            "--topology",
-            "bitcoin",
-            "--peers",
-            "300",
-            "--seed",
-            "1",
-            "--out",
-            "net.json",
-        ],
-    );
+    generate_300(&dir, "1", "net.json");
     dir
 }
 
@@ -268,20 +271,7 @@ fn trials_report_every_trial_and_their_mean() {
 fn the_same_seed_gives_byte_identical_files() {
     let dir = with_network("same-seed");
     let generate = |out: &str, seed: &str| {
-        ok(
-            dir.path(),
-            &[
-                "generate",
-                "--topology",
-                "bitcoin",
-                "--peers",
-                "300",
-                "--seed",
-                seed,
-                "--out",
-                out,
-            ],
-        );
+        generate_300(&dir, seed, out);
         dir.read(out)
     };
     assert_eq!(generate("again.json", "1"), dir.read("net.json"));
