@@ -57,6 +57,11 @@ enum Gesture {
         from: PeerId,
         to: (f64, f64),
     },
+    /// Shift-dragging the background: a rectangle that selects the peers inside it.
+    Region {
+        start: (f64, f64),
+        to: (f64, f64),
+    },
     /// Two fingers: zooming.
     Pinch {
         distance: f64,
@@ -140,6 +145,25 @@ impl Shared {
             additive,
             origin,
         });
+    }
+
+    /// The peers inside the screen rectangle with corners `a` and `b`.
+    fn peers_in(&self, a: (f64, f64), b: (f64, f64)) -> Vec<PeerId> {
+        let state = self.state.borrow();
+        let view = self.viewport.borrow();
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        state
+            .network()
+            .peer_ids()
+            .filter(|&p| {
+                state
+                    .layout()
+                    .position(p)
+                    .map(|at| view.to_screen(at))
+                    .is_some_and(|(x, y)| (x0..=x1).contains(&x) && (y0..=y1).contains(&y))
+            })
+            .collect()
     }
 
     /// A peer's layout position (the origin if it has none yet).
@@ -264,10 +288,14 @@ impl Shared {
             }
             if let Some(renderer) = renderer.as_mut() {
                 renderer.draw(&canvas, &state, &view, self.highlight.get(), now_ms);
-                if let Gesture::Link { from, to } = self.gesture.get() {
-                    if let Some(a) = state.layout().position(from) {
-                        renderer.draw_rubber_band(&canvas, view.to_screen(a), to);
+                match self.gesture.get() {
+                    Gesture::Link { from, to } => {
+                        if let Some(a) = state.layout().position(from) {
+                            renderer.draw_rubber_band(&canvas, view.to_screen(a), to);
+                        }
                     }
+                    Gesture::Region { start, to } => renderer.draw_region(&canvas, start, to),
+                    _ => {}
                 }
             }
         }
@@ -358,7 +386,7 @@ fn shortcuts_overlay(on_close: &Callback<MouseEvent>) -> Html {
                 <dl>
                     { for SHORTCUTS.iter().map(|(keys, what)| html! { <><dt><kbd>{ *keys }</kbd></dt><dd>{ *what }</dd></> }) }
                 </dl>
-                <p class="hint">{"On the canvas: click a peer to select it, shift-click to add one, drag a peer onto another to link them, double-click empty space to add a peer, drag the background to pan, scroll or pinch to zoom."}</p>
+                <p class="hint">{"On the canvas: click a peer to select it, shift-click to add one, shift-drag over empty space to select a region, drag a peer onto another to link them, double-click empty space to add a peer, drag the background to pan, scroll or pinch to zoom."}</p>
                 <button type="button" onclick={on_close.clone()}>{"Close"}</button>
             </div>
         </div>
@@ -536,6 +564,7 @@ pub fn app() -> Html {
                     additive: e.ctrl_key() || e.meta_key(),
                     origin: shared.position(peer),
                 },
+                None if e.shift_key() => Gesture::Region { start: p, to: p },
                 None => Gesture::Pan {
                     last: p,
                     moved: false,
@@ -568,6 +597,9 @@ pub fn app() -> Html {
                     ..
                 } => shared.drag_peer(peer, additive, origin, p),
                 Gesture::Link { from, .. } => shared.gesture.set(Gesture::Link { from, to: p }),
+                Gesture::Region { start, .. } => {
+                    shared.gesture.set(Gesture::Region { start, to: p })
+                }
                 _ => {}
             }
         })
@@ -607,6 +639,10 @@ pub fn app() -> Html {
                         additive: true,
                     }),
                 },
+                Gesture::Region { start, to } => {
+                    let peers = shared.peers_in(start, to);
+                    shared.dispatch(Command::SelectPeers(peers));
+                }
                 Gesture::Pan { moved: false, .. } => match p.and_then(|p| shared.link_at(p)) {
                     Some(link) => shared.dispatch(Command::SelectLink(link)),
                     None => shared.dispatch(Command::ClearSelection),

@@ -246,6 +246,21 @@ impl Renderer {
         !only_motion || now_ms - self.links_drawn_at >= interval
     }
 
+    /// Draws the rectangle of a region being selected.
+    pub fn draw_region(&self, canvas: &HtmlCanvasElement, a: (f64, f64), b: (f64, f64)) {
+        let Some(ctx) = context(canvas) else { return };
+        ctx.set_stroke_style_str(palette::SELECTED);
+        ctx.set_line_width(1.5);
+        let _ = ctx.set_line_dash(&dash(&[5.0, 4.0]));
+        ctx.stroke_rect(
+            a.0.min(b.0),
+            a.1.min(b.1),
+            (a.0 - b.0).abs(),
+            (a.1 - b.1).abs(),
+        );
+        let _ = ctx.set_line_dash(&dash(&[]));
+    }
+
     /// Draws the line of a link being dragged out from a peer.
     pub fn draw_rubber_band(&self, canvas: &HtmlCanvasElement, from: (f64, f64), to: (f64, f64)) {
         let Some(ctx) = context(canvas) else { return };

@@ -55,6 +55,8 @@ pub enum Command {
     SelectLink(LinkId),
     /// Clears the selection.
     ClearSelection,
+    /// Selects exactly these peers (a region drawn on the canvas); none clears the selection.
+    SelectPeers(Vec<PeerId>),
     /// Adds a peer, at a layout position if given, and selects it.
     AddPeer { at: Option<(f64, f64)> },
     /// Removes the selected peers, or the selected link.
@@ -556,6 +558,15 @@ impl AppState {
                 self.selection = Selection::Link(link);
             }
             Command::ClearSelection => self.selection = Selection::None,
+            Command::SelectPeers(peers) => {
+                let net = self.network();
+                let peers: Vec<PeerId> = peers.into_iter().filter(|&p| net.contains(p)).collect();
+                self.selection = if peers.is_empty() {
+                    Selection::None
+                } else {
+                    Selection::Peers(peers)
+                };
+            }
             Command::AddPeer { at } => {
                 let applied = self.input(Action::AddPeer {
                     role: Role::Full,
@@ -1391,5 +1402,48 @@ mod tests {
             expected.as_slice(),
             "a refusal keeps the last comparison"
         );
+    }
+
+    #[test]
+    fn a_selected_region_can_be_cut_off_and_healed() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let region: Vec<PeerId> = (0..10).map(PeerId).collect();
+        state.dispatch(Command::SelectPeers(vec![PeerId(99), PeerId(3)]));
+        assert_eq!(
+            state.selected_peers(),
+            &[PeerId(3)],
+            "peers that do not exist are left out"
+        );
+        state.dispatch(Command::SelectPeers(region.clone()));
+        assert_eq!(state.selected_peers(), region.as_slice());
+        let links = state.network().n_links();
+        state.dispatch(Command::CutBetween {
+            side: region.clone(),
+        });
+        assert_eq!(state.message(), None);
+        let crossing = |s: &AppState| {
+            s.network()
+                .links()
+                .filter(|l| region.contains(&l.from) != region.contains(&l.to))
+                .count()
+        };
+        assert_eq!(crossing(&state), 0, "no link joins the region to the rest");
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        let tx = state.current_tx().unwrap();
+        let reached: Vec<PeerId> = state
+            .network()
+            .peer_ids()
+            .filter(|&p| state.simulation().first_arrival(tx, p).is_some())
+            .collect();
+        assert!(
+            reached.iter().all(|p| region.contains(p)),
+            "the transaction stays in the region"
+        );
+        while state.network().n_links() < links && state.can_undo() {
+            state.dispatch(Command::Undo);
+        }
+        assert_eq!(state.network().n_links(), links, "undo heals the partition");
     }
 }
