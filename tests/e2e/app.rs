@@ -418,3 +418,61 @@ fn app_keyboard_shortcuts_and_regenerate() {
         assert_eq!(page.number("stat-links").await, links);
     });
 }
+
+/// Dispatches a mouse event of `kind` on the canvas at a point given as fractions of its size.
+async fn canvas_mouse(page: &Page, kind: &str, at: (f64, f64), shift: bool) {
+    let script = r#"
+        const [kind, fx, fy, shift] = arguments;
+        const canvas = document.querySelector('[data-testid="graph"]');
+        const r = canvas.getBoundingClientRect();
+        const init = { bubbles: true, clientX: r.left + fx * r.width, clientY: r.top + fy * r.height, shiftKey: shift };
+        canvas.dispatchEvent(new MouseEvent(kind, init));
+    "#;
+    let args = vec![kind.into(), at.0.into(), at.1.into(), shift.into()];
+    page.client
+        .execute(script, args)
+        .await
+        .expect("the event is dispatched");
+}
+
+#[test]
+fn app_canvas_gestures_add_a_peer_and_cut_off_a_region() {
+    run("app-gestures", |page| async move {
+        open_app(&page).await;
+        // A double-click on empty space (a corner of the view) adds a peer there.
+        canvas_mouse(&page, "dblclick", (0.02, 0.04), false).await;
+        wait_for_stats(&page, ["stat-peers"], [31]).await;
+        page.click("undo").await;
+        wait_for_stats(&page, ["stat-peers"], [30]).await;
+        // Shift-dragging over the left half selects the peers there; Cut off partitions them.
+        canvas_mouse(&page, "mousedown", (0.001, 0.001), true).await;
+        canvas_mouse(&page, "mousemove", (0.5, 0.999), true).await;
+        canvas_mouse(&page, "mouseup", (0.5, 0.999), true).await;
+        let selected = page
+            .wait_until("a region of peers to be selected", WAIT, || async {
+                let listed = page.peers().await;
+                let n = page.client.execute(
+                    "return document.querySelectorAll('[data-peer-id][aria-pressed=\"true\"]').length;",
+                    vec![],
+                );
+                let n = n.await.map_err(|e| e.to_string())?.as_u64().unwrap_or(0);
+                if n > 0 && (n as usize) < listed.len() { Ok(n) } else { Err(format!("{n} selected")) }
+            })
+            .await;
+        let [links] = page.settled_stats(["stat-links"]).await;
+        page.click("cut").await;
+        let [after] = page.settled_stats(["stat-links"]).await;
+        assert!(
+            after < links,
+            "cutting {selected} peers off removes the links that crossed"
+        );
+        // A transaction from inside the region stays inside it.
+        page.click("broadcast").await;
+        page.click("finish").await;
+        let [reached] = page.settled_stats(["stat-reached"]).await;
+        assert!(
+            reached <= selected,
+            "{reached} reached, {selected} in the region"
+        );
+    });
+}
