@@ -57,6 +57,11 @@ enum Gesture {
         from: PeerId,
         to: (f64, f64),
     },
+    /// Alt-dragging the background: a line; the links it crosses are cut.
+    CutLine {
+        start: (f64, f64),
+        to: (f64, f64),
+    },
     /// Shift-dragging the background: a rectangle that selects the peers inside it.
     Region {
         start: (f64, f64),
@@ -295,6 +300,7 @@ impl Shared {
                         }
                     }
                     Gesture::Region { start, to } => renderer.draw_region(&canvas, start, to),
+                    Gesture::CutLine { start, to } => renderer.draw_cut_line(&canvas, start, to),
                     _ => {}
                 }
             }
@@ -386,7 +392,7 @@ fn shortcuts_overlay(on_close: &Callback<MouseEvent>) -> Html {
                 <dl>
                     { for SHORTCUTS.iter().map(|(keys, what)| html! { <><dt><kbd>{ *keys }</kbd></dt><dd>{ *what }</dd></> }) }
                 </dl>
-                <p class="hint">{"On the canvas: click a peer to select it, shift-click to add one, shift-drag over empty space to select a region, drag a peer onto another to link them, double-click empty space to add a peer, drag the background to pan, scroll or pinch to zoom."}</p>
+                <p class="hint">{"On the canvas: click a peer to select it, shift-click to add one, shift-drag over empty space to select a region, alt-drag a line across the network to cut the links it crosses, drag a peer onto another to link them, double-click empty space to add a peer, drag the background to pan, scroll or pinch to zoom."}</p>
                 <button type="button" onclick={on_close.clone()}>{"Close"}</button>
             </div>
         </div>
@@ -564,6 +570,7 @@ pub fn app() -> Html {
                     additive: e.ctrl_key() || e.meta_key(),
                     origin: shared.position(peer),
                 },
+                None if e.alt_key() => Gesture::CutLine { start: p, to: p },
                 None if e.shift_key() => Gesture::Region { start: p, to: p },
                 None => Gesture::Pan {
                     last: p,
@@ -599,6 +606,9 @@ pub fn app() -> Html {
                 Gesture::Link { from, .. } => shared.gesture.set(Gesture::Link { from, to: p }),
                 Gesture::Region { start, .. } => {
                     shared.gesture.set(Gesture::Region { start, to: p })
+                }
+                Gesture::CutLine { start, .. } => {
+                    shared.gesture.set(Gesture::CutLine { start, to: p })
                 }
                 _ => {}
             }
@@ -642,6 +652,11 @@ pub fn app() -> Html {
                 Gesture::Region { start, to } => {
                     let peers = shared.peers_in(start, to);
                     shared.dispatch(Command::SelectPeers(peers));
+                }
+                Gesture::CutLine { start, to } => {
+                    let view = *shared.viewport.borrow();
+                    let (from, to) = (view.to_layout(start), view.to_layout(to));
+                    shared.dispatch(Command::CutAlong { from, to });
                 }
                 Gesture::Pan { moved: false, .. } => match p.and_then(|p| shared.link_at(p)) {
                     Some(link) => shared.dispatch(Command::SelectLink(link)),

@@ -246,6 +246,19 @@ impl Renderer {
         !only_motion || now_ms - self.links_drawn_at >= interval
     }
 
+    /// Draws the line along which links are about to be cut.
+    pub fn draw_cut_line(&self, canvas: &HtmlCanvasElement, a: (f64, f64), b: (f64, f64)) {
+        let Some(ctx) = context(canvas) else { return };
+        ctx.set_stroke_style_str(palette::CENSOR);
+        ctx.set_line_width(3.0);
+        let _ = ctx.set_line_dash(&dash(&[8.0, 5.0]));
+        ctx.begin_path();
+        ctx.move_to(a.0, a.1);
+        ctx.line_to(b.0, b.1);
+        ctx.stroke();
+        let _ = ctx.set_line_dash(&dash(&[]));
+    }
+
     /// Draws the rectangle of a region being selected.
     pub fn draw_region(&self, canvas: &HtmlCanvasElement, a: (f64, f64), b: (f64, f64)) {
         let Some(ctx) = context(canvas) else { return };

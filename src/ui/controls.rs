@@ -291,7 +291,7 @@ pub fn edit_panel(state: &AppState, dispatch: &Callback<Command>) -> Html {
                 { button("Undo", "undo", "Undo (Ctrl+Z)", state.can_undo(), send(dispatch, Command::Undo)) }
                 { button("Redo", "redo", "Redo (Ctrl+Shift+Z)", state.can_redo(), send(dispatch, Command::Redo)) }
             </div>
-            <p class="hint">{"Click a peer to select it, shift-click to add one, shift-drag over empty space to select a region (then Cut off partitions it). Drag a peer to move it, or drop it onto another peer to link them; drag the background to pan, scroll to zoom."}</p>
+            <p class="hint">{"Click a peer to select it, shift-click to add one, shift-drag over empty space to select a region (then Cut off partitions it), alt-drag a line across the network to cut the links it crosses. Drag a peer to move it, or drop it onto another peer to link them; drag the background to pan, scroll to zoom."}</p>
         </section>
     }
 }

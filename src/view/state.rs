@@ -106,6 +106,9 @@ pub enum Command {
     /// Each removed link is one input, in link id order, so undoing the cut
     /// takes one [`Command::Undo`] per removed link.
     CutBetween { side: Vec<PeerId> },
+    /// Removes every link the line from `from` to `to` (layout coordinates) crosses:
+    /// a partition drawn across the picture.
+    CutAlong { from: (f64, f64), to: (f64, f64) },
     /// Spreads one transaction from the selected peer (the first online peer if
     /// none is) under each relay policy of [`COMPARED_RELAYS`], on the network as
     /// it is at the clock, and keeps the results in [`AppState::comparison`].
@@ -730,6 +733,24 @@ impl AppState {
                 }
                 self.selection = Selection::None;
             }
+            Command::CutAlong { from, to } => {
+                let layout = &self.layout;
+                let crossing: Vec<(PeerId, PeerId)> = self
+                    .network()
+                    .links()
+                    .filter(|l| match (layout.position(l.from), layout.position(l.to)) {
+                        (Some(a), Some(b)) => segments_cross(from, to, a, b),
+                        _ => false,
+                    })
+                    .map(|l| (l.from, l.to))
+                    .collect();
+                if crossing.is_empty() {
+                    return Err("the line crosses no link: draw it across the network".into());
+                }
+                for (a, b) in crossing {
+                    self.input(Action::RemoveLink { a, b })?;
+                }
+            }
             Command::CompareRelays => {
                 let source = match self.selected_peers() {
                     &[peer, ..] => peer,
@@ -1009,6 +1030,16 @@ impl AppState {
             .collect();
         scenario
     }
+}
+
+/// Whether segment `p1`-`p2` properly crosses segment `q1`-`q2` (touching ends do not count).
+fn segments_cross(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)) -> bool {
+    let side = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    };
+    let (d1, d2) = (side(q1, q2, p1), side(q1, q2, p2));
+    let (d3, d4) = (side(p1, p2, q1), side(p1, p2, q2));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
 }
 
 /// The largest network the app generates (the CLI goes further).
@@ -1445,5 +1476,44 @@ mod tests {
             state.dispatch(Command::Undo);
         }
         assert_eq!(state.network().n_links(), links, "undo heals the partition");
+    }
+
+    #[test]
+    fn a_line_across_a_ring_cuts_it_in_two() {
+        let mut state =
+            AppState::generated(Topology::Ring { peers: 12 }, RelayPolicy::Flood, 1).unwrap();
+        while state.relax_layout() {}
+        let (min_x, min_y, max_x, max_y) = state.layout().bounds().unwrap();
+        let mid_y = (min_y + max_y) / 2.0 + 0.37;
+        state.dispatch(Command::CutAlong {
+            from: (min_x - 10.0, mid_y),
+            to: (max_x + 10.0, mid_y),
+        });
+        assert_eq!(state.message(), None);
+        assert_eq!(
+            state.network().n_links(),
+            10,
+            "a straight line crosses a ring twice"
+        );
+        assert_eq!(graph::components(state.network()).len(), 2);
+        // Outside the picture it crosses nothing: refused, nothing changes.
+        state.dispatch(Command::CutAlong {
+            from: (max_x + 50.0, min_y),
+            to: (max_x + 60.0, max_y),
+        });
+        assert!(state.message().unwrap().contains("crosses no link"));
+        assert_eq!(state.network().n_links(), 10);
+        assert!(segments_cross(
+            (0.0, 0.0),
+            (2.0, 2.0),
+            (0.0, 2.0),
+            (2.0, 0.0)
+        ));
+        assert!(!segments_cross(
+            (0.0, 0.0),
+            (1.0, 1.0),
+            (2.0, 2.0),
+            (3.0, 0.0)
+        ));
     }
 }

@@ -419,20 +419,51 @@ fn app_keyboard_shortcuts_and_regenerate() {
     });
 }
 
-/// Dispatches a mouse event of `kind` on the canvas at a point given as fractions of its size.
-async fn canvas_mouse(page: &Page, kind: &str, at: (f64, f64), shift: bool) {
+/// Dispatches a mouse event of `kind` on the canvas at a point given as fractions of its size,
+/// with Shift (`shift`) or Alt (`alt`) held.
+async fn canvas_mouse_with(page: &Page, kind: &str, at: (f64, f64), shift: bool, alt: bool) {
     let script = r#"
-        const [kind, fx, fy, shift] = arguments;
+        const [kind, fx, fy, shift, alt] = arguments;
         const canvas = document.querySelector('[data-testid="graph"]');
         const r = canvas.getBoundingClientRect();
-        const init = { bubbles: true, clientX: r.left + fx * r.width, clientY: r.top + fy * r.height, shiftKey: shift };
+        const init = { bubbles: true, clientX: r.left + fx * r.width, clientY: r.top + fy * r.height, shiftKey: shift, altKey: alt };
         canvas.dispatchEvent(new MouseEvent(kind, init));
     "#;
-    let args = vec![kind.into(), at.0.into(), at.1.into(), shift.into()];
+    let args = vec![
+        kind.into(),
+        at.0.into(),
+        at.1.into(),
+        shift.into(),
+        alt.into(),
+    ];
     page.client
         .execute(script, args)
         .await
         .expect("the event is dispatched");
+}
+
+/// [`canvas_mouse_with`] without Alt.
+async fn canvas_mouse(page: &Page, kind: &str, at: (f64, f64), shift: bool) {
+    canvas_mouse_with(page, kind, at, shift, false).await;
+}
+
+#[test]
+fn app_a_line_drawn_across_the_network_cuts_the_links_it_crosses() {
+    run("app-cut-line", |page| async move {
+        open_app(&page).await;
+        let [links] = page.settled_stats(["stat-links"]).await;
+        // Alt-drag a line across the middle of the view, from edge to edge.
+        canvas_mouse_with(&page, "mousedown", (0.001, 0.5), false, true).await;
+        canvas_mouse_with(&page, "mousemove", (0.999, 0.5), false, true).await;
+        canvas_mouse_with(&page, "mouseup", (0.999, 0.5), false, true).await;
+        let [after] = page.settled_stats(["stat-links"]).await;
+        assert!(after < links, "the line cut {} links", links - after);
+        // Undo puts them back one by one.
+        for _ in after..links {
+            page.click("undo").await;
+        }
+        wait_for_stats(&page, ["stat-links"], [links]).await;
+    });
 }
 
 #[test]
