@@ -225,4 +225,143 @@ impl Simulation {
             })
             .collect()
     }
+
+    /// A sentence saying why `peer` never received `tx`, naming the peers in the
+    /// way where there are some: "every path from N0 to N17 passes through N4,
+    /// which is censoring". `None` if the peer has it (or does not exist).
+    pub fn explain_unreached(&self, tx: TxId, peer: PeerId) -> Option<String> {
+        let record = self.tx_record(tx)?;
+        let net = self.network();
+        if record.has(peer) || !net.contains(peer) {
+            return None;
+        }
+        let reason = self
+            .unreached(tx)
+            .into_iter()
+            .find(|u| u.id == peer)?
+            .reason;
+        let source = record.origin;
+        let blockers = match reason {
+            UnreachedReason::BehindNonRelayingPeer => gatekeepers(
+                net,
+                source,
+                peer,
+                |p| p.relays() || p.id == source,
+                |p| p.state != PeerState::Offline,
+            ),
+            UnreachedReason::BehindOfflinePeer => gatekeepers(
+                net,
+                source,
+                peer,
+                |p| p.state != PeerState::Offline,
+                |_| true,
+            ),
+            _ => return Some(format!("{peer} never heard of it: {}.", reason.explain())),
+        };
+        let why = |p: PeerId| match net.peer(p) {
+            Some(x) if x.state == PeerState::Offline => "offline",
+            Some(x) if x.state == PeerState::Censoring => "censoring",
+            Some(x) if x.role == crate::sim::network::Role::Light => {
+                "a light peer, which does not relay"
+            }
+            _ => "not passing it on",
+        };
+        Some(match blockers.as_slice() {
+            [] => format!("{peer} never heard of it: {}.", reason.explain()),
+            [one] => format!("Every path from {source} to {peer} passes through {one}, which is {}.", why(*one)),
+            many => format!(
+                "Every path from {source} to {peer} passes through a peer that does not pass it on: {}.",
+                many.iter().map(|&p| format!("{p} ({})", why(p))).collect::<Vec<_>>().join(", ")
+            ),
+        })
+    }
+}
+
+/// The peers standing between `source` and `target`: those the transaction
+/// reaches but cannot pass (`open` is false for them) and from which `target`
+/// can be reached over `walkable` peers.
+fn gatekeepers(
+    net: &Network,
+    source: PeerId,
+    target: PeerId,
+    open: impl Fn(&crate::sim::network::Peer) -> bool,
+    walkable: impl Fn(&crate::sim::network::Peer) -> bool,
+) -> Vec<PeerId> {
+    let reached = graph::hop_distances(net, source, &open);
+    let is_frontier = |p: PeerId| {
+        reached.get(p.index()).is_some_and(Option::is_some) && net.peer(p).is_some_and(|x| !open(x))
+    };
+    let mut seen = vec![false; net.peer_slots()];
+    let mut queue = std::collections::VecDeque::from([target]);
+    seen[target.index()] = true;
+    let mut found = Vec::new();
+    while let Some(p) = queue.pop_front() {
+        for adj in net.adjacent(p).iter().filter(|a| a.carries_transactions()) {
+            let q = adj.peer;
+            if seen[q.index()] {
+                continue;
+            }
+            seen[q.index()] = true;
+            if is_frontier(q) {
+                found.push(q);
+            } else if net.peer(q).is_some_and(&walkable) {
+                queue.push_back(q);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::network::{Limits, LinkKind, Role};
+    use crate::sim::relay::RelayPolicy;
+
+    /// A path N0 - N1 - N2 - N3 with 10 ms links.
+    fn path() -> Network {
+        let mut net = Network::new(Limits::TUTORIAL);
+        for _ in 0..4 {
+            net.add_peer(Role::Full, true).unwrap();
+        }
+        for i in 0..3 {
+            net.add_link(
+                PeerId(i),
+                PeerId(i + 1),
+                Time::from_ms(10),
+                LinkKind::FullRelay,
+            )
+            .unwrap();
+        }
+        net
+    }
+
+    #[test]
+    fn the_explanation_names_the_peer_in_the_way() {
+        let mut net = path();
+        net.set_state(PeerId(1), PeerState::Censoring).unwrap();
+        let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
+        let tx = sim.broadcast(PeerId(0)).unwrap();
+        sim.run();
+        assert_eq!(
+            sim.explain_unreached(tx, PeerId(3)).unwrap(),
+            "Every path from N0 to N3 passes through N1, which is censoring."
+        );
+        assert_eq!(sim.explain_unreached(tx, PeerId(1)), None, "N1 received it");
+
+        let mut net = path();
+        net.set_state(PeerId(2), PeerState::Offline).unwrap();
+        let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
+        let tx = sim.broadcast(PeerId(0)).unwrap();
+        sim.run();
+        assert_eq!(
+            sim.explain_unreached(tx, PeerId(3)).unwrap(),
+            "Every path from N0 to N3 passes through N2, which is offline."
+        );
+        assert!(sim
+            .explain_unreached(tx, PeerId(2))
+            .unwrap()
+            .contains("it is offline"));
+    }
 }

@@ -91,8 +91,7 @@ fn peer_details(
     let parent = tx.and_then(|tx| sim.parent(tx, id));
     let why = tx
         .filter(|_| arrival.is_none() && state.is_finished())
-        .and_then(|tx| sim.unreached(tx).into_iter().find(|u| u.id == id))
-        .map(|u| u.reason.explain());
+        .and_then(|tx| sim.explain_unreached(tx, id));
     html! {
         <div class="inspector">
             if n_selected > 1 {
@@ -122,7 +121,7 @@ fn peer_details(
                 <dt>{"Hop"}</dt><dd>{ hops.map_or("—".to_string(), |h| h.to_string()) }</dd>
                 <dt>{"From"}</dt><dd>{ match parent { Some(p) => peer_links(std::iter::once(p), dispatch), None if hops == Some(0) => html!{"it is the source"}, None => html!{"—"} } }</dd>
                 if let Some(why) = why {
-                    <dt>{"Why not reached"}</dt><dd class="why">{ why }</dd>
+                    <dt>{"Why not reached"}</dt><dd class="why" data-testid="why">{ why }</dd>
                 }
             </dl>
         </div>

@@ -101,5 +101,11 @@ fn lesson_3_censoring_the_cut_vertex_leaves_exactly_the_peers_behind_it() {
         );
         let censor = listed.iter().find(|p| p.id == 8).expect("N8 is listed");
         assert_eq!(censor.state, "censoring");
+        // The inspector says why N9 never heard of it, naming the peer in the way.
+        page.select_peer(9).await;
+        assert_eq!(
+            page.text("why").await,
+            "Every path from N0 to N9 passes through N8, which is censoring."
+        );
     });
 }
