@@ -5,6 +5,7 @@
 
 pub mod layout;
 pub mod lessons;
+pub mod palette;
 pub mod presets;
 pub mod share;
 pub mod state;

@@ -10,47 +10,8 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::sim::network::{LinkKind, PeerId, PeerState, Role};
 use crate::sim::trace::MessageKind;
+use crate::view::palette::{self, role_colour};
 use crate::view::state::{AppState, Selection};
-
-/// Colours (Okabe-Ito: safe for colour-blind viewers).
-pub mod palette {
-    /// Full peers.
-    pub const FULL: &str = "#0072B2";
-    /// Light peers.
-    pub const LIGHT: &str = "#56B4E9";
-    /// Mining peers.
-    pub const MINING: &str = "#E69F00";
-    /// Archival peers.
-    pub const ARCHIVAL: &str = "#009E73";
-    /// Offline peers.
-    pub const OFFLINE: &str = "#9AA0A6";
-    /// Censoring peers' ring, and transaction bodies in flight.
-    pub const CENSOR: &str = "#D55E00";
-    /// Single points of failure.
-    pub const CUT: &str = "#CC79A7";
-    /// A duplicate dropped: a brief grey ring.
-    pub const FLASH: &str = "#8A8F98";
-    /// Links.
-    pub const LINK: &str = "#C3CAD3";
-    /// Announcements (INV) in flight.
-    pub const INV: &str = "#0072B2";
-    /// Requests (GETDATA) in flight.
-    pub const GETDATA: &str = "#009E73";
-    /// Selection.
-    pub const SELECTED: &str = "#111111";
-    /// The source of the transaction.
-    pub const SOURCE: &str = "#F0E442";
-}
-
-/// The colour of a role.
-pub fn role_colour(role: Role) -> &'static str {
-    match role {
-        Role::Full => palette::FULL,
-        Role::Light => palette::LIGHT,
-        Role::Mining => palette::MINING,
-        Role::Archival => palette::ARCHIVAL,
-    }
-}
 
 /// Pan and zoom: screen = layout * scale + offset.
 #[derive(Clone, Copy, Debug, PartialEq)]

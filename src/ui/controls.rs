@@ -4,9 +4,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::sim::relay::{PushParams, RelayPolicy, RumorMode, RumorParams};
-use crate::ui::canvas::palette;
 use crate::ui::events::{checked_of, value_of};
 use crate::ui::format;
+use crate::view::palette;
 use crate::view::presets::PRESETS;
 use crate::view::state::{AppState, Command, Speed, MAX_APP_PEERS, TOPOLOGIES};
 

@@ -2,18 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::sim::network::{PeerState, Role};
+use crate::sim::network::PeerState;
+use crate::view::palette::{self, role_colour};
 use crate::view::state::AppState;
-
-/// The colour of a role (Okabe-Ito, as on screen).
-fn role_colour(role: Role) -> &'static str {
-    match role {
-        Role::Full => "#0072B2",
-        Role::Light => "#56B4E9",
-        Role::Mining => "#E69F00",
-        Role::Archival => "#009E73",
-    }
-}
 
 /// The network as laid out now, as a standalone SVG document.
 pub fn render(state: &AppState) -> String {
@@ -37,7 +28,7 @@ pub fn render(state: &AppState) -> String {
         min_x - margin,
         min_y - margin
     );
-    let _ = writeln!(svg, r##"<g stroke="#C3CAD3" stroke-width="1.5">"##);
+    let _ = writeln!(svg, r#"<g stroke="{}" stroke-width="1.5">"#, palette::LINK);
     for link in net.links() {
         if let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) {
             let _ = writeln!(
@@ -54,7 +45,7 @@ pub fn render(state: &AppState) -> String {
         };
         let hops = tx.and_then(|tx| sim.hops(tx, peer.id));
         let colour = if peer.state == PeerState::Offline {
-            "#9AA0A6"
+            palette::OFFLINE
         } else {
             role_colour(peer.role)
         };
@@ -64,7 +55,7 @@ pub fn render(state: &AppState) -> String {
             "#ffffff"
         };
         let ring = if peer.state == PeerState::Censoring {
-            "#D55E00"
+            palette::CENSOR
         } else {
             colour
         };
