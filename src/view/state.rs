@@ -235,6 +235,8 @@ pub struct AppState {
     /// Bumped on every change of the network's shape (peers or links).
     network_version: u64,
     facts_version: u64,
+    /// The typical hop's latency, and the network version it was measured on.
+    typical_hop: Option<(u64, Time)>,
     cut_vertices: Vec<PeerId>,
     bridges: Vec<LinkId>,
     /// The latest relay comparison (see [`Command::CompareRelays`]).
@@ -327,6 +329,7 @@ impl AppState {
             layout,
             network_version: 1,
             facts_version: 0,
+            typical_hop: None,
             cut_vertices: Vec::new(),
             bridges: Vec::new(),
             comparison: Vec::new(),
@@ -831,6 +834,7 @@ impl AppState {
     /// Runs the simulation to `t`, applying inputs at their times.
     fn advance_to(&mut self, t: Time) {
         let before = self.shape();
+        let applied = self.applied;
         while let Some(input) = self.inputs.get(self.applied) {
             if input.at > t {
                 break;
@@ -854,7 +858,8 @@ impl AppState {
             self.clock = self.sim.now();
         }
         self.collect_trace();
-        if before != self.shape() {
+        // Replayed edits (a latency, a state) change the network without changing its shape.
+        if before != self.shape() || applied != self.applied {
             self.after_network_changed();
         }
     }
@@ -879,12 +884,25 @@ impl AppState {
         self.flights.clear();
     }
 
+    /// [`AppState::typical_latency`], computed once per network version
+    /// rather than on every frame.
+    fn classroom_hop(&mut self) -> Time {
+        match self.typical_hop {
+            Some((version, hop)) if version == self.network_version => hop,
+            _ => {
+                let hop = self.typical_latency();
+                self.typical_hop = Some((self.network_version, hop));
+                hop
+            }
+        }
+    }
+
     fn tick(&mut self, wall_ms: f64) {
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
         if self.playing {
             let virtual_us = match self.speed {
                 Speed::Factor(f) => dt.0 as f64 * f,
-                Speed::Classroom => dt.0 as f64 * self.typical_latency().as_ms_f64() / 1000.0,
+                Speed::Classroom => dt.0 as f64 * self.classroom_hop().as_ms_f64() / 1000.0,
             };
             let target = self.clock + Time(virtual_us.round() as u64);
             self.advance_to(target);
@@ -894,7 +912,7 @@ impl AppState {
         }
         let flash_window = match self.speed {
             Speed::Factor(f) => Time::try_from_ms_f64(FLASH_WALL_MS * f).unwrap_or(Time::ZERO),
-            Speed::Classroom => self.typical_latency(),
+            Speed::Classroom => self.classroom_hop(),
         };
         let clock = self.clock;
         if self.flashes.iter().any(|f| f.at + flash_window < clock) {
@@ -1515,5 +1533,27 @@ mod tests {
             (2.0, 2.0),
             (3.0, 0.0)
         ));
+    }
+
+    #[test]
+    fn classroom_pace_follows_the_latencies_as_they_are_edited() {
+        let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
+        assert_eq!(state.speed(), Speed::Classroom);
+        state.dispatch(Command::Broadcast);
+        // A frame counts at most 250 ms of wall time; two make half a second.
+        state.dispatch(Command::Tick { ms: 250.0 });
+        state.dispatch(Command::Tick { ms: 250.0 });
+        assert_eq!(
+            state.clock(),
+            Time::from_ms(50),
+            "half a second is half a 100 ms hop"
+        );
+        for (a, b) in links(&state) {
+            state.dispatch(Command::SetLatency { a, b, ms: 40.0 });
+        }
+        state.dispatch(Command::Play);
+        state.dispatch(Command::Tick { ms: 250.0 });
+        state.dispatch(Command::Tick { ms: 250.0 });
+        assert_eq!(state.clock(), Time::from_ms(70), "now a hop is 40 ms");
     }
 }
