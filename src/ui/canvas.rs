@@ -285,7 +285,7 @@ impl Renderer {
             .links()
             .filter(|l| {
                 l.kind == LinkKind::BlockRelayOnly
-                    || (highlight && state.bridges().contains(&l.id))
+                    || (highlight && state.bridges().binary_search(&l.id).is_ok())
                     || *state.selection() == Selection::Link(l.id)
             })
             .collect();
@@ -296,7 +296,7 @@ impl Renderer {
             let (a, b) = (view.to_screen(a), view.to_screen(b));
             let (colour, width) = if *state.selection() == Selection::Link(link.id) {
                 (palette::SELECTED, 4.0)
-            } else if highlight && state.bridges().contains(&link.id) {
+            } else if highlight && state.bridges().binary_search(&link.id).is_ok() {
                 (palette::CUT, 4.0)
             } else {
                 ("#8A94A0", 1.5)
@@ -388,7 +388,7 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
         (
             palette::CUT,
             r + 3.5,
-            Box::new(|p| highlight && state.cut_vertices().contains(&p)),
+            Box::new(|p| highlight && state.cut_vertices().binary_search(&p).is_ok()),
         ),
         (
             palette::CENSOR,

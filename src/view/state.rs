@@ -453,12 +453,12 @@ impl AppState {
         self.sim.is_idle() && self.applied == self.inputs.len()
     }
 
-    /// Peers whose loss splits the network (single points of failure).
+    /// Peers whose loss splits the network (single points of failure), ascending.
     pub fn cut_vertices(&self) -> &[PeerId] {
         &self.cut_vertices
     }
 
-    /// Links whose loss splits the network.
+    /// Links whose loss splits the network, ascending.
     pub fn bridges(&self) -> &[LinkId] {
         &self.bridges
     }
