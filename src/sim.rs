@@ -6,6 +6,7 @@
 //! natively and to wasm32.
 
 pub mod action;
+pub mod caps;
 pub mod engine;
 pub mod generate;
 pub mod graph;

@@ -25,10 +25,12 @@
 //! ```
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 
 use serde::Serialize;
 
 use crate::sim::action::Action;
+use crate::sim::caps;
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{Adjacent, EditError, LinkId, Network, PeerId, PeerState};
 use crate::sim::queue::EventQueue;
@@ -160,6 +162,9 @@ pub(crate) struct TxRecord {
     /// intervenes: its first arrival, or the earliest arrival of a queued
     /// body that nothing can lose (see [`LazyDuplicate`]).
     certain_by: Vec<Time>,
+    /// Peers whose `certain_by` is set ahead of their arrival (a queued body):
+    /// the only entries an edit must reset, so an edit costs what it touches.
+    ahead: Vec<PeerId>,
 }
 
 impl TxRecord {
@@ -181,6 +186,7 @@ impl TxRecord {
             requests: Vec::new(),
             known: Vec::new(),
             certain_by: vec![Time::MAX; peer_slots],
+            ahead: Vec::new(),
         }
     }
 
@@ -302,6 +308,23 @@ pub struct Simulation {
     to_completion: bool,
     /// The latest arrival of a duplicate counted at once.
     last_counted_arrival: Time,
+    /// The client-server default hub, found once per network version (an edit clears it).
+    default_server_cache: Option<Option<PeerId>>,
+    /// Whether the run stopped at [`caps::HORIZON`] with events still to come.
+    horizon_reached: bool,
+}
+
+/// Whether `transactions` records over `peer_slots` slots stay within [`caps`].
+fn transactions_fit(transactions: usize, peer_slots: usize) -> bool {
+    transactions <= caps::MAX_TRANSACTIONS
+        && (transactions as u64).saturating_mul(peer_slots as u64) <= caps::MAX_TRANSACTION_CELLS
+}
+
+/// The peer with the most links, lowest id on a tie.
+fn default_server(network: &Network) -> Option<PeerId> {
+    network
+        .peer_ids()
+        .max_by_key(|&p| (network.degree(p), std::cmp::Reverse(p)))
 }
 
 /// A TX message that, with the network as it is, can only be a redundant delivery.
@@ -387,6 +410,8 @@ impl Simulation {
             pending_actions: std::collections::BinaryHeap::new(),
             to_completion: false,
             last_counted_arrival: Time::ZERO,
+            default_server_cache: None,
+            horizon_reached: false,
         })
     }
 
@@ -431,6 +456,11 @@ impl Simulation {
     /// Scheduled actions the network refused, in the order they were tried.
     pub fn refusals(&self) -> &[Refusal] {
         &self.refusals
+    }
+
+    /// Whether the run stopped at [`caps::HORIZON`], dropping events beyond it.
+    pub fn horizon_reached(&self) -> bool {
+        self.horizon_reached
     }
 
     /// The time of the next event, if any is waiting.
@@ -502,6 +532,9 @@ impl Simulation {
     }
 
     fn apply_inner(&mut self, action: &Action) -> Result<Applied, EditError> {
+        if !matches!(action, Action::Broadcast { .. }) {
+            self.default_server_cache = None;
+        }
         if matches!(
             action,
             Action::RemovePeer { .. } | Action::RemoveLink { .. } | Action::SetState { .. }
@@ -516,9 +549,15 @@ impl Simulation {
                 if state == PeerState::Offline {
                     return Err(EditError::PeerOffline(peer));
                 }
+                if !transactions_fit(self.txs.len() + 1, net.peer_slots()) {
+                    return Err(EditError::TooManyTransactions);
+                }
                 Ok(Applied::Tx(self.start_transaction(peer)))
             }
             Action::AddPeer { role, reachable } => {
+                if !transactions_fit(self.txs.len(), net.peer_slots() + 1) {
+                    return Err(EditError::TooManyTransactions);
+                }
                 let id = net.add_peer(role, reachable)?;
                 self.grow();
                 Ok(Applied::Peer(id))
@@ -635,6 +674,13 @@ impl Simulation {
 
     /// Processes the next event; returns its time, or `None` when nothing is left.
     pub fn step(&mut self) -> Option<Time> {
+        if self.queue.peek_time().is_some_and(|t| t > caps::HORIZON) {
+            // Nothing a scenario can ask for gets here (every delay is capped);
+            // stop rather than run on towards the end of representable time.
+            self.queue.clear();
+            self.lazy.clear();
+            self.horizon_reached = true;
+        }
         let Some((time, event)) = self.queue.pop() else {
             return self.settle_lazy();
         };
@@ -673,25 +719,35 @@ impl Simulation {
 
     /// Runs until nothing is left to happen.
     pub fn run(&mut self) {
-        self.run_with_progress(u64::MAX, &mut |_| {});
+        let _finished = self.run_with_progress(u64::MAX, &mut |_| ControlFlow::Continue(()));
     }
 
     /// Runs until nothing is left to happen, calling `progress` every `every` events.
     ///
-    /// No edit can come from outside until a run to completion returns, so
-    /// duplicates that arrive before the next scheduled action are simply
-    /// counted, not kept (see [`LazyDuplicate`]).
-    pub fn run_with_progress(&mut self, every: u64, progress: &mut dyn FnMut(&Simulation)) {
+    /// `progress` may stop the run early by returning `Break`; the result
+    /// says whether the run finished. No edit can come from outside until a
+    /// run to completion returns, so duplicates that arrive before the next
+    /// scheduled action are simply counted, not kept (see [`LazyDuplicate`]).
+    pub fn run_with_progress(
+        &mut self,
+        every: u64,
+        progress: &mut dyn FnMut(&Simulation) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
         self.to_completion = true;
         let mut next_report = self.events_processed.saturating_add(every);
+        let mut flow = ControlFlow::Continue(());
         while self.step().is_some() {
             if self.events_processed >= next_report {
-                progress(self);
+                flow = progress(self);
+                if flow.is_break() {
+                    break;
+                }
                 next_report = next_report.saturating_add(every);
             }
         }
         self.to_completion = false;
         self.now = self.now.max(self.last_counted_arrival);
+        flow
     }
 
     /// Before which time a duplicate can be counted at once: only in a run to
@@ -745,6 +801,7 @@ impl Simulation {
                     return;
                 }
                 *best = arrives;
+                record.ahead.push(adj.peer);
             }
         }
         let msg = Message {
@@ -796,7 +853,9 @@ impl Simulation {
         }
         for record in &mut self.txs {
             // Queued bodies may now be lost: only arrivals are certain.
-            record.certain_by.clone_from(&record.arrival);
+            for peer in record.ahead.drain(..) {
+                record.certain_by[peer.index()] = record.arrival[peer.index()];
+            }
         }
     }
 
@@ -964,7 +1023,12 @@ impl Simulation {
                 self.ensure_round(self.now);
             }
             RelayPolicy::ClientServer(params) => {
-                let server = params.server.or_else(|| self.default_server());
+                let server = match params.server {
+                    Some(server) => Some(server),
+                    None => *self
+                        .default_server_cache
+                        .get_or_insert_with(|| default_server(&self.network)),
+                };
                 let parent = self.txs[tx.index()].parent[peer.index()];
                 if Some(peer) == server {
                     self.send_to_neighbours(peer, tx, |adj| adj.peer != parent);
@@ -1000,6 +1064,7 @@ impl Simulation {
                 self.lazy.push(LazyDuplicate::new(arrives, seq, adj, tx));
             } else {
                 *best = arrives;
+                record.ahead.push(to);
                 let msg = Message {
                     from: peer,
                     to,
@@ -1027,9 +1092,7 @@ impl Simulation {
 
     /// The client-server default: the peer with the most links, lowest id on a tie.
     pub fn default_server(&self) -> Option<PeerId> {
-        self.network
-            .peer_ids()
-            .max_by_key(|&p| (self.network.degree(p), std::cmp::Reverse(p)))
+        default_server(&self.network)
     }
 
     // ---- Bitcoin announce-request ---------------------------------------------------------

@@ -17,15 +17,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::sim::caps;
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{EditError, Limits, LinkKind, Network, Peer, PeerId, Role};
 use crate::sim::rng::SimRng;
 
 /// The most peers a generated network may have.
-pub const MAX_PEERS: u64 = 1_000_000;
+pub const MAX_PEERS: u64 = caps::MAX_PEERS as u64;
 
 /// The most links a generated network may have.
-pub const MAX_LINKS: u64 = 10_000_000;
+pub const MAX_LINKS: u64 = caps::MAX_LINKS as u64;
 
 /// The most peers a complete network may have (it has `n (n - 1) / 2` links).
 pub const MAX_COMPLETE_PEERS: u32 = 1_000;
@@ -421,6 +422,18 @@ impl GeneratorSpec {
     pub fn effective_limits(&self) -> Limits {
         self.limits
             .unwrap_or_else(|| self.topology.default_limits())
+    }
+
+    /// An upper bound on the links the generated network will have.
+    pub fn max_links(&self) -> u64 {
+        match self.topology {
+            Topology::Bitcoin { peers, .. } | Topology::Regions { peers, .. } => {
+                let limits = self.effective_limits();
+                let outbound = limits.max_outbound + limits.max_block_relay_outbound;
+                u64::from(peers) * u64::from(outbound)
+            }
+            _ => self.topology.max_links(),
+        }
     }
 }
 

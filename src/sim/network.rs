@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::sim::caps;
 use crate::sim::time::Time;
 
 /// A peer's id: stable for the peer's life and never given to another peer.
@@ -193,7 +194,7 @@ impl Link {
 }
 
 /// The longest one-way latency a link may have: one hour.
-pub const MAX_LATENCY: Time = Time(3_600_000_000);
+pub const MAX_LATENCY: Time = caps::MAX_DELAY;
 
 /// One entry of a peer's adjacency list: a neighbour and the link to it.
 ///
@@ -334,8 +335,12 @@ pub enum EditError {
     BadLoss(f64),
     /// Limits that contradict themselves.
     BadLimits(String),
-    /// The network has as many peers as ids allow.
+    /// The network has as many peers, or has used as many ids, as [`caps`] allows.
     TooManyPeers,
+    /// The network has as many links as [`caps::MAX_LINKS`] allows.
+    TooManyLinks,
+    /// A run has as many transactions as [`caps`] allows for its size.
+    TooManyTransactions,
     /// An offline peer cannot send anything.
     PeerOffline(PeerId),
 }
@@ -381,7 +386,21 @@ impl fmt::Display for EditError {
             }
             EditError::BadLoss(p) => write!(f, "loss {p} is not a probability between 0 and 1"),
             EditError::BadLimits(why) => write!(f, "invalid limits: {why}"),
-            EditError::TooManyPeers => write!(f, "the network has as many peers as ids allow"),
+            EditError::TooManyPeers => write!(
+                f,
+                "the network is full: at most {} peers, with ids below {}",
+                caps::MAX_PEERS,
+                caps::MAX_PEER_ID
+            ),
+            EditError::TooManyLinks => {
+                write!(f, "the network is full: at most {} links", caps::MAX_LINKS)
+            }
+            EditError::TooManyTransactions => write!(
+                f,
+                "too many transactions: at most {} in a run, and at most {} transactions times peer ids",
+                caps::MAX_TRANSACTIONS,
+                caps::MAX_TRANSACTION_CELLS
+            ),
             EditError::PeerOffline(p) => write!(f, "{p} is offline and cannot send"),
         }
     }
@@ -460,6 +479,31 @@ impl Network {
 
     /// Replaces the limits, refusing if a peer already holds more links than they allow.
     pub fn set_limits(&mut self, limits: Limits) -> Result<(), EditError> {
+        let named = [
+            ("max_outbound", limits.max_outbound),
+            ("max_block_relay_outbound", limits.max_block_relay_outbound),
+            ("feeler_slots", limits.feeler_slots),
+            ("max_inbound", limits.max_inbound),
+            ("max_total", limits.max_total),
+        ];
+        if let Some((name, value)) = named.iter().find(|(_, v)| *v > caps::MAX_LINKS_PER_PEER) {
+            return Err(EditError::BadLimits(format!(
+                "{name} is {value}, more than the {} a limit may be",
+                caps::MAX_LINKS_PER_PEER
+            )));
+        }
+        let outbound = u64::from(limits.max_outbound)
+            + u64::from(limits.max_block_relay_outbound)
+            + u64::from(limits.feeler_slots);
+        if outbound > u64::from(limits.max_total) {
+            return Err(EditError::BadLimits(format!(
+                "{} outbound, {} block-relay-only and {} feeler slots exceed the total of {}",
+                limits.max_outbound,
+                limits.max_block_relay_outbound,
+                limits.feeler_slots,
+                limits.max_total
+            )));
+        }
         if limits.feeler_slots > limits.max_total {
             return Err(EditError::BadLimits(format!(
                 "{} feeler slots exceed the total of {}",
@@ -517,12 +561,18 @@ impl Network {
     }
 
     /// Makes ids below `next` unavailable, so a loaded network keeps removed ids retired.
-    pub fn reserve_peer_ids(&mut self, next: PeerId) {
+    ///
+    /// Refused (and nothing changes) if `next` is above [`caps::MAX_PEER_ID`].
+    pub fn reserve_peer_ids(&mut self, next: PeerId) -> Result<(), EditError> {
+        if next.0 > caps::MAX_PEER_ID {
+            return Err(EditError::TooManyPeers);
+        }
         while self.peers.len() < next.index() {
             self.peers.push(None);
             self.adjacency.push(Vec::new());
             self.counts.push(LinkCounts::default());
         }
+        Ok(())
     }
 
     /// The peer with this id, if it is live.
@@ -596,9 +646,6 @@ impl Network {
     /// Adds a peer with the next free id and returns that id.
     pub fn add_peer(&mut self, role: Role, reachable: bool) -> Result<PeerId, EditError> {
         let id = self.next_peer_id();
-        if id.0 == u32::MAX {
-            return Err(EditError::TooManyPeers);
-        }
         let mut peer = Peer::new(id);
         peer.role = role;
         peer.reachable = reachable;
@@ -614,10 +661,10 @@ impl Network {
                 what: "reuses an id that was given before".to_string(),
             });
         }
-        if peer.id.0 == u32::MAX {
+        if peer.id.0 >= caps::MAX_PEER_ID || self.n_peers >= caps::MAX_PEERS {
             return Err(EditError::TooManyPeers);
         }
-        self.reserve_peer_ids(peer.id);
+        self.reserve_peer_ids(peer.id)?;
         self.n_offline += usize::from(peer.state == PeerState::Offline);
         self.n_delayed += usize::from(peer.validation_delay != Time::ZERO);
         self.peers.push(Some(peer));
@@ -632,10 +679,12 @@ impl Network {
         if !self.contains(id) {
             return Err(EditError::NoSuchPeer(id));
         }
-        let link_ids: Vec<LinkId> = self.adjacent(id).iter().map(|a| a.link).collect();
-        let mut removed = Vec::with_capacity(link_ids.len());
-        for link in link_ids {
-            removed.push(self.remove_link(link)?);
+        // Each link leaves the other end's list; the peer's own list goes at
+        // once, so a hub's removal costs its degree, not the degree squared.
+        let adjacency = std::mem::take(&mut self.adjacency[id.index()]);
+        let mut removed = Vec::with_capacity(adjacency.len());
+        for adj in adjacency {
+            removed.push(self.detach_link(adj.link, Some(id))?);
         }
         if let Some(peer) = &self.peers[id.index()] {
             self.n_offline -= usize::from(peer.state == PeerState::Offline);
@@ -701,6 +750,9 @@ impl Network {
             return Err(EditError::BadLatency(latency.as_ms_f64()));
         }
         self.check_link(from, to, kind)?;
+        if self.n_links >= caps::MAX_LINKS || self.links.len() >= u32::MAX as usize {
+            return Err(EditError::TooManyLinks);
+        }
         let id = LinkId(self.links.len() as u32);
         if self.link_live.len() <= id.index() / 64 {
             self.link_live.push(0);
@@ -725,6 +777,11 @@ impl Network {
 
     /// Removes a link; returns it.
     pub fn remove_link(&mut self, id: LinkId) -> Result<Link, EditError> {
+        self.detach_link(id, None)
+    }
+
+    /// Removes a link, leaving alone the adjacency list of `skip` (which the caller clears).
+    fn detach_link(&mut self, id: LinkId, skip: Option<PeerId>) -> Result<Link, EditError> {
         let link = self
             .links
             .get_mut(id.index())
@@ -732,8 +789,11 @@ impl Network {
             .ok_or(EditError::NoSuchLink(id))?;
         self.link_live[id.index() / 64] &= !(1 << (id.index() % 64));
         self.n_lossy -= usize::from(link.loss > 0.0);
-        self.adjacency[link.from.index()].retain(|a| a.link != id);
-        self.adjacency[link.to.index()].retain(|a| a.link != id);
+        for end in [link.from, link.to] {
+            if Some(end) != skip {
+                self.adjacency[end.index()].retain(|a| a.link != id);
+            }
+        }
         *self.counts[link.from.index()].outbound_of_mut(link.kind) -= 1;
         self.counts[link.to.index()].inbound -= 1;
         self.n_links -= 1;
@@ -851,6 +911,9 @@ impl Network {
 
     /// Sets the peer's validation delay.
     pub fn set_validation_delay(&mut self, id: PeerId, delay: Time) -> Result<(), EditError> {
+        if delay > caps::MAX_DELAY {
+            return Err(EditError::BadLatency(delay.as_ms_f64()));
+        }
         let peer = self.peer_mut(id)?;
         let was_delayed = peer.validation_delay != Time::ZERO;
         peer.validation_delay = delay;

@@ -165,6 +165,14 @@ impl<E> EventQueue<E> {
         (time, seq) <= self.last_popped
     }
 
+    /// Drops every waiting event; sequence numbers and the past stay as they were.
+    pub fn clear(&mut self) {
+        self.front.clear();
+        self.buckets.iter_mut().for_each(Vec::clear);
+        self.len = 0;
+        self.cached_min.set(Some(None));
+    }
+
     /// Events waiting.
     pub fn len(&self) -> usize {
         self.len

@@ -4,7 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::sim::caps;
 use crate::sim::network::PeerId;
+use crate::sim::time::Time;
 
 /// How peers pass a transaction on.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -58,30 +60,32 @@ impl RelayPolicy {
 
     /// Checks the parameters; the message names the bad one.
     pub fn validate(&self) -> Result<(), String> {
-        let positive_ms = |name: &str, v: f64| {
-            if v > 0.0 && v <= 1e9 {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{name} must be a positive number of milliseconds, got {v}"
-                ))
-            }
+        let positive_ms = |name: &str, v: f64| match caps::delay_ms(name, v) {
+            Ok(t) if t > Time::ZERO => Ok(()),
+            Ok(_) => Err(format!("{name} must be more than 0 ms, got {v}")),
+            Err(e) => Err(e),
         };
+        let count = |name: &str, v: u32, cap: u32| caps::at_most(name, v.into(), cap.into());
         match self {
             RelayPolicy::Flood | RelayPolicy::ClientServer(_) => Ok(()),
             RelayPolicy::Bitcoin(p) => {
                 positive_ms("inbound_inv_mean_ms", p.inbound_inv_mean_ms)?;
                 positive_ms("outbound_inv_mean_ms", p.outbound_inv_mean_ms)?;
                 positive_ms("request_timeout_ms", p.request_timeout_ms)?;
-                if !(p.inbound_request_delay_ms.is_finite() && p.inbound_request_delay_ms >= 0.0) {
-                    return Err("inbound_request_delay_ms must be a non-negative number".into());
-                }
+                caps::delay_ms("inbound_request_delay_ms", p.inbound_request_delay_ms)?;
                 Ok(())
             }
             RelayPolicy::Push(p) => {
                 positive_ms("round_ms", p.round_ms)?;
                 if p.fanout == 0 {
                     return Err("push fanout must be at least 1".into());
+                }
+                count("fanout", p.fanout, caps::MAX_FANOUT)?;
+                if let Some(rounds) = p.rounds {
+                    count("rounds", rounds, caps::MAX_ROUNDS)?;
+                }
+                if let Some(hops) = p.hop_limit {
+                    count("hop_limit", hops, caps::MAX_ROUNDS)?;
                 }
                 if p.rounds.is_none() && p.hop_limit.is_none() {
                     return Err(
@@ -96,6 +100,7 @@ impl RelayPolicy {
                 if p.k == 0 {
                     return Err("rumor k must be at least 1".into());
                 }
+                count("k", p.k, caps::MAX_RUMOR_K)?;
                 Ok(())
             }
         }

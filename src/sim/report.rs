@@ -1,5 +1,7 @@
 //! Reports: running a scenario (once or in trials) and the per-peer results and metrics it yields.
 
+use std::ops::ControlFlow;
+
 use serde::Serialize;
 
 use crate::sim::action::Action;
@@ -115,6 +117,9 @@ pub struct Report {
     pub graph: GraphFacts,
     /// Peers by hop distance from the source through relaying peers (index = hops).
     pub hop_histogram: Vec<usize>,
+    /// Whether the first trial stopped at the virtual-time horizon with events still to come.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub horizon_reached: bool,
     /// Metrics of every trial, when there was more than one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trials: Option<Vec<Metrics>>,
@@ -186,7 +191,7 @@ fn prepare(
 pub fn run(
     scenario: &Scenario,
     options: &RunOptions,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Report, ScenarioError> {
     let first_seed = options.seed.unwrap_or(scenario.seed);
     let seeds = trial_seeds(first_seed, options.trials);
@@ -197,14 +202,26 @@ pub fn run(
         let mut trial_scenario = scenario.clone();
         trial_scenario.seed = seed;
         let (mut sim, source) = prepare(&trial_scenario, options)?;
-        sim.run_with_progress(PROGRESS_CHUNK, &mut |sim| {
+        let trial = i as u32 + 1;
+        let mut report_progress = |sim: &Simulation| {
             progress(Progress {
-                trial: i as u32 + 1,
+                trial,
                 trials: n_trials,
                 events: sim.events_processed(),
                 now: sim.now(),
             })
-        });
+        };
+        // Each trial starts and ends with a call, so a caller can count trials.
+        let stopped = report_progress(&sim).is_break()
+            || sim
+                .run_with_progress(PROGRESS_CHUNK, &mut report_progress)
+                .is_break()
+            || report_progress(&sim).is_break();
+        if stopped {
+            return Err(ScenarioError(format!(
+                "interrupted in trial {trial} of {n_trials}"
+            )));
+        }
         all_metrics.push(sim.metrics(TxId(0)));
         if first.is_none() {
             first = Some((sim, source));
@@ -235,6 +252,7 @@ pub fn run(
         unreached: sim.unreached(tx),
         graph: graph::facts(sim.network()),
         hop_histogram: graph::hop_histogram(&distances),
+        horizon_reached: sim.horizon_reached(),
         mean: several.then(|| MeanMetrics::of(&all_metrics)),
         trials: several.then_some(all_metrics),
     })

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::sim::action::Action;
+use crate::sim::caps;
 use crate::sim::engine::Simulation;
 use crate::sim::generate::{generate, GeneratorSpec};
 use crate::sim::latency::LatencyModel;
@@ -22,7 +23,7 @@ use crate::sim::time::Time;
 pub const FORMAT: &str = "gossipscope/1";
 
 /// Scenarios larger than this are refused rather than built.
-pub const MAX_PEERS: usize = 1_000_000;
+pub const MAX_PEERS: usize = caps::MAX_PEERS;
 
 /// One peer as a scenario spells it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -144,6 +145,22 @@ fn fail<T>(message: impl Into<String>) -> Result<T, ScenarioError> {
     Err(ScenarioError(message.into()))
 }
 
+/// Checks the numbers an action carries against [`caps`]; the message starts with the field.
+fn check_action(action: &Action) -> Result<(), String> {
+    match *action {
+        Action::AddLink {
+            latency_ms: Some(ms),
+            ..
+        }
+        | Action::SetLatency { latency_ms: ms, .. } => caps::delay_ms("latency_ms", ms).map(drop),
+        Action::SetValidationDelay { ms, .. } => caps::delay_ms("ms", ms).map(drop),
+        Action::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => {
+            Err(format!("loss: {loss} is not a probability between 0 and 1"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A network built from a scenario, with what the build learned.
 #[derive(Clone, Debug)]
 pub struct Built {
@@ -231,21 +248,88 @@ impl Scenario {
                 self.peers.len()
             ));
         }
+        let count = |name: &str, n: usize, cap: usize| {
+            caps::at_most(name, n as u64, cap as u64).map_err(ScenarioError)
+        };
+        count("links (count)", self.links.len(), caps::MAX_LINKS)?;
+        count(
+            "timeline (entries)",
+            self.timeline.len(),
+            caps::MAX_TIMELINE,
+        )?;
+        if let Some(spec) = &self.generator {
+            spec.topology
+                .validate()
+                .map_err(|e| ScenarioError(format!("generator: {e}")))?;
+        }
+        let id_space = self.id_space()?;
         self.latency
             .validate()
             .map_err(|e| ScenarioError(format!("latency: {e}")))?;
         self.relay
             .validate()
             .map_err(|e| ScenarioError(format!("relay: {e}")))?;
+        let mut broadcasts = 0usize;
         for (i, entry) in self.timeline.iter().enumerate() {
-            if Time::try_from_ms_f64(entry.at_ms).is_none() {
-                return fail(format!(
-                    "timeline[{i}].at_ms: {} is not a non-negative number of milliseconds",
-                    entry.at_ms
-                ));
+            match Time::try_from_ms_f64(entry.at_ms) {
+                Some(at) if at <= caps::MAX_TIMELINE_AT => {}
+                _ => {
+                    return fail(format!(
+                        "timeline[{i}].at_ms: {} is not a number of milliseconds from 0 to {} (30 days)",
+                        entry.at_ms,
+                        caps::MAX_TIMELINE_AT.as_ms_f64()
+                    ))
+                }
             }
+            check_action(&entry.action).map_err(|e| ScenarioError(format!("timeline[{i}].{e}")))?;
+            broadcasts += usize::from(matches!(entry.action, Action::Broadcast { .. }));
+        }
+        // Every transaction keeps a record per peer slot: refuse before any is made.
+        let adds = self
+            .timeline
+            .iter()
+            .filter(|e| matches!(e.action, Action::AddPeer { .. }))
+            .count() as u64;
+        let slots = id_space.saturating_add(adds);
+        if broadcasts > caps::MAX_TRANSACTIONS
+            || (broadcasts as u64).saturating_mul(slots) > caps::MAX_TRANSACTION_CELLS
+        {
+            return fail(format!(
+                "timeline: {broadcasts} broadcasts over {slots} peer ids is too many: at most {} broadcasts, and at most {} broadcasts times peer ids",
+                caps::MAX_TRANSACTIONS,
+                caps::MAX_TRANSACTION_CELLS
+            ));
         }
         Ok(())
+    }
+
+    /// How many peer ids the network will use (one past the highest), checked against [`caps::MAX_PEER_ID`].
+    pub fn id_space(&self) -> Result<u64, ScenarioError> {
+        let mut space = match &self.generator {
+            Some(spec) => spec.topology.n_peers(),
+            None => 0,
+        };
+        for (i, peer) in self.peers.iter().enumerate() {
+            if peer.id.0 >= caps::MAX_PEER_ID {
+                return fail(format!(
+                    "peers[{i}].id: {} is too large: peer ids must be below {}",
+                    peer.id.0,
+                    caps::MAX_PEER_ID
+                ));
+            }
+            space = space.max(u64::from(peer.id.0) + 1);
+        }
+        if let Some(next) = self.next_peer_id {
+            if next.0 > caps::MAX_PEER_ID {
+                return fail(format!(
+                    "next_peer_id: {} is too large: it may be at most {}",
+                    next.0,
+                    caps::MAX_PEER_ID
+                ));
+            }
+            space = space.max(u64::from(next.0));
+        }
+        Ok(space)
     }
 
     /// Builds the network the scenario describes.
@@ -279,12 +363,8 @@ impl Scenario {
             if spec.id.0 == u32::MAX {
                 return fail(format!("peers[{i}].id: {} is too large", spec.id.0));
             }
-            let delay = Time::try_from_ms_f64(spec.validation_delay_ms).ok_or_else(|| {
-                ScenarioError(format!(
-                    "peers[{i}].validation_delay_ms: {} is not a non-negative number of milliseconds",
-                    spec.validation_delay_ms
-                ))
-            })?;
+            let delay = caps::delay_ms("validation_delay_ms", spec.validation_delay_ms)
+                .map_err(|e| ScenarioError(format!("peers[{i}].{e}")))?;
             let peer = Peer {
                 id: spec.id,
                 role: spec.role,
@@ -298,12 +378,8 @@ impl Scenario {
                 .map_err(|e| ScenarioError(format!("peers[{i}]: {e}")))?;
         }
         for (i, link) in self.links.iter().enumerate() {
-            let latency = Time::try_from_ms_f64(link.latency_ms).ok_or_else(|| {
-                ScenarioError(format!(
-                    "links[{i}].latency_ms: {} is not a non-negative number of milliseconds",
-                    link.latency_ms
-                ))
-            })?;
+            let latency = caps::delay_ms("latency_ms", link.latency_ms)
+                .map_err(|e| ScenarioError(format!("links[{i}].{e}")))?;
             let id = network
                 .add_link(link.from, link.to, latency, link.kind)
                 .map_err(|e| {
@@ -323,7 +399,9 @@ impl Scenario {
                     network.next_peer_id().0 - 1
                 ));
             }
-            network.reserve_peer_ids(next);
+            network
+                .reserve_peer_ids(next)
+                .map_err(|e| ScenarioError(format!("next_peer_id: {e}")))?;
         }
         Ok(Built {
             network,

@@ -506,3 +506,217 @@ fn bad_options_are_one_line_naming_them() {
     let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(files.len(), 1);
 }
+
+/// Runs the binary with raw (possibly non-UTF-8) arguments and the given standard output.
+fn gossipscope_raw(
+    dir: &Path,
+    args: &[std::ffi::OsString],
+    stdout: std::process::Stdio,
+) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gossipscope"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the binary runs")
+}
+
+/// Arguments as the OS passes them.
+fn os(args: &[&str]) -> Vec<std::ffi::OsString> {
+    args.iter().map(Into::into).collect()
+}
+
+/// Insists that the run failed with exit 1 and exactly one error line; returns that line.
+fn one_error_line(out: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("gossipscope: error: "), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_non_utf8_argument_is_one_line_not_an_abort() {
+    use std::os::unix::ffi::OsStringExt;
+    let dir = TempDir::new("non-utf8");
+    let raw = |bytes: &[u8]| std::ffi::OsString::from_vec(bytes.to_vec());
+    for args in [
+        vec![raw(b"simulate"), raw(b"--topology"), raw(b"\xff\xfe")],
+        vec![raw(b"simulate"), raw(b"\xff.json")],
+        vec![raw(b"\xff")],
+    ] {
+        let out = gossipscope_raw(dir.path(), &args, std::process::Stdio::piped());
+        one_error_line(&out);
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    // A pipe whose reader is gone before the first write, as `| head -c0` leaves it.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let dir = TempDir::new("epipe");
+    let args = os(&["simulate", "--topology", "ring", "--peers", "3000"]);
+    let out = gossipscope_raw(dir.path(), &args, writer.into());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_full_disk_is_one_line() {
+    let dir = TempDir::new("full");
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let args = os(&["simulate", "--topology", "ring", "--peers", "5", "--quiet"]);
+    let out = gossipscope_raw(dir.path(), &args, full.into());
+    assert!(one_error_line(&out).contains("No space left on device"));
+}
+
+#[test]
+fn outputs_are_replaced_whole_and_leave_no_temporary_files() {
+    let dir = TempDir::new("atomic");
+    dir.write("report.json", "the previous report");
+    ok(
+        dir.path(),
+        &[
+            "simulate",
+            "--topology",
+            "ring",
+            "--peers",
+            "20",
+            "--quiet",
+            "--out",
+            "report.json",
+            "--csv",
+            "peers.csv",
+        ],
+    );
+    assert_eq!(
+        dir.json("report.json")["peers"].as_array().unwrap().len(),
+        20
+    );
+    // One header line and a line per peer.
+    assert_eq!(dir.read("peers.csv").lines().count(), 21);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["peers.csv", "report.json"]);
+    // A run that fails leaves the earlier output as it was.
+    fails(
+        dir.path(),
+        &[
+            "simulate",
+            "--topology",
+            "ring",
+            "--peers",
+            "2",
+            "--out",
+            "report.json",
+        ],
+        &["ring"],
+    );
+    assert_eq!(
+        dir.json("report.json")["peers"].as_array().unwrap().len(),
+        20
+    );
+}
+
+#[test]
+fn options_that_shape_a_network_are_refused_with_a_file() {
+    let dir = TempDir::new("file-and-shape");
+    dir.write("good.json", &explicit_scenario(&[(0, 1, 5.0)]));
+    for option in [
+        ["--peers", "500"],
+        ["--latency", "constant:5"],
+        ["--k", "4"],
+    ] {
+        let mut args = vec!["simulate", "good.json"];
+        args.extend(option);
+        fails(dir.path(), &args, &[option[0], "good.json"]);
+    }
+}
+
+#[test]
+fn caps_are_checked_before_the_work() {
+    let dir = TempDir::new("caps");
+    // One peer with an id near the top of u32: refused without sizing a vector by it.
+    dir.write(
+        "far.json",
+        r#"{"format":"gossipscope/1","seed":1,"peers":[{"id":4294967294}]}"#,
+    );
+    fails(
+        dir.path(),
+        &["simulate", "far.json"],
+        &["peers[0].id", "4294967294"],
+    );
+    dir.write(
+        "next.json",
+        r#"{"format":"gossipscope/1","seed":1,"peers":[{"id":0}],"next_peer_id":4294967295}"#,
+    );
+    fails(
+        dir.path(),
+        &["simulate", "next.json"],
+        &["next_peer_id", "4294967295"],
+    );
+    // Parameters that would run for ever, refused with the field and its cap.
+    for (relay, option, field, cap) in [
+        ("push", "--rounds", "rounds", "1000"),
+        ("rumor", "--rumor-k", "k", "100"),
+    ] {
+        let ring = ["simulate", "--topology", "ring", "--peers", "9"];
+        let args = [&ring[..], &["--relay", relay, option, "4294967295"]].concat();
+        fails(dir.path(), &args, &[field, "4294967295", cap]);
+    }
+}
+
+#[test]
+fn ctrl_c_stops_a_long_run_cleanly() {
+    let dir = TempDir::new("interrupt");
+    let child = Command::new(env!("CARGO_BIN_EXE_gossipscope"))
+        .args([
+            "simulate",
+            "--topology",
+            "bitcoin",
+            "--peers",
+            "20000",
+            "--relay",
+            "bitcoin",
+            "--trials",
+            "100000",
+            "--out",
+            "report.json",
+        ])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.lines().last().unwrap().contains("interrupted"),
+        "{stderr}"
+    );
+    assert!(!dir.file("report.json").exists());
+}

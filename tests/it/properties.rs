@@ -143,7 +143,8 @@ proptest! {
         for tx in 0..sim.n_transactions() {
             let tx = gossipscope::sim::engine::TxId(tx as u32);
             let m = sim.metrics(tx);
-            prop_assert!(m.reached <= m.reachable.max(m.reached));
+            // The origin counts, and no peer counts twice: at most every id ever given.
+            prop_assert!((1..=sim.network().peer_slots()).contains(&m.reached), "{}", m.reached);
             let _ = sim.unreached(tx);
         }
     }
@@ -161,6 +162,93 @@ proptest! {
             sim.drain_trace()
         };
         prop_assert_eq!(run(seed), run(seed));
+    }
+}
+
+/// One random move: a step, a step to a later time, a scheduled or an applied action.
+fn random_move(sim: &mut Simulation, rng: &mut SimRng) {
+    let n_ids = sim.network().peer_slots() + 2;
+    match rng.below(4) {
+        0 => {
+            sim.step();
+        }
+        1 => sim.step_until(sim.now() + Time::from_ms(rng.below(400) as u64)),
+        2 => sim.schedule(
+            sim.now() + Time::from_ms(rng.below(300) as u64),
+            random_action(rng, n_ids),
+        ),
+        _ => {
+            let _ = sim.apply(random_action(rng, n_ids));
+        }
+    }
+}
+
+/// Runs to the end and returns everything observable: network, trace, refusals, every metric.
+fn outcome(mut sim: Simulation) -> (String, Vec<String>, String) {
+    assert!(sim.run_bounded(1_000_000), "the run must end");
+    let metrics: Vec<String> = (0..sim.n_transactions())
+        .map(|tx| {
+            let tx = gossipscope::sim::engine::TxId(tx as u32);
+            format!("{:?} {:?}", sim.metrics(tx), sim.peer_results(tx))
+        })
+        .collect();
+    let trace = format!("{:?} {:?}", sim.drain_trace(), sim.refusals());
+    (format!("{:?}", sim.network()), metrics, trace)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// After any history, a refused edit drawn at random leaves the network as it was, and the
+    /// run goes on exactly as it would have without it.
+    #[test]
+    fn a_refused_edit_changes_nothing(seed in any::<u64>(), n in 1usize..25, policy in 0usize..6, history in 0usize..80) {
+        let net = random_network(seed, n, 3, (1, 100));
+        let mut sim = Simulation::new(net, all_policies()[policy].clone(), seed).unwrap();
+        let mut rng = SimRng::new(seed ^ 0x5eed);
+        sim.set_tracing(rng.chance(0.5));
+        for _ in 0..history {
+            random_move(&mut sim, &mut rng);
+        }
+        for _ in 0..500 {
+            let action = random_action(&mut rng, sim.network().peer_slots() + 2);
+            let before = sim.clone();
+            if let Err(error) = sim.apply(action.clone()) {
+                prop_assert_eq!(format!("{:?}", sim.network()), format!("{:?}", before.network()), "{:?}: {}", action, error);
+                prop_assert_eq!(sim.n_transactions(), before.n_transactions());
+                prop_assert_eq!(sim.now(), before.now());
+                prop_assert_eq!(outcome(sim), outcome(before), "{:?}: {}", action, error);
+                return Ok(());
+            }
+        }
+        // 500 accepted actions in a row never happen with this mix (self-links and missing peers abound).
+        prop_assert!(false, "no action was refused");
+    }
+}
+
+/// Millions of random edit-and-step sequences never panic and keep every limit. Not in CI: run
+/// `GOSSIPSCOPE_SEQUENCES=1000000 cargo test --release --test it -- --ignored never_panic`
+/// (RELIABILITY.md records the last run).
+#[test]
+#[ignore = "long-running: millions of sequences"]
+fn millions_of_edit_and_step_sequences_never_panic() {
+    let sequences: u64 = std::env::var("GOSSIPSCOPE_SEQUENCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    for seed in 0..sequences {
+        let mut rng = SimRng::new(seed);
+        let policy = all_policies()[rng.below(6)].clone();
+        let net = random_network(seed, 1 + rng.below(20), 3, (1, 100));
+        let mut sim = Simulation::new(net, policy, seed).unwrap();
+        sim.set_tracing(rng.chance(0.3));
+        for _ in 0..rng.below(60) {
+            random_move(&mut sim, &mut rng);
+        }
+        assert!(sim.run_bounded(1_000_000), "seed {seed}: the run must end");
+        if let Err(e) = sim.network().check_invariants() {
+            panic!("seed {seed}: {e}");
+        }
     }
 }
 
