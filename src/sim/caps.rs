@@ -31,6 +31,13 @@ pub const MAX_TRANSACTIONS: usize = 10_000;
 /// slot (about 24 bytes), so this bounds that memory at about 200 MB.
 pub const MAX_TRANSACTION_CELLS: u64 = 8_000_000;
 
+/// Transactions times links: a flood of one transaction puts up to two
+/// messages per link in flight, and concurrent transactions with edits
+/// between them keep them all (about 40 bytes each), so this bounds that
+/// memory at about 400 MB. The largest network carries one transaction; at
+/// Bitcoin's size (about 900,000 links) five run at once, at 10,000 peers sixty.
+pub const MAX_TRANSACTION_LINKS: u64 = MAX_LINKS as u64;
+
 // Bitcoin's size (110,000 peers) must still carry a timeline of dozens of transactions.
 const _: () = assert!(MAX_TRANSACTION_CELLS / 110_000 >= 50);
 

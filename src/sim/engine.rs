@@ -314,10 +314,12 @@ pub struct Simulation {
     horizon_reached: bool,
 }
 
-/// Whether `transactions` records over `peer_slots` slots stay within [`caps`].
-fn transactions_fit(transactions: usize, peer_slots: usize) -> bool {
+/// Whether `transactions` over a network of `peer_slots` ids and `links` links stay within [`caps`].
+fn transactions_fit(transactions: usize, peer_slots: usize, links: usize) -> bool {
+    let t = transactions as u64;
     transactions <= caps::MAX_TRANSACTIONS
-        && (transactions as u64).saturating_mul(peer_slots as u64) <= caps::MAX_TRANSACTION_CELLS
+        && t.saturating_mul(peer_slots as u64) <= caps::MAX_TRANSACTION_CELLS
+        && t.saturating_mul(links as u64) <= caps::MAX_TRANSACTION_LINKS
 }
 
 /// The peer with the most links, lowest id on a tie.
@@ -549,13 +551,13 @@ impl Simulation {
                 if state == PeerState::Offline {
                     return Err(EditError::PeerOffline(peer));
                 }
-                if !transactions_fit(self.txs.len() + 1, net.peer_slots()) {
+                if !transactions_fit(self.txs.len() + 1, net.peer_slots(), net.n_links()) {
                     return Err(EditError::TooManyTransactions);
                 }
                 Ok(Applied::Tx(self.start_transaction(peer)))
             }
             Action::AddPeer { role, reachable } => {
-                if !transactions_fit(self.txs.len(), net.peer_slots() + 1) {
+                if !transactions_fit(self.txs.len(), net.peer_slots() + 1, net.n_links()) {
                     return Err(EditError::TooManyTransactions);
                 }
                 let id = net.add_peer(role, reachable)?;
@@ -572,6 +574,9 @@ impl Simulation {
                 latency_ms,
                 kind,
             } => {
+                if !transactions_fit(self.txs.len(), net.peer_slots(), net.n_links() + 1) {
+                    return Err(EditError::TooManyTransactions);
+                }
                 let latency = match latency_ms {
                     Some(ms) => Self::latency_from_ms(ms)?,
                     None => {

@@ -397,9 +397,10 @@ impl fmt::Display for EditError {
             }
             EditError::TooManyTransactions => write!(
                 f,
-                "too many transactions: at most {} in a run, and at most {} transactions times peer ids",
+                "too many transactions for the network's size: at most {} in a run, {} transactions times peer ids and {} transactions times links",
                 caps::MAX_TRANSACTIONS,
-                caps::MAX_TRANSACTION_CELLS
+                caps::MAX_TRANSACTION_CELLS,
+                caps::MAX_TRANSACTION_LINKS
             ),
             EditError::PeerOffline(p) => write!(f, "{p} is offline and cannot send"),
         }

@@ -285,19 +285,25 @@ impl Scenario {
             broadcasts += usize::from(matches!(entry.action, Action::Broadcast { .. }));
         }
         // Every transaction keeps a record per peer slot: refuse before any is made.
-        let adds = self
-            .timeline
-            .iter()
-            .filter(|e| matches!(e.action, Action::AddPeer { .. }))
-            .count() as u64;
-        let slots = id_space.saturating_add(adds);
+        let count_of = |wanted: fn(&Action) -> bool| {
+            self.timeline.iter().filter(|e| wanted(&e.action)).count() as u64
+        };
+        let slots = id_space.saturating_add(count_of(|a| matches!(a, Action::AddPeer { .. })));
+        let links = match &self.generator {
+            Some(spec) => spec.max_links(),
+            None => self.links.len() as u64,
+        }
+        .saturating_add(count_of(|a| matches!(a, Action::AddLink { .. })));
+        let b = broadcasts as u64;
         if broadcasts > caps::MAX_TRANSACTIONS
-            || (broadcasts as u64).saturating_mul(slots) > caps::MAX_TRANSACTION_CELLS
+            || b.saturating_mul(slots) > caps::MAX_TRANSACTION_CELLS
+            || b.saturating_mul(links) > caps::MAX_TRANSACTION_LINKS
         {
             return fail(format!(
-                "timeline: {broadcasts} broadcasts over {slots} peer ids is too many: at most {} broadcasts, and at most {} broadcasts times peer ids",
+                "timeline: {broadcasts} broadcasts over {slots} peer ids and up to {links} links is too many: at most {} broadcasts, {} broadcasts times peer ids and {} broadcasts times links",
                 caps::MAX_TRANSACTIONS,
-                caps::MAX_TRANSACTION_CELLS
+                caps::MAX_TRANSACTION_CELLS,
+                caps::MAX_TRANSACTION_LINKS
             ));
         }
         Ok(())
