@@ -3,6 +3,7 @@
 /// Mounts the app on the page's body.
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    gossipscope::ui::crash::install();
     yew::Renderer::<gossipscope::ui::App>::new().render();
 }
 

@@ -3,6 +3,7 @@
 //! - [`app`]: the app: owns the state, the animation loop, mouse, touch and keyboard input.
 //! - [`canvas`]: draws the network, messages in flight, flashes.
 //! - [`controls`]: network choice, playback, editing, legend.
+//! - [`crash`]: the panic hook: a visible message and a safe reload.
 //! - [`inspector`]: the selected peer or link.
 //! - [`lesson_panel`]: the lessons menu and the open lesson's narration.
 //! - [`stats`]: reach, speed, cost, the coverage plot, who was left out.
@@ -17,6 +18,7 @@
 pub mod app;
 pub mod canvas;
 pub mod controls;
+pub mod crash;
 pub mod events;
 pub mod format;
 pub mod inspector;

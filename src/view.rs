@@ -7,6 +7,7 @@ pub mod layout;
 pub mod lessons;
 pub mod palette;
 pub mod presets;
+pub mod saves;
 pub mod share;
 pub mod state;
 pub mod svg;

@@ -9,9 +9,11 @@ use web_sys::{HtmlCanvasElement, HtmlElement, KeyboardEvent, MouseEvent, TouchEv
 use yew::prelude::*;
 
 use crate::sim::network::PeerId;
+use crate::sim::scenario::Scenario;
 use crate::ui::canvas::{Renderer, Viewport};
-use crate::ui::{controls, inspector, lesson_panel, peer_list, save_panel, stats, storage};
+use crate::ui::{controls, crash, inspector, lesson_panel, peer_list, save_panel, stats, storage};
 use crate::view::lessons::Lesson;
+use crate::view::saves::{self, Arrival};
 use crate::view::share;
 use crate::view::state::{AppState, Command};
 
@@ -96,24 +98,32 @@ struct Shared {
     refresh: Callback<()>,
     /// The fragment of the last share link made here (so it is not reopened).
     shared_fragment: RefCell<Option<String>>,
+    /// The network a link replaced (as a share link's fragment): one click brings it back.
+    previous: RefCell<Option<String>>,
+    /// A link that arrived while there was work on screen, waiting for the user's answer.
+    pending_link: RefCell<Option<Box<Scenario>>>,
+    /// Whether the browser refused the last autosave (said once, not on every edit).
+    autosave_failed: Cell<bool>,
 }
 
 /// The state the app opens with: a shared link's scenario, else the autosave,
-/// else the default preset; a link or save that cannot be read is said so.
-fn opening_state() -> AppState {
-    let (scenario, mut message) = storage::initial_scenario();
-    let mut state = match scenario.map(|s| AppState::from_scenario("scenario", &s)) {
-        Some(Ok(state)) => state,
-        Some(Err(e)) => {
-            message = Some(format!("The scenario could not be opened: {e}"));
-            AppState::new()
-        }
-        None => AppState::new(),
-    };
-    if let Some(message) = message {
-        state.dispatch(Command::Notice(message));
+/// else the default preset (see [`crate::view::saves`]); problems are said so.
+fn opening_state() -> (AppState, Option<String>) {
+    if storage::fragment() == saves::CRASH_TEST_FRAGMENT {
+        // The crash handler's own test: a link that makes the app panic.
+        storage::clear_fragment();
+        panic!(
+            "the crash test link (#{}) asked for a panic",
+            saves::CRASH_TEST_FRAGMENT
+        );
     }
-    state
+    crash::opening(true);
+    let (mut state, effects) = storage::open_page();
+    crash::opening(false);
+    if !effects.notices.is_empty() {
+        state.dispatch(Command::Notice(effects.notices.join(" ")));
+    }
+    (state, effects.previous)
 }
 
 impl Shared {
@@ -234,7 +244,51 @@ impl Shared {
         );
         self.state.borrow_mut().dispatch(command);
         if saves {
-            storage::autosave(&self.state.borrow().to_scenario());
+            self.autosave();
+        }
+        self.refresh.emit(());
+    }
+
+    /// Saves the state in the browser; a refusal (a full quota) is shown once, not swallowed.
+    fn autosave(&self) {
+        let result = storage::autosave(&self.state.borrow().to_scenario());
+        match result {
+            Ok(()) => self.autosave_failed.set(false),
+            Err(e) if !self.autosave_failed.replace(true) => {
+                self.state.borrow_mut().dispatch(Command::Notice(format!(
+                    "This browser would not save the network ({e}): it will not come back after a \
+                     reload. Export it as JSON to keep it."
+                )));
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Replaces the network with `scenario`, keeping the one on screen as the previous one.
+    fn replace_with(&self, scenario: Box<Scenario>) {
+        let current = share::encode(&self.state.borrow().to_scenario());
+        self.state
+            .borrow_mut()
+            .dispatch(Command::LoadScenario(scenario));
+        if self.state.borrow().message().is_none() {
+            let _ = storage::write(saves::PREVIOUS_KEY, &current);
+            *self.previous.borrow_mut() = Some(current);
+            self.autosave();
+        }
+        self.refresh.emit(());
+    }
+
+    /// Brings back the network a link replaced; the replacing one becomes the previous.
+    fn restore_previous(&self) {
+        // Kept until the swap succeeds: a failed restore loses nothing.
+        let Some(previous) = self.previous.borrow().clone() else {
+            return;
+        };
+        match share::decode(&previous) {
+            Ok(scenario) => self.replace_with(Box::new(scenario)),
+            Err(e) => self.state.borrow_mut().dispatch(Command::Notice(format!(
+                "The previous network could not be opened: {e}"
+            ))),
         }
         self.refresh.emit(());
     }
@@ -247,11 +301,16 @@ impl Shared {
         {
             return;
         }
-        let command = match share::decode(&fragment) {
-            Ok(scenario) => Command::LoadScenario(Box::new(scenario)),
-            Err(e) => Command::Notice(format!("The link could not be opened: {e}")),
-        };
-        self.dispatch(command);
+        let arrival = saves::link_arrives(&self.state.borrow(), &fragment);
+        storage::clear_fragment();
+        match arrival {
+            Arrival::Refused(message) => self.dispatch(Command::Notice(message)),
+            Arrival::Ask(scenario) => {
+                *self.pending_link.borrow_mut() = Some(scenario);
+                self.refresh.emit(());
+            }
+            Arrival::Open(scenario) => self.replace_with(scenario),
+        }
     }
 
     /// One animation frame: advance the clock, settle the layout, draw, refresh panels now and then.
@@ -408,9 +467,13 @@ pub fn app() -> Html {
         let canvas = canvas.clone();
         let force = force.clone();
         use_mut_ref(move || {
+            let (state, previous) = opening_state();
             Rc::new(Shared {
-                state: Rc::new(RefCell::new(opening_state())),
+                state: Rc::new(RefCell::new(state)),
                 shared_fragment: RefCell::new(None),
+                previous: RefCell::new(previous),
+                pending_link: RefCell::new(None),
+                autosave_failed: Cell::new(false),
                 viewport: RefCell::new(Viewport::default()),
                 renderer: RefCell::new(None),
                 canvas,
@@ -548,6 +611,26 @@ pub fn app() -> Html {
         let shared = shared.clone();
         Callback::from(move |_: MouseEvent| {
             shared.shortcuts.set(!shared.shortcuts.get());
+            shared.refresh.emit(());
+        })
+    };
+    let on_restore = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| shared.restore_previous())
+    };
+    let on_open_link = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| {
+            let pending = shared.pending_link.borrow_mut().take();
+            if let Some(scenario) = pending {
+                shared.replace_with(scenario);
+            }
+        })
+    };
+    let on_keep_mine = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| {
+            shared.pending_link.borrow_mut().take();
             shared.refresh.emit(());
         })
     };
@@ -805,6 +888,19 @@ pub fn app() -> Html {
             }
             if let Some(message) = state.message() {
                 <div class="message" role="alert" data-testid="message">{ message }</div>
+            }
+            if shared.pending_link.borrow().is_some() {
+                <div class="message ask" role="alertdialog" data-testid="link-waiting">
+                    {"This link holds another network. Open it? The one on screen is kept: you can bring it back afterwards."}
+                    <button type="button" data-testid="open-link" onclick={on_open_link}>{"Open the link"}</button>
+                    <button type="button" class="quiet" data-testid="keep-mine" onclick={on_keep_mine}>{"Keep mine"}</button>
+                </div>
+            }
+            if shared.previous.borrow().is_some() {
+                <div class="restore" data-testid="restore-bar">
+                    {"A link replaced the network on screen; the one you had is kept. "}
+                    <button type="button" class="quiet" data-testid="restore-previous" onclick={on_restore}>{"Bring back the previous network"}</button>
+                </div>
             }
             <main class="workspace">
                 <section class="stage" aria-label="Network view">

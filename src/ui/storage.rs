@@ -4,10 +4,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use crate::sim::scenario::Scenario;
-use crate::view::share;
-
-/// The localStorage key of the autosaved scenario.
-const AUTOSAVE_KEY: &str = "gossipscope/autosave";
+use crate::view::{saves, share};
 
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -35,23 +32,17 @@ pub fn href() -> String {
         .unwrap_or_default()
 }
 
-/// What the app should open with: the link's scenario, else the autosave, and
-/// a message if either could not be read (the app then opens its default).
-pub fn initial_scenario() -> (Option<Scenario>, Option<String>) {
-    let fragment = fragment();
-    if !fragment.is_empty() {
-        return match share::decode(&fragment) {
-            Ok(scenario) => (Some(scenario), None),
-            Err(e) => (None, Some(format!("The link could not be opened: {e}"))),
-        };
-    }
-    match autosaved() {
-        Some(Ok(scenario)) => (Some(scenario), None),
-        Some(Err(e)) => (
-            None,
-            Some(format!("The saved network could not be restored: {e}")),
-        ),
-        None => (None, None),
+/// Takes the link out of the address bar without reloading (a reload then cannot reopen it).
+pub fn clear_fragment() {
+    let Some(w) = window() else { return };
+    let location = w.location();
+    let path = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
 }
 
@@ -59,16 +50,62 @@ fn storage() -> Option<web_sys::Storage> {
     window()?.local_storage().ok().flatten()
 }
 
-fn autosaved() -> Option<Result<Scenario, String>> {
-    let text = storage()?.get_item(AUTOSAVE_KEY).ok().flatten()?;
-    Some(share::decode(&text))
+/// The text stored under `key`, if any.
+pub fn read(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `value` under `key`; the error names why the browser refused (a full quota, say).
+pub fn write(key: &str, value: &str) -> Result<(), String> {
+    let storage = storage().ok_or("this browser offers no local storage")?;
+    storage.set_item(key, value).map_err(|e| describe(&e))
+}
+
+/// Removes `key`.
+pub fn remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// A JavaScript exception as one line: its name and message.
+fn describe(error: &wasm_bindgen::JsValue) -> String {
+    let field = |name: &str| {
+        js_sys::Reflect::get(error, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    match (field("name"), field("message")) {
+        (name, message) if !name.is_empty() => format!("{name}: {message}"),
+        _ => error.as_string().unwrap_or_else(|| "unknown error".into()),
+    }
+}
+
+/// The state the page opens with, after carrying out what opening decided
+/// (keep the replaced network, set aside an unreadable autosave, clear a bad link).
+pub fn open_page() -> (crate::view::state::AppState, saves::Effects) {
+    let fragment = fragment();
+    let autosave = read(saves::AUTOSAVE_KEY);
+    let (state, effects) = saves::open_page(&fragment, autosave.as_deref());
+    if let Some(text) = &effects.set_aside {
+        if write(saves::SET_ASIDE_KEY, text).is_ok() {
+            remove(saves::AUTOSAVE_KEY);
+        }
+    }
+    if let Some(text) = &effects.previous {
+        let _ = write(saves::PREVIOUS_KEY, text);
+    }
+    // The network is autosaved from now on: the address need not (and, if bad, must not) keep it.
+    if effects.clear_fragment || !fragment.is_empty() {
+        clear_fragment();
+    }
+    (state, effects)
 }
 
 /// Saves the scenario to localStorage, compressed as a share link's fragment is.
-pub fn autosave(scenario: &Scenario) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(AUTOSAVE_KEY, &share::encode(scenario));
-    }
+pub fn autosave(scenario: &Scenario) -> Result<(), String> {
+    write(saves::AUTOSAVE_KEY, &share::encode(scenario))
 }
 
 /// Offers `contents` as a file download named `name`.

@@ -597,8 +597,8 @@ fn partition() -> Parts {
          partition.",
         net.n_peers()
     );
-    let mut heal = vec![Command::Reset];
-    heal.extend(std::iter::repeat_n(Command::Undo, crossing));
+    // The cut is one command, so one undo brings back every link it removed.
+    let mut heal = vec![Command::Reset, Command::Undo];
     heal.extend(broadcast_and_finish(source));
     let steps = vec![
         step(

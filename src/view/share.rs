@@ -15,6 +15,18 @@ pub const PREFIX: &str = "s=";
 /// The most peers an import may hold: more would freeze the tab, not teach.
 pub const MAX_IMPORT_PEERS: usize = 200_000;
 
+/// One past the highest peer id an import may use (per-peer state is sized by it).
+pub const MAX_IMPORT_PEER_ID: u64 = 2 * MAX_IMPORT_PEERS as u64;
+
+/// The most links an import may hold (Bitcoin's whole network has about 900,000).
+pub const MAX_IMPORT_LINKS: u64 = 1_000_000;
+
+/// The most transactions an import may broadcast: the app traces every message of each.
+pub const MAX_IMPORT_BROADCASTS: usize = 100;
+
+/// Broadcasts times peer ids: each transaction keeps a record per peer, traced.
+pub const MAX_IMPORT_TRANSACTION_CELLS: u64 = 2_000_000;
+
 /// The longest scenario text accepted, in bytes (a 200,000-peer network fits).
 pub const MAX_SCENARIO_BYTES: usize = 64 * 1024 * 1024;
 
@@ -58,16 +70,45 @@ pub fn read_scenario(text: &str) -> Result<Scenario, String> {
         ));
     }
     let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
-    let peers = match &scenario.generator {
-        Some(spec) => spec.topology.n_peers() as usize,
-        None => scenario.peers.len(),
+    fits_the_app(&scenario)?;
+    Ok(scenario)
+}
+
+/// Checks, before anything is built, that a valid scenario is small enough for a browser tab.
+///
+/// The core's own caps (checked by [`Scenario::validate`]) bound what the CLI
+/// takes; the app traces and draws every peer and message, so it takes less.
+pub fn fits_the_app(scenario: &Scenario) -> Result<(), String> {
+    let (peers, links) = match &scenario.generator {
+        Some(spec) => (spec.topology.n_peers(), spec.max_links()),
+        None => (scenario.peers.len() as u64, scenario.links.len() as u64),
     };
-    if peers > MAX_IMPORT_PEERS {
+    let cli = "(the command-line tool takes more)";
+    if peers > MAX_IMPORT_PEERS as u64 {
         return Err(format!(
-            "the scenario has {peers} peers; the app loads at most {MAX_IMPORT_PEERS} (the CLI takes more)"
+            "the scenario has {peers} peers; the app loads at most {MAX_IMPORT_PEERS} {cli}"
         ));
     }
-    Ok(scenario)
+    if links > MAX_IMPORT_LINKS {
+        return Err(format!(
+            "the scenario could have {links} links; the app loads at most {MAX_IMPORT_LINKS} {cli}"
+        ));
+    }
+    let ids = scenario.id_space().map_err(|e| e.to_string())?;
+    if ids > MAX_IMPORT_PEER_ID {
+        return Err(format!(
+            "the scenario uses peer ids up to {}; the app loads ids below {MAX_IMPORT_PEER_ID} {cli}",
+            ids - 1
+        ));
+    }
+    let broadcasts = scenario.broadcasts().count();
+    if broadcasts > MAX_IMPORT_BROADCASTS || broadcasts as u64 * ids > MAX_IMPORT_TRANSACTION_CELLS
+    {
+        return Err(format!(
+            "the scenario broadcasts {broadcasts} transactions over {ids} peer ids; the app takes at most {MAX_IMPORT_BROADCASTS}, and at most {MAX_IMPORT_TRANSACTION_CELLS} transactions times peer ids {cli}"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -103,8 +103,8 @@ pub enum Command {
     Notice(String),
     /// Removes every link between the peers of `side` and the rest: a partition.
     ///
-    /// Each removed link is one input, in link id order, so undoing the cut
-    /// takes one [`Command::Undo`] per removed link.
+    /// Each removed link is one input, in link id order; they are made
+    /// together (all or none) and one [`Command::Undo`] restores them all.
     CutBetween { side: Vec<PeerId> },
     /// Removes every link the line from `from` to `to` (layout coordinates) crosses:
     /// a partition drawn across the picture.
@@ -163,6 +163,8 @@ pub fn compare_relays(
 struct Input {
     at: Time,
     action: Action,
+    /// Made by the same command as the input before it: undone and redone with it.
+    joined: bool,
 }
 
 /// A message on its way, for the animation.
@@ -283,6 +285,8 @@ impl AppState {
 
     /// The app on a scenario (its timeline becomes the inputs).
     pub fn from_scenario(preset: &str, scenario: &Scenario) -> Result<AppState, String> {
+        scenario.validate().map_err(|e| e.to_string())?;
+        crate::view::share::fits_the_app(scenario)?;
         let built = scenario.build().map_err(|e| e.to_string())?;
         let mut relay = scenario.relay.clone();
         if let RelayPolicy::ClientServer(params) = &mut relay {
@@ -303,6 +307,7 @@ impl AppState {
             .map(|t| Input {
                 at: Time::try_from_ms_f64(t.at_ms).unwrap_or(Time::ZERO),
                 action: t.action.clone(),
+                joined: false,
             })
             .collect();
         let mut state = AppState {
@@ -588,9 +593,8 @@ impl AppState {
             }
             Command::RemoveSelection => match self.selection.clone() {
                 Selection::Peers(peers) => {
-                    for peer in peers {
-                        self.input(Action::RemovePeer { peer })?;
-                    }
+                    let removals = peers.into_iter().map(|peer| Action::RemovePeer { peer });
+                    self.input_all(removals.collect())?;
                     self.selection = Selection::None;
                 }
                 Selection::Link(link) => {
@@ -698,13 +702,24 @@ impl AppState {
                 self.playing = true;
             }
             Command::Undo => {
-                let input = self.inputs.pop().ok_or("nothing to undo")?;
-                self.redo.push(input);
+                // A command's inputs go together: pop back to the first of them.
+                loop {
+                    let input = self.inputs.pop().ok_or("nothing to undo")?;
+                    let joined = input.joined;
+                    self.redo.push(input);
+                    if !joined {
+                        break;
+                    }
+                }
                 self.rebuild()?;
             }
             Command::Redo => {
                 let input = self.redo.pop().ok_or("nothing to redo")?;
                 self.inputs.push(input);
+                while self.redo.last().is_some_and(|i| i.joined) {
+                    let next = self.redo.pop().expect("just checked");
+                    self.inputs.push(next);
+                }
                 self.rebuild()?;
             }
             Command::Tick { ms } => self.tick(ms),
@@ -731,9 +746,10 @@ impl AppState {
                 if crossing.is_empty() {
                     return Err("no link joins those peers to the rest: nothing to cut".into());
                 }
-                for (a, b) in crossing {
-                    self.input(Action::RemoveLink { a, b })?;
-                }
+                let cuts = crossing
+                    .into_iter()
+                    .map(|(a, b)| Action::RemoveLink { a, b });
+                self.input_all(cuts.collect())?;
                 self.selection = Selection::None;
             }
             Command::CutAlong { from, to } => {
@@ -750,9 +766,10 @@ impl AppState {
                 if crossing.is_empty() {
                     return Err("the line crosses no link: draw it across the network".into());
                 }
-                for (a, b) in crossing {
-                    self.input(Action::RemoveLink { a, b })?;
-                }
+                let cuts = crossing
+                    .into_iter()
+                    .map(|(a, b)| Action::RemoveLink { a, b });
+                self.input_all(cuts.collect())?;
             }
             Command::CompareRelays => {
                 let source = match self.selected_peers() {
@@ -784,16 +801,16 @@ impl AppState {
         if peers.is_empty() {
             return Err("select a peer first".into());
         }
-        for peer in peers {
+        let changes = peers.into_iter().map(|peer| {
             let current = self.network().peer(peer).map(|p| p.state);
             let state = if current == Some(target) {
                 PeerState::Online
             } else {
                 target
             };
-            self.input(Action::SetState { peer, state })?;
-        }
-        Ok(())
+            Action::SetState { peer, state }
+        });
+        self.input_all(changes.collect())
     }
 
     /// Applies a new input at the clock; on success it joins the history.
@@ -805,11 +822,30 @@ impl AppState {
         self.inputs.push(Input {
             at: self.clock,
             action,
+            joined: false,
         });
         self.applied = self.inputs.len();
         self.redo.clear();
         self.after_run_changed();
         Ok(applied)
+    }
+
+    /// Applies several inputs as one command: all of them, or (if any is
+    /// refused) none, leaving the state exactly as it was; one undo step.
+    fn input_all(&mut self, actions: Vec<Action>) -> Result<(), String> {
+        let before = self.clone();
+        for (i, action) in actions.into_iter().enumerate() {
+            if let Err(e) = self.input(action) {
+                *self = before;
+                return Err(e);
+            }
+            if i > 0 {
+                if let Some(last) = self.inputs.last_mut() {
+                    last.joined = true;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Starts the run again from the base network and replays the inputs up to the clock.
@@ -1415,10 +1451,35 @@ mod tests {
         });
         assert_eq!(state.message(), Some("there is no peer N99"));
         assert_eq!(links(&state), after);
-        for _ in 0..crossing {
-            state.dispatch(Command::Undo);
-        }
+        // The cut was one command: one undo restores every link, one redo cuts them all again.
+        state.dispatch(Command::Undo);
         assert_eq!(links(&state), before);
+        assert!(!state.can_undo());
+        state.dispatch(Command::Redo);
+        assert_eq!(links(&state), after);
+    }
+
+    #[test]
+    fn a_command_with_several_edits_makes_all_or_none() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let snapshot = |s: &AppState| (format!("{:?}", s.network()), s.to_scenario());
+        let before = snapshot(&state);
+        // N3 twice: the second removal is refused, so the first must not stay done.
+        state.dispatch(Command::SelectPeers(vec![PeerId(5), PeerId(3), PeerId(3)]));
+        state.dispatch(Command::RemoveSelection);
+        assert!(
+            state.message().is_some_and(|m| m.contains("N3")),
+            "{:?}",
+            state.message()
+        );
+        assert_eq!(snapshot(&state), before);
+        assert!(!state.can_undo());
+        // Accepted, the same command is one undo step.
+        state.dispatch(Command::SelectPeers(vec![PeerId(5), PeerId(3)]));
+        state.dispatch(Command::RemoveSelection);
+        assert_eq!(state.network().n_peers(), 28);
+        state.dispatch(Command::Undo);
+        assert_eq!(snapshot(&state), before);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use gossipscope::view::presets;
+use gossipscope::view::{presets, saves};
 
 use crate::harness::{run, Page, WAIT};
 
@@ -168,5 +168,224 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
             page.settled_stats(["stat-peers", "stat-links"]).await,
             [peers, links]
         );
+    });
+}
+
+/// The address the page shows now.
+async fn address(page: &Page) -> String {
+    page.client.current_url().await.expect("a URL").to_string()
+}
+
+/// What the browser keeps under `key` (`None` if nothing).
+async fn stored(page: &Page, key: &str) -> Option<String> {
+    let value = page
+        .client
+        .execute(
+            "return localStorage.getItem(arguments[0]);",
+            vec![key.into()],
+        )
+        .await
+        .expect("localStorage is readable");
+    value.as_str().map(str::to_string)
+}
+
+/// A link to the app holding `scenario`.
+fn link_to(page: &Page, scenario: &gossipscope::sim::scenario::Scenario) -> String {
+    format!(
+        "{}#{}",
+        page.base,
+        gossipscope::view::share::encode(scenario)
+    )
+}
+
+#[test]
+fn a_crashing_link_shows_the_message_and_a_reload_is_safe() {
+    run("crash", |page| async move {
+        // The crash handler's own test link makes the app panic while it opens.
+        page.client
+            .goto(&format!("{}#{}", page.base, saves::CRASH_TEST_FRAGMENT))
+            .await
+            .unwrap();
+        let crash = page.by_testid("crash").await;
+        let text = crash.text().await.unwrap();
+        assert!(text.contains("gossipscope stopped"), "{text}");
+        assert!(text.contains("reloading is safe"), "{text}");
+        let url = address(&page).await;
+        assert!(!url.contains('#'), "the link left the address bar: {url}");
+        page.screenshot("crash").await.expect("a screenshot");
+        // The reload the message offers opens the app as usual.
+        page.click("crash-reload").await;
+        wait_for_size(&page, 30, None).await;
+        assert!(!page.has_testid("crash").await);
+    });
+}
+
+#[test]
+fn a_link_keeps_the_previous_network_and_one_click_brings_it_back() {
+    run("restore-previous", |page| async move {
+        let mine = open_and_add_a_peer(&page).await;
+        let tutorial = presets::scenario("tutorial-6", 1).expect("a preset");
+        // Opened in a fresh page load: the autosave becomes the previous network.
+        page.client.goto("about:blank").await.unwrap();
+        page.client.goto(&link_to(&page, &tutorial)).await.unwrap();
+        wait_for_size(&page, 6, None).await;
+        assert!(
+            !address(&page).await.contains("#s="),
+            "the link leaves the address bar"
+        );
+        page.by_testid("restore-previous").await;
+        page.screenshot("restore-previous")
+            .await
+            .expect("a screenshot");
+        page.click("restore-previous").await;
+        wait_for_size(&page, mine[0], Some(mine[1])).await;
+        // The swap goes both ways: the link's network is now the previous one.
+        page.click("restore-previous").await;
+        wait_for_size(&page, 6, None).await;
+        page.click("restore-previous").await;
+        wait_for_size(&page, mine[0], Some(mine[1])).await;
+        // Pasted into the open tab while there is work on screen: the page asks first.
+        page.click("add-peer").await;
+        wait_for_size(&page, mine[0] + 1, None).await;
+        page.client.goto(&link_to(&page, &tutorial)).await.unwrap();
+        page.by_testid("link-waiting").await;
+        page.screenshot("link-waiting").await.expect("a screenshot");
+        page.click("keep-mine").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(page.number("stat-peers").await, mine[0] + 1, "kept");
+        assert!(!page.has_testid("link-waiting").await);
+        page.client.goto(&link_to(&page, &tutorial)).await.unwrap();
+        page.click("open-link").await;
+        wait_for_size(&page, 6, None).await;
+        page.click("restore-previous").await;
+        wait_for_size(&page, mine[0] + 1, None).await;
+    });
+}
+
+#[test]
+fn a_damaged_autosave_is_set_aside_not_overwritten() {
+    run("damaged-autosave", |page| async move {
+        page.open().await;
+        wait_for_size(&page, 30, None).await;
+        page.client
+            .execute(
+                "localStorage.setItem(arguments[0], 's=damaged');",
+                vec![saves::AUTOSAVE_KEY.into()],
+            )
+            .await
+            .unwrap();
+        page.client.refresh().await.unwrap();
+        let message = page.text("message").await;
+        assert!(message.contains("set aside"), "{message}");
+        wait_for_size(&page, 30, None).await;
+        assert_eq!(
+            stored(&page, saves::SET_ASIDE_KEY).await.as_deref(),
+            Some("s=damaged")
+        );
+        // Work goes on and is saved again; what was set aside stays.
+        page.click("add-peer").await;
+        wait_for_size(&page, 31, None).await;
+        let autosave = stored(&page, saves::AUTOSAVE_KEY).await.unwrap_or_default();
+        assert!(autosave.starts_with("s=") && autosave != "s=damaged");
+        assert_eq!(
+            stored(&page, saves::SET_ASIDE_KEY).await.as_deref(),
+            Some("s=damaged")
+        );
+        // A browser that refuses to store (a full quota) is said so, not swallowed.
+        page.client
+            .execute(
+                "Storage.prototype.setItem = function () { \
+                   throw new DOMException('the quota is full', 'QuotaExceededError'); };",
+                vec![],
+            )
+            .await
+            .unwrap();
+        page.click("add-peer").await;
+        wait_for_size(&page, 32, None).await;
+        let message = page.text("message").await;
+        assert!(
+            message.contains("would not save") && message.contains("QuotaExceededError"),
+            "{message}"
+        );
+    });
+}
+
+/// A scenario read from JSON text (the crafted links are written the way a stranger would).
+fn crafted(json: &str) -> gossipscope::sim::scenario::Scenario {
+    serde_json::from_str(json).expect("the crafted scenario parses (it is refused later)")
+}
+
+#[test]
+fn crafted_links_are_refused_with_the_reason_and_the_tab_stays_alive() {
+    let timeline = |n: usize| {
+        let entries: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"at_ms":{i},"action":"broadcast","peer":{}}}"#, i % 30))
+            .collect();
+        entries.join(",")
+    };
+    let hub_links: Vec<String> = (1..=200_000)
+        .map(|i| format!(r#"{{"from":{i},"to":0,"latency_ms":1}}"#))
+        .collect();
+    let hub_peers: Vec<String> = (0..=200_000).map(|i| format!(r#"{{"id":{i}}}"#)).collect();
+    let cases = [
+        (
+            r#"{"format":"gossipscope/1","seed":1,"peers":[{"id":4294967294}]}"#.to_string(),
+            "peers[0].id",
+        ),
+        (
+            r#"{"format":"gossipscope/1","seed":1,"peers":[{"id":0}],"next_peer_id":4294967295}"#
+                .to_string(),
+            "next_peer_id",
+        ),
+        (
+            r#"{"format":"gossipscope/1","seed":1,"peers":[{"id":0},{"id":1999999}]}"#.to_string(),
+            "peer ids up to 1999999",
+        ),
+        (
+            format!(
+                r#"{{"format":"gossipscope/1","seed":1,"generator":{{"topology":"bitcoin","peers":30}},"timeline":[{}]}}"#,
+                timeline(2000)
+            ),
+            "2000 transactions",
+        ),
+        (
+            r#"{"format":"gossipscope/1","seed":1,"generator":{"topology":"small-world","peers":200000,"k":100}}"#
+                .to_string(),
+            "small-world",
+        ),
+        (
+            format!(
+                r#"{{"format":"gossipscope/1","seed":1,"limits":{{"max_outbound":8,"max_inbound":200000,"max_total":200008}},"peers":[{}],"links":[{}]}}"#,
+                hub_peers.join(","),
+                hub_links.join(",")
+            ),
+            "200001 peers",
+        ),
+    ];
+    run("crafted-links", move |page| async move {
+        page.open().await;
+        wait_for_size(&page, 30, None).await;
+        for (json, named) in cases {
+            let link = link_to(&page, &crafted(&json));
+            page.client.goto("about:blank").await.unwrap();
+            page.client.goto(&link).await.unwrap();
+            page.wait_until(
+                &format!("the link to be refused naming {named}"),
+                WAIT,
+                || async {
+                    let message = page.text("message").await;
+                    if message.contains("could not be opened") && message.contains(named) {
+                        Ok(())
+                    } else {
+                        Err(message)
+                    }
+                },
+            )
+            .await;
+            // The tab is alive and shows the network it had; the link left the address bar.
+            wait_for_size(&page, 30, None).await;
+            assert!(!address(&page).await.contains("#s="));
+            assert!(!page.has_testid("crash").await, "no crash for {named}");
+        }
     });
 }

@@ -1,0 +1,228 @@
+//! A class's work across page loads: which network the page opens, what happens to the one it
+//! replaces, and an autosave that cannot be read. Decided here; `ui::storage` carries it out.
+//!
+//! The rules:
+//! - A link opens its network; the network it replaces (the autosave) is kept as the
+//!   *previous* one, which one click brings back. A link that cannot be opened is said so,
+//!   leaves the address bar (a reload is then safe) and the autosave opens instead.
+//! - An autosave that cannot be read (damaged, or from another version) is set aside under
+//!   its own key, never overwritten, and the user is told.
+//! - A link pasted into an open tab replaces the network at once only if nothing has been
+//!   done to it; otherwise the page asks first.
+
+use crate::sim::scenario::Scenario;
+use crate::view::share;
+use crate::view::state::AppState;
+
+/// The localStorage key of the autosaved scenario (a share link's fragment).
+pub const AUTOSAVE_KEY: &str = "gossipscope/autosave";
+
+/// The key of the network a link replaced.
+pub const PREVIOUS_KEY: &str = "gossipscope/previous";
+
+/// The key an unreadable autosave is moved to.
+pub const SET_ASIDE_KEY: &str = "gossipscope/autosave-set-aside";
+
+/// A fragment that makes the app panic on purpose: the crash handler's own test.
+pub const CRASH_TEST_FRAGMENT: &str = "crash-test";
+
+/// What the page must do besides showing the state it opened with.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Effects {
+    /// Messages for the user, in order.
+    pub notices: Vec<String>,
+    /// Text to keep under [`PREVIOUS_KEY`]: the network a link replaced.
+    pub previous: Option<String>,
+    /// Text to move to [`SET_ASIDE_KEY`] (and out of [`AUTOSAVE_KEY`]).
+    pub set_aside: Option<String>,
+    /// Whether to take the link out of the address bar.
+    pub clear_fragment: bool,
+}
+
+/// Opens a scenario the way every page load does: validated, within the app's limits, built.
+fn open(text: &str) -> Result<AppState, String> {
+    let scenario = share::decode(text)?;
+    AppState::from_scenario("scenario", &scenario)
+}
+
+/// Why an autosave could not be read, for the user.
+fn unreadable(error: &str) -> String {
+    let why = if error.contains("format: expected") {
+        "it was saved by another version of gossipscope"
+    } else {
+        "it is damaged"
+    };
+    format!(
+        "The network saved in this browser could not be opened ({why}: {error}). It was set aside, not deleted."
+    )
+}
+
+/// The state a page opens with, given its URL fragment (without `#`) and its autosave.
+pub fn open_page(fragment: &str, autosave: Option<&str>) -> (AppState, Effects) {
+    let mut effects = Effects::default();
+    let saved = autosave.map(|text| (text, open(text)));
+    if !fragment.is_empty() {
+        match open(fragment) {
+            Ok(state) => {
+                match saved {
+                    Some((text, Ok(_))) => effects.previous = Some(text.to_string()),
+                    Some((text, Err(e))) => {
+                        effects.set_aside = Some(text.to_string());
+                        effects.notices.push(unreadable(&e));
+                    }
+                    None => {}
+                }
+                return (state, effects);
+            }
+            Err(e) => {
+                effects
+                    .notices
+                    .push(format!("The link could not be opened: {e}"));
+                effects.clear_fragment = true;
+            }
+        }
+    }
+    let state = match saved {
+        Some((_, Ok(state))) => state,
+        Some((text, Err(e))) => {
+            effects.set_aside = Some(text.to_string());
+            effects.notices.push(unreadable(&e));
+            AppState::new()
+        }
+        None => AppState::new(),
+    };
+    (state, effects)
+}
+
+/// What to do with a link that arrives while the page is open.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrival {
+    /// It cannot be opened: say why (and take it out of the address bar).
+    Refused(String),
+    /// Something has been done to the network on screen: ask before replacing it.
+    Ask(Box<Scenario>),
+    /// Open it at once (the network on screen becomes the previous one).
+    Open(Box<Scenario>),
+}
+
+/// Decides what a link pasted into an open tab does to `current`.
+pub fn link_arrives(current: &AppState, fragment: &str) -> Arrival {
+    let scenario = share::decode(fragment).and_then(|scenario| {
+        // Built once here so a link that cannot open is refused before anything is replaced.
+        AppState::from_scenario("scenario", &scenario).map(|_| scenario)
+    });
+    match scenario {
+        Err(e) => Arrival::Refused(format!("The link could not be opened: {e}")),
+        Ok(scenario) if current.can_undo() || current.can_redo() => {
+            Arrival::Ask(Box::new(scenario))
+        }
+        Ok(scenario) => Arrival::Open(Box::new(scenario)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::network::PeerId;
+    use crate::view::presets;
+    use crate::view::state::Command;
+
+    fn link(preset: &str, seed: u64) -> String {
+        share::encode(&presets::scenario(preset, seed).unwrap())
+    }
+
+    fn peers(state: &AppState) -> usize {
+        state.network().n_peers()
+    }
+
+    #[test]
+    fn a_link_opens_and_keeps_the_autosave_as_the_previous_network() {
+        let saved = link("tutorial-6", 1);
+        let (state, effects) = open_page(&link("bitcoin-30", 1), Some(&saved));
+        assert_eq!(peers(&state), 30);
+        assert_eq!(effects.previous.as_deref(), Some(saved.as_str()));
+        assert_eq!(effects.set_aside, None);
+        assert!(effects.notices.is_empty());
+        // What is kept opens again: the previous network is the tutorial's six peers.
+        let (previous, _) = open_page(effects.previous.as_deref().unwrap(), None);
+        assert_eq!(peers(&previous), 6);
+    }
+
+    #[test]
+    fn a_bad_link_leaves_the_address_and_the_autosave_opens() {
+        let saved = link("tutorial-6", 1);
+        let (state, effects) = open_page("s=not-a-scenario", Some(&saved));
+        assert_eq!(peers(&state), 6);
+        assert!(effects.clear_fragment);
+        assert_eq!(effects.previous, None);
+        assert_eq!(effects.notices.len(), 1);
+        assert!(effects.notices[0].starts_with("The link could not be opened"));
+    }
+
+    #[test]
+    fn a_link_over_the_apps_limits_is_refused_before_it_is_built() {
+        // 150 broadcasts: more than the app traces, though the core's caps allow them.
+        let mut scenario = presets::scenario("tutorial-6", 1).unwrap();
+        scenario.timeline = (0..150)
+            .map(|i| crate::sim::scenario::TimedAction {
+                at_ms: f64::from(i),
+                action: crate::sim::action::Action::Broadcast { peer: PeerId(0) },
+            })
+            .collect();
+        assert!(scenario.validate().is_ok());
+        let (state, effects) = open_page(&share::encode(&scenario), None);
+        assert_eq!(peers(&state), peers(&AppState::new()));
+        assert!(effects.notices[0].contains("150"), "{:?}", effects.notices);
+        assert!(
+            effects.notices[0].contains("at most 100"),
+            "{:?}",
+            effects.notices
+        );
+    }
+
+    #[test]
+    fn an_unreadable_autosave_is_set_aside_and_said_so() {
+        for (damaged, why) in [
+            ("s=AAAA", "damaged"),
+            (
+                share::encode(&{
+                    let mut s = presets::scenario("tutorial-6", 1).unwrap();
+                    s.format = "gossipscope/2".into();
+                    s
+                })
+                .leak() as &str,
+                "another version",
+            ),
+        ] {
+            let (state, effects) = open_page("", Some(damaged));
+            assert_eq!(peers(&state), peers(&AppState::new()));
+            assert_eq!(effects.set_aside.as_deref(), Some(damaged));
+            assert!(effects.notices[0].contains(why), "{:?}", effects.notices);
+            assert!(effects.notices[0].contains("set aside"));
+            // Opened from a link, the unreadable autosave is set aside, not kept as "previous".
+            let (_, effects) = open_page(&link("tutorial-6", 2), Some(damaged));
+            assert_eq!(effects.set_aside.as_deref(), Some(damaged));
+            assert_eq!(effects.previous, None);
+        }
+    }
+
+    #[test]
+    fn a_pasted_link_asks_only_when_there_is_work_to_lose() {
+        let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
+        let fragment = link("bitcoin-30", 1);
+        assert!(matches!(link_arrives(&state, &fragment), Arrival::Open(_)));
+        state.dispatch(Command::SelectPeers(vec![PeerId(1)]));
+        state.dispatch(Command::ToggleCensor);
+        assert!(state.can_undo());
+        match link_arrives(&state, &fragment) {
+            Arrival::Ask(scenario) => {
+                let asked = AppState::from_scenario("link", &scenario).unwrap();
+                assert_eq!(peers(&asked), 30);
+            }
+            other => panic!("expected to ask, got {other:?}"),
+        }
+        assert!(
+            matches!(link_arrives(&state, "s=%%%"), Arrival::Refused(m) if m.contains("base64"))
+        );
+    }
+}
