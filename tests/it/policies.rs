@@ -1,6 +1,6 @@
 //! What defines each relay policy, tested on small networks.
 //!
-//! Every expectation here is derived from the model in DESIGN.md section 2
+//! Every expectation here is derived from the model in CONTRIBUTING.md ("The model")
 //! (and the engine's documented rules), never copied from a run's output.
 
 use std::collections::BTreeMap;
