@@ -266,7 +266,7 @@ impl Shared {
 
     /// Replaces the network with `scenario`, keeping the one on screen as the previous one.
     fn replace_with(&self, scenario: Box<Scenario>) {
-        let current = share::encode(&self.state.borrow().to_scenario());
+        let current = share::encode_quick(&self.state.borrow().to_scenario());
         self.state
             .borrow_mut()
             .dispatch(Command::LoadScenario(scenario));
@@ -864,6 +864,7 @@ pub fn app() -> Html {
             .as_ref()
             .map(|_| storage::href()),
         canvas: canvas.clone(),
+        state: shared.state.clone(),
     };
     let highlight = shared.highlight.get();
     let projector = shared.viewport.borrow().projector;
@@ -920,7 +921,7 @@ pub fn app() -> Html {
                     { stats::stats(&state) }
                     { controls::edit_panel(&state, &dispatch) }
                     { inspector::inspector(&state, &dispatch) }
-                    { save_panel::save_panel(&state, &save_actions) }
+                    { save_panel::save_panel(&save_actions) }
                     { peer_list::peer_list(&state, &dispatch, highlight, shared.peer_list_open.get(), &on_peer_list) }
                 </aside>
             </main>

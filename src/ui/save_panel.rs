@@ -1,5 +1,8 @@
 //! The save-and-share panel: share link, scenario export and import, PNG, SVG and CSV exports.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
@@ -18,23 +21,20 @@ pub struct SaveActions {
     pub link: Option<String>,
     /// The canvas, for PNG export.
     pub canvas: NodeRef,
+    /// The app's state, read when an export is clicked (never on render: a large
+    /// network's JSON, CSV or SVG takes long to build).
+    pub state: Rc<RefCell<AppState>>,
 }
 
-fn export_json(state: &AppState) -> Callback<MouseEvent> {
-    let json = state.to_scenario().to_json();
-    Callback::from(move |_| {
-        storage::download("gossipscope-scenario.json", "application/json", &json)
-    })
-}
-
-fn export_csv(state: &AppState) -> Callback<MouseEvent> {
-    let csv = state.results_csv();
-    Callback::from(move |_| storage::download("gossipscope-peers.csv", "text/csv", &csv))
-}
-
-fn export_svg(state: &AppState) -> Callback<MouseEvent> {
-    let svg = crate::view::svg::render(state);
-    Callback::from(move |_| storage::download("gossipscope-network.svg", "image/svg+xml", &svg))
+/// A button's handler that builds a file from the state when clicked and offers it as a download.
+fn export(
+    state: &Rc<RefCell<AppState>>,
+    name: &'static str,
+    mime: &'static str,
+    build: fn(&AppState) -> String,
+) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |_| storage::download(name, mime, &build(&state.borrow())))
 }
 
 fn export_png(canvas: &NodeRef) -> Callback<MouseEvent> {
@@ -89,20 +89,23 @@ fn import(dispatch: &Callback<Command>) -> Callback<Event> {
 }
 
 /// The panel.
-pub fn save_panel(state: &AppState, actions: &SaveActions) -> Html {
+pub fn save_panel(actions: &SaveActions) -> Html {
     html! {
         <section class="panel" aria-label="Save and share">
             <h2>{"Save and share"}</h2>
             <div class="buttons">
                 <button type="button" data-testid="share" onclick={actions.on_share.clone()}
                     title="Put the whole scenario into the page's address, to copy and share">{"Share link"}</button>
-                <button type="button" data-testid="export-json" onclick={export_json(state)}>{"Export JSON"}</button>
+                <button type="button" data-testid="export-json"
+                    onclick={export(&actions.state, "gossipscope-scenario.json", "application/json", |s| s.to_scenario().to_json())}>{"Export JSON"}</button>
                 <label class="file-button">{"Import JSON "}
                     <input type="file" accept=".json,application/json" data-testid="import-json" onchange={import(&actions.dispatch)} />
                 </label>
                 <button type="button" data-testid="export-png" onclick={export_png(&actions.canvas)}>{"PNG"}</button>
-                <button type="button" data-testid="export-svg" onclick={export_svg(state)}>{"SVG"}</button>
-                <button type="button" data-testid="export-csv" onclick={export_csv(state)}>{"CSV"}</button>
+                <button type="button" data-testid="export-svg"
+                    onclick={export(&actions.state, "gossipscope-network.svg", "image/svg+xml", crate::view::svg::render)}>{"SVG"}</button>
+                <button type="button" data-testid="export-csv"
+                    onclick={export(&actions.state, "gossipscope-peers.csv", "text/csv", AppState::results_csv)}>{"CSV"}</button>
             </div>
             if let Some(link) = &actions.link {
                 <label class="share-link">{"Link "}

@@ -105,7 +105,7 @@ pub fn open_page() -> (crate::view::state::AppState, saves::Effects) {
 
 /// Saves the scenario to localStorage, compressed as a share link's fragment is.
 pub fn autosave(scenario: &Scenario) -> Result<(), String> {
-    write(saves::AUTOSAVE_KEY, &share::encode(scenario))
+    write(saves::AUTOSAVE_KEY, &share::encode_quick(scenario))
 }
 
 /// Offers `contents` as a file download named `name`.

@@ -12,14 +12,15 @@ use crate::sim::scenario::Scenario;
 /// What precedes the encoded scenario in a URL fragment.
 pub const PREFIX: &str = "s=";
 
-/// The most peers an import may hold: more would freeze the tab, not teach.
-pub const MAX_IMPORT_PEERS: usize = 200_000;
+/// The most peers an import may hold: as many as the app draws and keeps responsive
+/// (measured: a 110,000-peer Bitcoin-like network froze the tab for seconds at a time).
+pub const MAX_IMPORT_PEERS: usize = crate::view::state::MAX_APP_PEERS as usize;
 
 /// One past the highest peer id an import may use (per-peer state is sized by it).
 pub const MAX_IMPORT_PEER_ID: u64 = 2 * MAX_IMPORT_PEERS as u64;
 
-/// The most links an import may hold (Bitcoin's whole network has about 900,000).
-pub const MAX_IMPORT_LINKS: u64 = 1_000_000;
+/// The most links an import may hold: ten per peer, as many as Bitcoin Core opens.
+pub const MAX_IMPORT_LINKS: u64 = 10 * MAX_IMPORT_PEERS as u64;
 
 /// The most transactions an import may broadcast: the app traces every message of each.
 pub const MAX_IMPORT_BROADCASTS: usize = 100;
@@ -27,13 +28,24 @@ pub const MAX_IMPORT_BROADCASTS: usize = 100;
 /// Broadcasts times peer ids: each transaction keeps a record per peer, traced.
 pub const MAX_IMPORT_TRANSACTION_CELLS: u64 = 2_000_000;
 
-/// The longest scenario text accepted, in bytes (a 200,000-peer network fits).
-pub const MAX_SCENARIO_BYTES: usize = 64 * 1024 * 1024;
+/// The longest scenario text accepted, in bytes (the largest network the app takes, spelled
+/// out and pretty-printed, is about 20 MB).
+pub const MAX_SCENARIO_BYTES: usize = 32 * 1024 * 1024;
 
-/// The fragment (without `#`) that carries `scenario`.
+/// The fragment (without `#`) that carries `scenario`, compressed as small as deflate makes it.
 pub fn encode(scenario: &Scenario) -> String {
+    encode_at(scenario, 9)
+}
+
+/// [`encode`] at deflate's fastest level, for the autosave after every edit: about 25 times
+/// faster and a third larger (measured on a 20,000-peer network: 31 ms against 785 ms natively).
+pub fn encode_quick(scenario: &Scenario) -> String {
+    encode_at(scenario, 1)
+}
+
+fn encode_at(scenario: &Scenario, level: u8) -> String {
     let json = scenario.to_json_compact();
-    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), level);
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
@@ -130,6 +142,8 @@ mod tests {
         );
         assert_eq!(decode(&fragment).unwrap(), scenario);
         assert_eq!(decode(&format!("#{fragment}")).unwrap(), scenario);
+        // The autosave's quicker encoding reads back the same.
+        assert_eq!(decode(&encode_quick(&scenario)).unwrap(), scenario);
     }
 
     #[test]
