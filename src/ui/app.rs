@@ -321,7 +321,10 @@ impl Shared {
             .map_or(0.0, |last| now_ms - last);
         let busy = {
             let state = self.state.borrow();
-            state.is_playing() || !state.layout().is_settled() || !state.flashes().is_empty()
+            state.is_playing()
+                || state.work().is_some()
+                || !state.layout().is_settled()
+                || !state.flashes().is_empty()
         };
         if busy {
             self.state.borrow_mut().dispatch(Command::Tick { ms: dt });
@@ -364,7 +367,10 @@ impl Shared {
                 }
             }
         }
-        let playing = self.state.borrow().is_playing();
+        let playing = {
+            let state = self.state.borrow();
+            state.is_playing() || state.work().is_some()
+        };
         let stopped = self.was_busy.replace(playing) && !playing;
         // The page says whether the layout has settled: re-render when that changes.
         let settled_changed = self.state.borrow().layout().is_settled() != self.shown_settled.get();
@@ -634,6 +640,10 @@ pub fn app() -> Html {
             shared.refresh.emit(());
         })
     };
+    let on_cancel = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| shared.dispatch(Command::Cancel))
+    };
     let on_fit = {
         let shared = shared.clone();
         Callback::from(move |_| shared.viewport.borrow_mut().user_moved = false)
@@ -889,6 +899,12 @@ pub fn app() -> Html {
             }
             if let Some(message) = state.message() {
                 <div class="message" role="alert" data-testid="message">{ message }</div>
+            }
+            if let Some(work) = state.work() {
+                <div class="message work" role="status" data-testid="work">
+                    { work.sentence() }
+                    <button type="button" class="quiet" data-testid="cancel-work" onclick={on_cancel}>{"Stop"}</button>
+                </div>
             }
             if shared.pending_link.borrow().is_some() {
                 <div class="message ask" role="alertdialog" data-testid="link-waiting">

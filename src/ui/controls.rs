@@ -258,7 +258,7 @@ pub fn playback_bar(
             { button("Play", "play", "Start the clock (Space)", !state.is_playing(), send(dispatch, Command::Play)) }
             { button("Pause", "pause", "Stop the clock (Space)", state.is_playing(), send(dispatch, Command::Pause)) }
             { button("Step", "step", "Go to the next delivery (S)", true, send(dispatch, Command::Step)) }
-            { button("Finish", "finish", "Run everything that is left at once", true, send(dispatch, Command::Finish)) }
+            { button("Finish", "finish", "Run everything that is left (a large network goes on a slice per frame, and can be stopped)", true, send(dispatch, Command::Finish)) }
             <label>{"Speed "}
                 <select data-testid="speed" onchange={on_speed} aria-label="Speed">
                     { for SPEEDS.iter().enumerate().map(|(i, (label, _))| html! {

@@ -1128,6 +1128,10 @@ mod tests {
     fn do_it(state: &mut AppState, lesson: &Lesson, i: usize) {
         for command in &lesson.steps[i].commands {
             state.dispatch(command.clone());
+            // Long work goes a slice per frame, as on the page.
+            while state.work().is_some() {
+                state.dispatch(Command::Tick { ms: 16.0 });
+            }
             if let Some(message) = state.message() {
                 assert!(
                     lesson.steps[i].text.contains(message),

@@ -116,6 +116,8 @@ pub enum Command {
     /// The run on screen is untouched; the results are a snapshot that stays
     /// until the next comparison or until another network loads.
     CompareRelays,
+    /// Stops long work (see [`AppState::work`]) where it got to.
+    Cancel,
 }
 
 /// One relay policy's spread in a comparison (see [`Command::CompareRelays`]).
@@ -141,22 +143,124 @@ pub fn compare_relays(
     latency: &LatencyModel,
     seed: u64,
 ) -> Result<Vec<Comparison>, String> {
-    COMPARED_RELAYS
-        .iter()
-        .map(|name| {
-            let relay = RelayPolicy::from_name(name)?;
-            let mut sim = Simulation::new(network.clone(), relay, seed)?;
-            sim.set_latency_model(latency.clone());
-            let tx = sim.broadcast(source).map_err(|e| e.to_string())?;
-            sim.run();
-            Ok(Comparison {
-                relay: name.to_string(),
-                metrics: sim.metrics(tx),
-                coverage: sim.coverage(tx),
-            })
-        })
-        .collect()
+    let mut job = ComparisonJob::new(network, source, latency, seed)?;
+    while !job.advance(u64::MAX) {}
+    Ok(job.results())
 }
+
+/// The runs of a relay comparison, advanced a slice at a time so a large network
+/// never blocks the page (see [`AppState::work`]).
+#[derive(Clone, Debug)]
+pub struct ComparisonJob {
+    /// Each policy's name, its run, and the transaction it follows.
+    runs: Vec<(String, Simulation, TxId)>,
+    /// The run being advanced; the ones before it are done.
+    current: usize,
+}
+
+impl ComparisonJob {
+    /// The runs, each with its transaction broadcast and nothing run yet.
+    pub fn new(
+        network: &Network,
+        source: PeerId,
+        latency: &LatencyModel,
+        seed: u64,
+    ) -> Result<ComparisonJob, String> {
+        let runs = COMPARED_RELAYS
+            .iter()
+            .map(|name| {
+                let relay = RelayPolicy::from_name(name)?;
+                let mut sim = Simulation::new(network.clone(), relay, seed)?;
+                sim.set_latency_model(latency.clone());
+                let tx = sim.broadcast(source).map_err(|e| e.to_string())?;
+                Ok((name.to_string(), sim, tx))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(ComparisonJob { runs, current: 0 })
+    }
+
+    /// Runs at most `events` more events; returns whether every run has ended.
+    pub fn advance(&mut self, mut events: u64) -> bool {
+        while let Some((_, sim, _)) = self.runs.get_mut(self.current) {
+            let before = sim.events_processed();
+            if !sim.run_bounded(events) {
+                return false;
+            }
+            events = events.saturating_sub(sim.events_processed() - before);
+            self.current += 1;
+        }
+        true
+    }
+
+    /// Events run so far, over all the runs.
+    pub fn events(&self) -> u64 {
+        self.runs
+            .iter()
+            .map(|(_, sim, _)| sim.events_processed())
+            .sum()
+    }
+
+    /// Each policy's totals and coverage curve.
+    pub fn results(&self) -> Vec<Comparison> {
+        self.runs
+            .iter()
+            .map(|(name, sim, tx)| Comparison {
+                relay: name.clone(),
+                metrics: sim.metrics(*tx),
+                coverage: sim.coverage(*tx),
+            })
+            .collect()
+    }
+}
+
+/// Work too long for one frame, done a slice per [`Command::Tick`] until it ends or
+/// [`Command::Cancel`] stops it.
+#[derive(Clone, Debug)]
+enum Work {
+    /// Running the simulation to its end ([`Command::Finish`]).
+    Finishing,
+    /// Running a relay comparison ([`Command::CompareRelays`]).
+    Comparing(Box<ComparisonJob>),
+}
+
+/// Where long work stands, for the page to show.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkProgress {
+    /// What is being done, as a sentence fragment ("finishing the run").
+    pub what: &'static str,
+    /// Events processed so far.
+    pub events: u64,
+    /// The virtual time reached, for finishing.
+    pub virtual_time: Option<Time>,
+}
+
+impl WorkProgress {
+    /// One line for the page: what is under way and how far it has got.
+    pub fn sentence(&self) -> String {
+        let mut line = format!("{}: {} events so far", capitalized(self.what), self.events);
+        if let Some(t) = self.virtual_time {
+            line.push_str(&format!(
+                ", {:.1} s of virtual time",
+                t.as_ms_f64() / 1000.0
+            ));
+        }
+        line
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// Networks up to this many peers finish and compare at once (it takes milliseconds);
+/// larger ones do it in slices of [`WORK_EVENTS_PER_TICK`] events, one per frame.
+pub const SLICED_WORK_PEERS: usize = 2_000;
+
+/// Events one frame's slice of long work may run (a few tens of milliseconds in wasm).
+pub const WORK_EVENTS_PER_TICK: u64 = 20_000;
 
 /// A broadcast or an edit, at the virtual time it was made.
 #[derive(Clone, Debug, PartialEq)]
@@ -243,6 +347,8 @@ pub struct AppState {
     bridges: Vec<LinkId>,
     /// The latest relay comparison (see [`Command::CompareRelays`]).
     comparison: Vec<Comparison>,
+    /// Long work under way, a slice per tick.
+    work: Option<Work>,
 }
 
 /// How long a redundant delivery keeps flashing, in wall-clock milliseconds.
@@ -338,6 +444,7 @@ impl AppState {
             cut_vertices: Vec::new(),
             bridges: Vec::new(),
             comparison: Vec::new(),
+            work: None,
         };
         state.refresh_facts();
         // Inputs at time 0 (edits made before any broadcast) shape the network as it opens.
@@ -474,6 +581,22 @@ impl AppState {
         &self.comparison
     }
 
+    /// Long work under way (finishing a large run, comparing relays on a large network).
+    pub fn work(&self) -> Option<WorkProgress> {
+        self.work.as_ref().map(|work| match work {
+            Work::Finishing => WorkProgress {
+                what: "finishing the run",
+                events: self.sim.events_processed(),
+                virtual_time: Some(self.sim.now()),
+            },
+            Work::Comparing(job) => WorkProgress {
+                what: "comparing relay policies",
+                events: job.events(),
+                virtual_time: None,
+            },
+        })
+    }
+
     /// Bumped whenever peers or links change, so views can cache by it.
     pub fn network_version(&self) -> u64 {
         self.network_version
@@ -502,6 +625,21 @@ impl AppState {
     }
 
     fn execute(&mut self, command: Command) -> Result<(), String> {
+        // Anything but watching and selecting ends long work where it got to.
+        let keeps_work = matches!(
+            command,
+            Command::Tick { .. }
+                | Command::MovePeer { .. }
+                | Command::SelectPeer { .. }
+                | Command::SelectLink(_)
+                | Command::SelectPeers(_)
+                | Command::ClearSelection
+                | Command::SetSpeed(_)
+                | Command::Notice(_)
+        );
+        if !keeps_work {
+            self.work = None;
+        }
         match command {
             Command::LoadPreset(id) => {
                 let seed = self.seed;
@@ -673,8 +811,13 @@ impl AppState {
             }
             Command::Finish => {
                 self.playing = false;
-                self.finish();
+                if self.network().n_peers() <= SLICED_WORK_PEERS {
+                    while !self.finish_slice(EVENTS_PER_TICK) {}
+                } else {
+                    self.work = Some(Work::Finishing);
+                }
             }
+            Command::Cancel => {}
             Command::SetSpeed(speed) => {
                 self.speed = match speed {
                     Speed::Factor(f) if f.is_finite() => {
@@ -780,7 +923,12 @@ impl AppState {
                         first.ok_or("there is no online peer to broadcast from")?.id
                     }
                 };
-                self.comparison = compare_relays(self.network(), source, &self.latency, self.seed)?;
+                let job = ComparisonJob::new(self.network(), source, &self.latency, self.seed)?;
+                if self.network().n_peers() <= SLICED_WORK_PEERS {
+                    self.finish_comparison(job);
+                } else {
+                    self.work = Some(Work::Comparing(Box::new(job)));
+                }
             }
         }
         Ok(())
@@ -869,6 +1017,11 @@ impl AppState {
 
     /// Runs the simulation to `t`, applying inputs at their times.
     fn advance_to(&mut self, t: Time) {
+        self.advance_within(t, EVENTS_PER_TICK);
+    }
+
+    /// [`AppState::advance_to`], stopping (the clock where the run got to) after `events` events.
+    fn advance_within(&mut self, t: Time, events: u64) {
         let before = self.shape();
         let applied = self.applied;
         while let Some(input) = self.inputs.get(self.applied) {
@@ -881,7 +1034,7 @@ impl AppState {
             let _ = self.sim.apply(action);
             self.applied += 1;
         }
-        let mut budget = EVENTS_PER_TICK;
+        let mut budget = events;
         while budget > 0 && self.sim.next_event_time().is_some_and(|next| next <= t) {
             self.sim.step();
             budget -= 1;
@@ -911,13 +1064,44 @@ impl AppState {
         )
     }
 
-    fn finish(&mut self) {
+    /// Runs the rest of the run, at most `events` events of it; returns whether it has ended.
+    fn finish_slice(&mut self, events: u64) -> bool {
         let last_input = self.inputs.last().map_or(Time::ZERO, |i| i.at);
-        self.advance_to(last_input.max(self.clock));
-        self.sim.run_bounded(EVENTS_PER_TICK * 5);
+        let inputs_done = self.applied == self.inputs.len() && self.clock >= last_input;
+        let ended = if inputs_done {
+            self.sim.run_bounded(events)
+        } else {
+            self.advance_within(last_input.max(self.clock), events);
+            false
+        };
         self.clock = self.clock.max(self.sim.now());
         self.collect_trace();
         self.flights.clear();
+        ended
+    }
+
+    /// Takes a finished comparison's results.
+    fn finish_comparison(&mut self, mut job: ComparisonJob) {
+        while !job.advance(u64::MAX) {}
+        self.comparison = job.results();
+    }
+
+    /// One frame's slice of long work.
+    fn work_slice(&mut self) {
+        match self.work.take() {
+            Some(Work::Finishing) if !self.finish_slice(WORK_EVENTS_PER_TICK) => {
+                self.work = Some(Work::Finishing);
+            }
+            Some(Work::Finishing) => {}
+            Some(Work::Comparing(mut job)) => {
+                if job.advance(WORK_EVENTS_PER_TICK) {
+                    self.comparison = job.results();
+                } else {
+                    self.work = Some(Work::Comparing(job));
+                }
+            }
+            None => {}
+        }
     }
 
     /// [`AppState::typical_latency`], computed once per network version
@@ -934,6 +1118,7 @@ impl AppState {
     }
 
     fn tick(&mut self, wall_ms: f64) {
+        self.work_slice();
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
         if self.playing {
             let virtual_us = match self.speed {
@@ -1459,6 +1644,104 @@ mod tests {
         assert_eq!(links(&state), after);
     }
 
+    /// A generated network too large to finish in one frame, and the run the engine makes on
+    /// it without the app: the same network, relay, seed and broadcast, run to the end at once.
+    fn large(relay: RelayPolicy) -> (AppState, Simulation) {
+        let state = AppState::generated(Topology::bitcoin(3_000), relay.clone(), 7).unwrap();
+        assert!(state.network().n_peers() > SLICED_WORK_PEERS);
+        let mut reference = Simulation::new(state.network().clone(), relay, 7).unwrap();
+        reference.set_latency_model(state.latency.clone());
+        reference.broadcast(PeerId(0)).unwrap();
+        reference.run();
+        (state, reference)
+    }
+
+    /// The policies of the latest comparison, in order.
+    fn compared(state: &AppState) -> Vec<&str> {
+        state
+            .comparison()
+            .iter()
+            .map(|c| c.relay.as_str())
+            .collect()
+    }
+
+    /// Ticks like the page's frames until long work is done; returns how many it took.
+    fn tick_until_done(state: &mut AppState) -> usize {
+        let mut ticks = 0;
+        while state.work().is_some() {
+            state.dispatch(Command::Tick { ms: 16.0 });
+            ticks += 1;
+            assert!(ticks < 10_000, "the work ends");
+        }
+        ticks
+    }
+
+    #[test]
+    fn a_large_run_finishes_a_slice_per_frame_with_the_same_result() {
+        for relay in ["flood", "bitcoin"] {
+            let (mut state, reference) = large(RelayPolicy::from_name(relay).unwrap());
+            select(&mut state, 0);
+            state.dispatch(Command::Broadcast);
+            state.dispatch(Command::Finish);
+            let progress = state.work().expect("finishing goes in slices");
+            assert_eq!(progress.what, "finishing the run");
+            assert!(progress.sentence().starts_with("Finishing the run: "));
+            let ticks = tick_until_done(&mut state);
+            assert!(ticks > 1, "{relay}: {ticks} slices");
+            let tx = state.current_tx().unwrap();
+            for peer in state.network().peer_ids() {
+                assert_eq!(
+                    state.simulation().first_arrival(tx, peer),
+                    reference.first_arrival(TxId(0), peer),
+                    "{relay}: {peer}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn stopping_long_work_keeps_what_was_done_and_finish_goes_on_from_there() {
+        let (mut state, reference) = large(RelayPolicy::from_name("bitcoin").unwrap());
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        state.dispatch(Command::Tick { ms: 16.0 });
+        state.dispatch(Command::Cancel);
+        assert_eq!(state.work(), None);
+        let tx = state.current_tx().unwrap();
+        let partial = state.simulation().metrics(tx).reached;
+        let all = reference.metrics(TxId(0)).reached;
+        assert!(0 < partial && partial < all, "{partial} of {all}");
+        // Another command also ends the work: here, Finish again, which then runs to the end.
+        state.dispatch(Command::Finish);
+        tick_until_done(&mut state);
+        assert_eq!(state.simulation().metrics(tx), reference.metrics(TxId(0)));
+    }
+
+    #[test]
+    fn a_large_comparison_runs_in_slices_and_matches_each_policy_run_alone() {
+        let (mut state, _) = large(RelayPolicy::Flood);
+        select(&mut state, 0);
+        state.dispatch(Command::CompareRelays);
+        assert_eq!(state.work().unwrap().what, "comparing relay policies");
+        assert!(state.comparison().is_empty());
+        assert!(tick_until_done(&mut state) > 1);
+        assert_eq!(compared(&state), COMPARED_RELAYS);
+        for comparison in state.comparison() {
+            let relay = RelayPolicy::from_name(&comparison.relay).unwrap();
+            let mut alone = Simulation::new(state.network().clone(), relay, 7).unwrap();
+            alone.set_latency_model(state.latency.clone());
+            alone.broadcast(PeerId(0)).unwrap();
+            alone.run();
+            assert_eq!(
+                comparison.metrics,
+                alone.metrics(TxId(0)),
+                "{}",
+                comparison.relay
+            );
+        }
+    }
+
     #[test]
     fn a_command_with_several_edits_makes_all_or_none() {
         let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
@@ -1489,12 +1772,7 @@ mod tests {
         select(&mut state, 4);
         state.dispatch(Command::CompareRelays);
         assert_eq!(state.message(), None);
-        let names: Vec<&str> = state
-            .comparison()
-            .iter()
-            .map(|c| c.relay.as_str())
-            .collect();
-        assert_eq!(names, COMPARED_RELAYS);
+        assert_eq!(compared(&state), COMPARED_RELAYS);
         let flood = &state.comparison()[0];
         assert_eq!(flood.metrics.reached, 30);
         assert_eq!(flood.coverage.first(), Some(&(0.0, 1)));

@@ -506,3 +506,54 @@ fn app_canvas_gestures_add_a_peer_and_cut_off_a_region() {
         );
     });
 }
+
+#[test]
+fn app_finishing_a_large_run_shows_progress_and_can_be_stopped() {
+    run("app-long-work", |page| async move {
+        open_app(&page).await;
+        page.choose("preset", "bitcoin-10000").await;
+        wait_for_stats(&page, ["stat-peers"], [10_000]).await;
+        // Bitcoin's announce-request relay: hundreds of thousands of events, many frames' worth.
+        page.choose("relay", "bitcoin").await;
+        page.click("broadcast").await;
+        // Finish, let two frames pass, read the progress line and press Stop, all in one script:
+        // two slices cannot finish this run, so the line must be there.
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            document.querySelector('[data-testid="finish"]').click();
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+                const line = document.querySelector('[data-testid="work"]');
+                const stop = document.querySelector('[data-testid="cancel-work"]');
+                const text = line ? line.textContent : null;
+                if (stop) { stop.click(); }
+                done(text);
+            }));
+        "#;
+        let text = page.client.execute_async(script, vec![]).await.unwrap();
+        let text = text.as_str().unwrap_or_default().to_string();
+        assert!(text.starts_with("Finishing the run: "), "{text:?}");
+        page.wait_until("the work to stop", WAIT, || async {
+            match page.has_testid("work").await {
+                false => Ok(()),
+                true => Err("still working".to_string()),
+            }
+        })
+        .await;
+        let [stopped_at] = page.settled_stats(["stat-reached"]).await;
+        assert!(stopped_at < 10_000, "stopped part way: {stopped_at}");
+        // Finish again: it goes on to the end.
+        page.click("finish").await;
+        page.wait_until(
+            "every peer to be reached",
+            Duration::from_secs(60),
+            || async {
+                let [reached] = page.try_stats(["stat-reached"]).await?;
+                match (reached, page.has_testid("work").await) {
+                    (10_000, false) => Ok(()),
+                    other => Err(format!("{other:?}")),
+                }
+            },
+        )
+        .await;
+    });
+}
