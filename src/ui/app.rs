@@ -228,6 +228,11 @@ impl Shared {
 
     /// Carries out a user's command, saves the result in the browser, and re-renders.
     fn dispatch(&self, command: Command) {
+        // Opening a scenario (a file, a lesson) keeps the network it replaces, as a link does.
+        let command = match command {
+            Command::LoadScenario(scenario) => return self.replace_with(scenario),
+            other => other,
+        };
         // Selection and playback leave the scenario as it is: nothing new to save.
         let saves = !matches!(
             command,
@@ -915,7 +920,7 @@ pub fn app() -> Html {
             }
             if shared.previous.borrow().is_some() {
                 <div class="restore" data-testid="restore-bar">
-                    {"A link replaced the network on screen; the one you had is kept. "}
+                    {"The network you had before this one is kept. "}
                     <button type="button" class="quiet" data-testid="restore-previous" onclick={on_restore}>{"Bring back the previous network"}</button>
                 </div>
             }
