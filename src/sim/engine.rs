@@ -906,12 +906,9 @@ impl Simulation {
         let outcome = match lost {
             Some(reason) => {
                 self.txs[msg.tx.index()].lost += 1;
-                if let RelayPolicy::Rumor(params) = &self.policy {
+                if msg.kind == MessageKind::Tx {
                     // No answer is feedback too: the contact was wasted.
-                    if params.mode.uses_feedback() && msg.kind == MessageKind::Tx {
-                        let params = params.clone();
-                        self.lose_interest(msg.tx, msg.from, &params);
-                    }
+                    self.feedback_on_arrival(msg.tx, msg.from);
                 }
                 Outcome::Lost { reason }
             }
@@ -946,12 +943,7 @@ impl Simulation {
         let record = &mut self.txs[tx.index()];
         if record.has(to) {
             record.redundant += 1;
-            if let RelayPolicy::Rumor(params) = &self.policy {
-                if params.mode.uses_feedback() {
-                    let params = params.clone();
-                    self.lose_interest(tx, from, &params);
-                }
-            }
+            self.feedback_on_arrival(tx, from);
             return Outcome::Redundant;
         }
         let hops = record.hops[from.index()].saturating_add(1);
@@ -1212,6 +1204,7 @@ impl Simulation {
         record.set_known(side(&adj));
         if record.has(to) {
             record.redundant += 1;
+            self.feedback_on_arrival(tx, from);
             return Outcome::Redundant;
         }
         // Ask outbound peers at once; inbound ones only after a delay.
@@ -1321,11 +1314,12 @@ impl Simulation {
         self.ensure_round(self.now);
     }
 
-    fn round_ms(&self) -> f64 {
+    /// The round interval of a round-based policy.
+    pub(crate) fn round_ms(&self) -> Option<f64> {
         match &self.policy {
-            RelayPolicy::Push(p) => p.round_ms,
-            RelayPolicy::Rumor(p) => p.round_ms,
-            _ => 1000.0,
+            RelayPolicy::Push(p) => Some(p.round_ms),
+            RelayPolicy::Rumor(p) => Some(p.round_ms),
+            _ => None,
         }
     }
 
@@ -1334,7 +1328,9 @@ impl Simulation {
         if self.round_pending {
             return;
         }
-        let round = Time::try_from_ms_f64(self.round_ms())
+        let round = self
+            .round_ms()
+            .and_then(Time::try_from_ms_f64)
             .unwrap_or(Time(1))
             .max(Time(1));
         let next = Time(earliest.0.div_ceil(round.0).saturating_mul(round.0));
@@ -1411,6 +1407,16 @@ impl Simulation {
         k > 0
     }
 
+    /// One cycle of rumor mongering for `peer`, after Demers et al. (1987): it pushes to one
+    /// neighbour drawn at random, then may lose interest. Each mode follows one reading of
+    /// the paper (README.md, "Relay models and their references"):
+    /// - feedback + counter, as the paper's simulations (Table 1): a contact is unnecessary
+    ///   if the recipient had the transaction (or was offline) at the start of the cycle; an
+    ///   unnecessary contact counts towards k and a necessary one resets the count;
+    /// - feedback + coin, as the paper's analysis (s = exp(-(k+1)(1-s))): a contact is judged
+    ///   when it arrives (the recipient already had it, or it was lost), and an unnecessary
+    ///   one tosses a 1/k coin (see [`Simulation::feedback_on_arrival`]);
+    /// - blind + counter and blind + coin (Table 2): every contact counts, or tosses the coin.
     fn rumor_round(&mut self, peer: PeerId, tx: TxId, params: &RumorParams) -> bool {
         self.load_neighbours(peer);
         if self.scratch.is_empty() {
@@ -1418,11 +1424,30 @@ impl Simulation {
             return false;
         }
         let adj = self.scratch[self.rng.below(self.scratch.len())];
+        let unnecessary = self.txs[tx.index()].has(adj.peer)
+            || self
+                .network
+                .peer(adj.peer)
+                .is_none_or(|p| p.state == PeerState::Offline);
         self.send(peer, adj, tx, MessageKind::Tx);
-        if !params.mode.uses_feedback() {
-            self.lose_interest(tx, peer, params);
+        match params.mode {
+            RumorMode::FeedbackCounter if unnecessary => self.lose_interest(tx, peer, params),
+            RumorMode::FeedbackCounter => self.txs[tx.index()].budget[peer.index()] = 0,
+            RumorMode::FeedbackCoin => {} // judged on arrival
+            RumorMode::BlindCounter | RumorMode::BlindCoin => self.lose_interest(tx, peer, params),
         }
         true
+    }
+
+    /// Feedback + coin: a push that arrived to find the transaction there, or was lost,
+    /// tosses the sender's 1/k coin.
+    fn feedback_on_arrival(&mut self, tx: TxId, sender: PeerId) {
+        if let RelayPolicy::Rumor(params) = &self.policy {
+            if params.mode == RumorMode::FeedbackCoin {
+                let params = params.clone();
+                self.lose_interest(tx, sender, &params);
+            }
+        }
     }
 
     /// One step of loss of interest: count towards k, or toss a 1/k coin.

@@ -41,8 +41,15 @@ pub struct Metrics {
     pub t90_ms: Option<f64>,
     /// ... until all had it (`None` if some never did).
     pub t100_ms: Option<f64>,
-    /// Rounds with at least one push, for round-based policies.
+    /// Round-based policies: the round in which the last peer was newly informed, counted
+    /// from 1 at the first round after the broadcast (Pittel's spreading time for push
+    /// gossip; `t_last` in Demers et al.'s tables for rumor mongering). A peer reached at
+    /// time `a` was informed by the round that started last at or before `a`, which holds
+    /// when every link's latency is shorter than a round.
     pub rounds: Option<u32>,
+    /// Round-based policies: rounds in which at least one peer still pushed. It runs past
+    /// `rounds` by the pushers' remaining budget (push) or interest (rumor).
+    pub active_rounds: Option<u32>,
 }
 
 /// Why a peer never received a transaction.
@@ -179,8 +186,24 @@ impl Simulation {
             } else {
                 None
             },
-            rounds: self.policy().is_round_based().then_some(record.rounds),
+            rounds: self.last_informing_round(tx),
+            active_rounds: self.policy().is_round_based().then_some(record.rounds),
         }
+    }
+
+    /// See [`Metrics::rounds`].
+    fn last_informing_round(&self, tx: TxId) -> Option<u32> {
+        let round = Time::try_from_ms_f64(self.round_ms()?)?.max(Time(1));
+        let record = self.tx_record(tx)?;
+        let first_round = Time(record.created.0.div_ceil(round.0).saturating_mul(round.0));
+        let last = record
+            .arrival
+            .iter()
+            .enumerate()
+            .filter(|&(i, &t)| t != Time::MAX && PeerId(i as u32) != record.origin)
+            .map(|(_, &t)| t)
+            .max();
+        Some(last.map_or(0, |t| ((t - first_round).0 / round.0) as u32 + 1))
     }
 
     /// The coverage curve of `tx`: (milliseconds since broadcast, peers reached by then).

@@ -68,8 +68,10 @@ pub struct MeanMetrics {
     pub t90_ms: Option<f64>,
     /// Mean time to all of them, over the trials that reached all.
     pub t100_ms: Option<f64>,
-    /// Mean rounds, for round-based policies.
+    /// Mean round in which the last peer was newly informed, for round-based policies.
     pub rounds: Option<f64>,
+    /// Mean rounds in which some peer still pushed, for round-based policies.
+    pub active_rounds: Option<f64>,
 }
 
 impl MeanMetrics {
@@ -90,6 +92,7 @@ impl MeanMetrics {
             t90_ms: mean_some(&|m| m.t90_ms),
             t100_ms: mean_some(&|m| m.t100_ms),
             rounds: mean_some(&|m| m.rounds.map(f64::from)),
+            active_rounds: mean_some(&|m| m.active_rounds.map(f64::from)),
         }
     }
 }
@@ -106,7 +109,7 @@ pub struct Report {
     /// The peer the first transaction left.
     pub source: PeerId,
     /// Per-peer results of the first trial, in id order.
-    pub peers: Vec<PeerResult>,
+    pub peers: Vec<PeerRow>,
     /// Totals of the first trial.
     pub metrics: Metrics,
     /// (milliseconds since the broadcast, peers reached by then), first trial.
@@ -115,8 +118,10 @@ pub struct Report {
     pub unreached: Vec<Unreached>,
     /// Graph facts of the network as it ended.
     pub graph: GraphFacts,
-    /// Peers by hop distance from the source through relaying peers (index = hops).
-    pub hop_histogram: Vec<usize>,
+    /// Peers by the links along their path of first arrival (index = hops; see [`PeerRow`]).
+    pub arrival_hops_histogram: Vec<usize>,
+    /// Peers by their fewest links from the source through relaying peers (index = hops).
+    pub shortest_hops_histogram: Vec<usize>,
     /// Whether the first trial stopped at the virtual-time horizon with events still to come.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub horizon_reached: bool,
@@ -129,7 +134,7 @@ pub struct Report {
 }
 
 impl Report {
-    /// The per-peer results as CSV: `id,first_arrival_ms,hops,parent`.
+    /// The per-peer results as CSV (see [`peers_csv`]).
     pub fn peers_csv(&self) -> String {
         peers_csv(&self.peers)
     }
@@ -140,16 +145,55 @@ impl Report {
     }
 }
 
-/// Per-peer results as CSV: `id,first_arrival_ms,hops,parent`, empty cells where unreached.
-pub fn peers_csv(peers: &[PeerResult]) -> String {
-    let mut csv = String::from("id,first_arrival_ms,hops,parent\n");
+/// One peer's results, as reports and CSV files give them.
+///
+/// Two hop counts sit side by side, and with varied latencies they differ:
+/// `arrival_hops` counts the links along the path the transaction took to the
+/// peer first (a fast detour can beat a short path), `shortest_hops` the fewest
+/// links from the source through relaying peers on the network as it ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeerRow {
+    /// The peer.
+    pub id: PeerId,
+    /// When it first received the transaction, since the broadcast.
+    pub first_arrival_ms: Option<f64>,
+    /// Links along the path of first arrival (`None` if never reached).
+    pub arrival_hops: Option<u32>,
+    /// The fewest links from the source through relaying peers (`None` if no such path).
+    pub shortest_hops: Option<u32>,
+    /// The neighbour it first received it from.
+    pub parent: Option<PeerId>,
+}
+
+/// Per-peer results of `tx`, one per live peer, in id order.
+pub fn peer_rows(sim: &Simulation, tx: TxId) -> Vec<PeerRow> {
+    let shortest = sim.origin(tx).map_or_else(Vec::new, |origin| {
+        graph::hop_distances(sim.network(), origin, |p| p.relays())
+    });
+    sim.peer_results(tx)
+        .into_iter()
+        .map(|r: PeerResult| PeerRow {
+            id: r.id,
+            first_arrival_ms: r.first_arrival_ms,
+            arrival_hops: r.hops,
+            shortest_hops: shortest.get(r.id.index()).copied().flatten(),
+            parent: r.parent,
+        })
+        .collect()
+}
+
+/// Per-peer results as CSV: `id,first_arrival_ms,arrival_hops,shortest_hops,parent`, empty
+/// cells where there is no value.
+pub fn peers_csv(peers: &[PeerRow]) -> String {
+    let mut csv = String::from("id,first_arrival_ms,arrival_hops,shortest_hops,parent\n");
     for p in peers {
         let cell = |v: Option<String>| v.unwrap_or_default();
         csv.push_str(&format!(
-            "{},{},{},{}\n",
+            "{},{},{},{},{}\n",
             p.id.0,
             cell(p.first_arrival_ms.map(|t| t.to_string())),
-            cell(p.hops.map(|h| h.to_string())),
+            cell(p.arrival_hops.map(|h| h.to_string())),
+            cell(p.shortest_hops.map(|h| h.to_string())),
             cell(p.parent.map(|p| p.0.to_string())),
         ));
     }
@@ -237,21 +281,23 @@ pub fn run(
                 .map_or("unknown reason".to_string(), |r| r.error.to_string())
         )));
     }
-    let distances = graph::hop_distances(sim.network(), sim.origin(tx).unwrap_or(source), |p| {
-        p.relays()
-    });
+    let peers = peer_rows(&sim, tx);
+    let histogram = |hops: &dyn Fn(&PeerRow) -> Option<u32>| {
+        graph::hop_histogram(&peers.iter().map(hops).collect::<Vec<_>>())
+    };
     let several = n_trials > 1;
     Ok(Report {
         format: FORMAT,
         seed: first_seed,
         relay: sim.policy().name(),
         source: sim.origin(tx).unwrap_or(source),
-        peers: sim.peer_results(tx),
+        arrival_hops_histogram: histogram(&|p| p.arrival_hops),
+        shortest_hops_histogram: histogram(&|p| p.shortest_hops),
+        peers,
         metrics: all_metrics[0].clone(),
         coverage: sim.coverage(tx),
         unreached: sim.unreached(tx),
         graph: graph::facts(sim.network()),
-        hop_histogram: graph::hop_histogram(&distances),
         horizon_reached: sim.horizon_reached(),
         mean: several.then(|| MeanMetrics::of(&all_metrics)),
         trials: several.then_some(all_metrics),

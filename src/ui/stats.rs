@@ -101,7 +101,7 @@ pub fn stats(state: &AppState) -> Html {
                     <dt>{"Lost"}</dt><dd>{ m.lost }</dd>
                 }
                 if let Some(rounds) = m.rounds {
-                    <dt>{"Rounds"}</dt><dd>{ rounds }</dd>
+                    <dt>{"Last peer informed in round"}</dt><dd>{ rounds }</dd>
                 }
             </dl>
             { coverage_plot(state, m.reachable) }

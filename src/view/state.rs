@@ -1250,7 +1250,7 @@ impl AppState {
     pub fn results_csv(&self) -> String {
         let peers = self
             .current_tx()
-            .map_or_else(Vec::new, |tx| self.sim.peer_results(tx));
+            .map_or_else(Vec::new, |tx| crate::sim::report::peer_rows(&self.sim, tx));
         crate::sim::report::peers_csv(&peers)
     }
 

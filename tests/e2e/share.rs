@@ -114,7 +114,7 @@ fn export_then_import_gives_the_same_network() {
         wait_for_size(&page, before[0], Some(before[1])).await;
         // The CSV export has a header and a row per peer.
         let (_, csv) = downloaded(&page, "export-csv").await;
-        assert!(csv.starts_with("id,first_arrival_ms,hops,parent"));
+        assert!(csv.starts_with("id,first_arrival_ms,arrival_hops,shortest_hops,parent"));
         let (_, svg) = downloaded(&page, "export-svg").await;
         assert_eq!(svg.matches("<circle").count() as u64, before[0]);
     });

@@ -149,26 +149,32 @@ fn check_report(report: &Value, n_peers: usize) {
     let mut reached = 0;
     let mut latest: f64 = 0.0;
     for p in peers {
-        for key in ["id", "first_arrival_ms", "hops", "parent"] {
+        for key in [
+            "id",
+            "first_arrival_ms",
+            "arrival_hops",
+            "shortest_hops",
+            "parent",
+        ] {
             assert!(p.get(key).is_some(), "peer entry without {key}: {p}");
         }
         let Some(arrival) = as_ms(&p["first_arrival_ms"]) else {
-            assert!(p["hops"].is_null() && p["parent"].is_null(), "{p}");
+            assert!(p["arrival_hops"].is_null() && p["parent"].is_null(), "{p}");
             continue;
         };
         reached += 1;
         latest = latest.max(arrival);
         match p["parent"].as_u64() {
             None => {
-                assert_eq!(p["hops"], 0, "only the source has no parent: {p}");
+                assert_eq!(p["arrival_hops"], 0, "only the source has no parent: {p}");
                 assert_eq!(p["id"], report["source"]);
                 assert_eq!(arrival, 0.0);
             }
             Some(parent) => {
                 // A peer hears it one hop after, and no earlier than, its parent.
                 let parent = by_id(parent);
-                let hops = p["hops"].as_u64().unwrap();
-                assert_eq!(parent["hops"].as_u64(), Some(hops - 1), "{p}");
+                let hops = p["arrival_hops"].as_u64().unwrap();
+                assert_eq!(parent["arrival_hops"].as_u64(), Some(hops - 1), "{p}");
                 assert!(
                     as_ms(&parent["first_arrival_ms"]).unwrap() <= arrival,
                     "{p}"
@@ -212,20 +218,22 @@ fn generate_then_simulate_writes_a_report_and_a_csv() {
 
     let csv = dir.read("peers.csv");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "id,first_arrival_ms,hops,parent");
+    assert_eq!(
+        lines[0],
+        "id,first_arrival_ms,arrival_hops,shortest_hops,parent"
+    );
     assert_eq!(lines.len(), 1 + 300);
+    let cell = |v: &Value| v.as_u64().map_or(String::new(), |n| n.to_string());
     for (line, peer) in lines[1..].iter().zip(report["peers"].as_array().unwrap()) {
         let cells: Vec<&str> = line.split(',').collect();
-        assert_eq!(cells.len(), 4, "{line}");
+        assert_eq!(cells.len(), 5, "{line}");
         assert_eq!(cells[0], peer["id"].to_string());
-        let hops = peer["hops"]
-            .as_u64()
-            .map_or(String::new(), |h| h.to_string());
-        assert_eq!(cells[2], hops);
-        let parent = peer["parent"]
-            .as_u64()
-            .map_or(String::new(), |p| p.to_string());
-        assert_eq!(cells[3], parent);
+        assert_eq!(cells[2], cell(&peer["arrival_hops"]));
+        assert_eq!(cells[3], cell(&peer["shortest_hops"]));
+        assert_eq!(cells[4], cell(&peer["parent"]));
+        // Every peer was reached, over a path never shorter than the shortest one.
+        let arrival = peer["arrival_hops"].as_u64().unwrap();
+        assert!(arrival >= peer["shortest_hops"].as_u64().unwrap(), "{peer}");
         let arrival: Option<f64> = (!cells[1].is_empty()).then(|| cells[1].parse().unwrap());
         assert_eq!(arrival, peer["first_arrival_ms"].as_f64());
     }
@@ -350,7 +358,7 @@ fn a_star_is_simulated_as_client_server() {
             0 => 1,
             _ => 2,
         };
-        assert_eq!(p["hops"], expected, "{p}");
+        assert_eq!(p["arrival_hops"], expected, "{p}");
     }
 }
 
@@ -369,7 +377,7 @@ fn a_topology_can_stand_in_for_a_file() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["hops"].as_u64().unwrap())
+        .map(|p| p["arrival_hops"].as_u64().unwrap())
         .collect();
     let expected: Vec<u64> = (0..20u64).map(|i| i.min(20 - i)).collect();
     assert_eq!(hops, expected);
@@ -719,4 +727,26 @@ fn ctrl_c_stops_a_long_run_cleanly() {
         "{stderr}"
     );
     assert!(!dir.file("report.json").exists());
+}
+
+#[test]
+fn arrival_hops_follow_the_fast_path_and_shortest_hops_the_short_one() {
+    // N0 to N1 directly takes 100 ms; through N2 it takes 10 + 10 ms.
+    let dir = TempDir::new("two-hops");
+    dir.write(
+        "detour.json",
+        &explicit_scenario(&[(0, 1, 100.0), (0, 2, 10.0), (2, 1, 10.0)]),
+    );
+    let out = ok(dir.path(), &["simulate", "detour.json", "--quiet"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let n1 = &report["peers"][1];
+    assert_eq!(n1["first_arrival_ms"], 20.0);
+    assert_eq!(n1["arrival_hops"], 2);
+    assert_eq!(n1["shortest_hops"], 1);
+    // N0 at 0 hops, N2 at 1, N1 at 2 or 1; the other seven peers have no links.
+    assert_eq!(
+        report["arrival_hops_histogram"],
+        serde_json::json!([1, 1, 1])
+    );
+    assert_eq!(report["shortest_hops_histogram"], serde_json::json!([1, 2]));
 }

@@ -504,9 +504,22 @@ fn push_sends_at_most_fanout_per_peer_and_round() {
         assert!(rounds_per_peer.values().all(|&r| r <= 3));
         // Some peer had enough neighbours to use its whole fanout.
         assert!(per_round.values().any(|&c| c == params.fanout));
-        // The rounds metric counts the rounds in which anyone pushed.
+        // Active rounds are the rounds in which anyone pushed.
         let push_rounds: std::collections::BTreeSet<Time> = per_round.keys().map(|k| k.1).collect();
-        assert_eq!(sim.metrics(TxId(0)).rounds, Some(push_rounds.len() as u32));
+        assert_eq!(
+            sim.metrics(TxId(0)).active_rounds,
+            Some(push_rounds.len() as u32)
+        );
+        // The last newly informed peer was informed by the round that started last before
+        // its arrival (latencies here are below a round).
+        let last_arrival = sim
+            .network()
+            .peer_ids()
+            .filter_map(|p| sim.first_arrival(TxId(0), p))
+            .max()
+            .unwrap();
+        let expected = push_rounds.iter().filter(|&&t| t <= last_arrival).count();
+        assert_eq!(sim.metrics(TxId(0)).rounds, Some(expected as u32));
     }
 }
 
@@ -611,6 +624,139 @@ fn rumor_residue_shrinks_as_k_grows() {
             "{mode}: residue for k = 1, 2, 4: {r:?}"
         );
     }
+}
+
+/// Rumor mongering on a complete graph of `n` sites, as in Demers et al. (1987): the mean residue
+/// (share of sites never reached), traffic (messages per site) and last newly informed round over
+/// `runs` runs, each from a different source and seed.
+fn demers(n: u32, mode: RumorMode, k: u32, runs: u64) -> (f64, f64, f64) {
+    let net = generated(Topology::Complete { peers: n }, 1).network;
+    let (mut residue, mut traffic, mut last) = (0.0, 0.0, 0.0);
+    for seed in 1..=runs {
+        let params = RumorParams {
+            mode,
+            k,
+            round_ms: 100.0,
+        };
+        let mut sim = Simulation::new(net.clone(), RelayPolicy::Rumor(params), seed).unwrap();
+        let tx = sim.broadcast(PeerId((seed % u64::from(n)) as u32)).unwrap();
+        sim.run();
+        let m = sim.metrics(tx);
+        residue += (n as usize - m.reached) as f64 / f64::from(n);
+        traffic += m.messages as f64 / f64::from(n);
+        last += f64::from(m.rounds.unwrap());
+    }
+    let runs = runs as f64;
+    (residue / runs, traffic / runs, last / runs)
+}
+
+/// Whether `value` lies within `share` of `reference`.
+fn within(value: f64, reference: f64, share: f64) -> bool {
+    (value - reference).abs() <= share * reference
+}
+
+/// Demers et al. (1987), Table 1: feedback and counter on 1,000 sites, as (k, residue, traffic).
+const DEMERS_TABLE_1: [(u32, f64, f64); 3] = [(1, 0.176, 1.74), (2, 0.037, 3.30), (3, 0.011, 4.53)];
+
+/// Demers et al. (1987), Table 2 (as the authors' errata titles it): blind and coin on 1,000
+/// sites, as (k, residue, traffic).
+const DEMERS_TABLE_2: [(u32, f64, f64); 3] = [(2, 0.205, 1.59), (3, 0.060, 2.82), (4, 0.021, 3.91)];
+
+/// The large-n residue of feedback and coin: the root s in (0, 1) of s = exp(-(k + 1)(1 - s)),
+/// found by bisection (the function s - exp(-(k + 1)(1 - s)) is negative just above 0 and
+/// changes sign once before 1).
+fn coin_residue(k: u32) -> f64 {
+    let f = |s: f64| s - (-(f64::from(k) + 1.0) * (1.0 - s)).exp();
+    let (mut lo, mut hi) = (1e-9, 0.9);
+    for _ in 0..100 {
+        let mid = (lo + hi) / 2.0;
+        if f(mid) < 0.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+#[test]
+fn the_coin_closed_form_gives_the_papers_figures() {
+    for (k, s) in [(1, 0.203), (2, 0.060), (3, 0.020)] {
+        assert!(
+            within(coin_residue(k), s, 0.02),
+            "k = {k}: {}",
+            coin_residue(k)
+        );
+    }
+}
+
+/// Holds a rumor mode to a table of the paper: (k, residue, traffic), each within 15 %.
+fn matches_table(mode: RumorMode, table: &[(u32, f64, f64)]) {
+    for &(k, residue, traffic) in table {
+        let (r, t, _) = demers(1000, mode, k, 40);
+        assert!(
+            within(r, residue, 0.15),
+            "{mode} k = {k}: residue {r}, the paper {residue}"
+        );
+        assert!(
+            within(t, traffic, 0.15),
+            "{mode} k = {k}: traffic {t}, the paper {traffic}"
+        );
+    }
+}
+
+#[test]
+fn rumor_feedback_counter_matches_demers_table_1() {
+    matches_table(RumorMode::FeedbackCounter, &DEMERS_TABLE_1);
+}
+
+#[test]
+fn rumor_blind_coin_matches_demers_table_2() {
+    matches_table(RumorMode::BlindCoin, &DEMERS_TABLE_2);
+}
+
+#[test]
+fn rumor_feedback_coin_matches_the_closed_form() {
+    for k in 1..=3 {
+        let (r, _, _) = demers(1000, RumorMode::FeedbackCoin, k, 40);
+        let s = coin_residue(k);
+        assert!(
+            within(r, s, 0.15),
+            "k = {k}: residue {r}, the closed form {s}"
+        );
+    }
+}
+
+#[test]
+fn push_with_fanout_one_informs_the_last_peer_in_pittels_round() {
+    // Pittel (1987): push with fanout 1 on n sites informs everyone in log2 n + ln n + O(1)
+    // rounds; a Monte Carlo of that model gives 18.05 for n = 1,000. The model: every informed
+    // site pushes to one site drawn uniformly among the others, every round, until all know.
+    let n = 1000;
+    let net = generated(Topology::Complete { peers: n }, 1).network;
+    let params = PushParams {
+        fanout: 1,
+        rounds: Some(60),
+        hop_limit: None,
+        round_ms: 100.0,
+    };
+    let runs = 60;
+    let mut total = 0.0;
+    for seed in 1..=runs {
+        let mut sim =
+            Simulation::new(net.clone(), RelayPolicy::Push(params.clone()), seed).unwrap();
+        let tx = sim.broadcast(PeerId(seed as u32)).unwrap();
+        sim.run();
+        let m = sim.metrics(tx);
+        assert_eq!(
+            m.reached, n as usize,
+            "seed {seed}: 60 rounds each reach everyone"
+        );
+        assert!(m.active_rounds.unwrap() > m.rounds.unwrap());
+        total += f64::from(m.rounds.unwrap());
+    }
+    let mean = total / runs as f64;
+    assert!(within(mean, 18.05, 0.06), "mean last round {mean}");
 }
 
 // ---- Client-server ------------------------------------------------------------------------------
