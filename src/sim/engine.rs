@@ -83,8 +83,6 @@ enum Event {
     RequestCheck { peer: PeerId, tx: TxId },
     /// Push and rumor gossip: a synchronous round begins.
     Round,
-    /// An action from the timeline (index into `scheduled`).
-    Scheduled(usize),
 }
 
 /// What an applied action produced.
@@ -302,8 +300,9 @@ pub struct Simulation {
     /// Transaction bodies certain to arrive as duplicates unless an edit
     /// intervenes: kept out of the queue (see [`LazyDuplicate`]).
     lazy: Vec<LazyDuplicate>,
-    /// Times of scheduled actions not yet applied, earliest first.
-    pending_actions: std::collections::BinaryHeap<std::cmp::Reverse<Time>>,
+    /// Scheduled actions not yet applied, as (time, index into `scheduled`): earliest first,
+    /// and at equal times in the order they were scheduled.
+    pending_actions: std::collections::BinaryHeap<std::cmp::Reverse<(Time, usize)>>,
     /// Whether a run to completion is under way (see [`Simulation::run_with_progress`]).
     to_completion: bool,
     /// The latest arrival of a duplicate counted at once.
@@ -467,12 +466,15 @@ impl Simulation {
 
     /// The time of the next event, if any is waiting.
     pub fn next_event_time(&self) -> Option<Time> {
-        self.queue.peek_time()
+        match (self.queue.peek_time(), self.next_action_time()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Whether nothing is left to happen.
     pub fn is_idle(&self) -> bool {
-        self.queue.is_empty() && self.lazy.is_empty()
+        self.queue.is_empty() && self.lazy.is_empty() && self.pending_actions.is_empty()
     }
 
     /// The next trace event, oldest first.
@@ -509,13 +511,21 @@ impl Simulation {
 
     /// Schedules an action for virtual time `at` (now, if `at` has passed).
     ///
-    /// If the network refuses it then, the refusal is kept in [`Simulation::refusals`].
+    /// The order of simultaneous things: at a time `t`, every event due at `t`
+    /// (deliveries, timers, rounds, and what they cause at `t`) happens first,
+    /// then the actions scheduled for `t`, in the order they were scheduled. An
+    /// edit made by hand at a paused clock `t` happens at that same place.
+    /// If the network refuses an action, the refusal is kept in [`Simulation::refusals`].
     pub fn schedule(&mut self, at: Time, action: Action) {
         let index = self.scheduled.len();
         let at = at.max(self.now);
         self.scheduled.push(Some(action));
-        self.pending_actions.push(std::cmp::Reverse(at));
-        self.queue.push(at, Event::Scheduled(index));
+        self.pending_actions.push(std::cmp::Reverse((at, index)));
+    }
+
+    /// The time of the next scheduled action, if any.
+    fn next_action_time(&self) -> Option<Time> {
+        self.pending_actions.peek().map(|r| r.0 .0)
     }
 
     fn link_between(&self, a: PeerId, b: PeerId) -> Result<LinkId, EditError> {
@@ -686,6 +696,12 @@ impl Simulation {
             self.lazy.clear();
             self.horizon_reached = true;
         }
+        if let Some(at) = self.next_action_time() {
+            // Events due at the same time go first (see `schedule`).
+            if self.queue.peek_time().is_none_or(|t| at < t) {
+                return Some(self.apply_scheduled(at));
+            }
+        }
         let Some((time, event)) = self.queue.pop() else {
             return self.settle_lazy();
         };
@@ -697,25 +713,34 @@ impl Simulation {
             Event::InvTimer { peer, outbound } => self.on_inv_timer(peer, outbound),
             Event::RequestCheck { peer, tx } => self.try_request(peer, tx),
             Event::Round => self.on_round(),
-            Event::Scheduled(index) => {
-                self.pending_actions.pop();
-                if let Some(action) = self.scheduled.get_mut(index).and_then(Option::take) {
-                    if let Err(error) = self.apply(action.clone()) {
-                        self.refusals.push(Refusal {
-                            at: self.now,
-                            action,
-                            error,
-                        });
-                    }
-                }
-            }
         }
         Some(time)
     }
 
+    /// Applies the next scheduled action, due at `at`, once every event up to `at` has run.
+    fn apply_scheduled(&mut self, at: Time) -> Time {
+        let Some(std::cmp::Reverse((_, index))) = self.pending_actions.pop() else {
+            return at;
+        };
+        self.now = self.now.max(at);
+        // Everything due by now has happened, duplicates kept aside included.
+        self.queue.mark_past(self.now);
+        self.events_processed += 1;
+        if let Some(action) = self.scheduled.get_mut(index).and_then(Option::take) {
+            if let Err(error) = self.apply(action.clone()) {
+                self.refusals.push(Refusal {
+                    at: self.now,
+                    action,
+                    error,
+                });
+            }
+        }
+        at
+    }
+
     /// Processes every event up to and including `until`, then sets the clock to `until`.
     pub fn step_until(&mut self, until: Time) {
-        while self.queue.peek_time().is_some_and(|t| t <= until) {
+        while self.next_event_time().is_some_and(|t| t <= until) {
             self.step();
         }
         self.now = self.now.max(until);
@@ -759,7 +784,7 @@ impl Simulation {
     /// completion, and only before the next scheduled action.
     fn count_duplicates_before(&self) -> Time {
         match self.to_completion {
-            true => self.pending_actions.peek().map_or(Time::MAX, |t| t.0),
+            true => self.next_action_time().unwrap_or(Time::MAX),
             false => Time::ZERO,
         }
     }

@@ -122,6 +122,9 @@ pub struct Report {
     pub arrival_hops_histogram: Vec<usize>,
     /// Peers by their fewest links from the source through relaying peers (index = hops).
     pub shortest_hops_histogram: Vec<usize>,
+    /// Timeline entries the network refused when their time came (first trial), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<RefusedEntry>,
     /// Whether the first trial stopped at the virtual-time horizon with events still to come.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub horizon_reached: bool,
@@ -143,6 +146,17 @@ impl Report {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }
+}
+
+/// A timeline entry the network refused when its time came.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RefusedEntry {
+    /// When it was tried, in milliseconds.
+    pub at_ms: f64,
+    /// What was tried.
+    pub action: Action,
+    /// Why it was refused.
+    pub error: String,
 }
 
 /// One peer's results, as reports and CSV files give them.
@@ -298,6 +312,15 @@ pub fn run(
         coverage: sim.coverage(tx),
         unreached: sim.unreached(tx),
         graph: graph::facts(sim.network()),
+        refused: sim
+            .refusals()
+            .iter()
+            .map(|r| RefusedEntry {
+                at_ms: r.at.as_ms_f64(),
+                action: r.action.clone(),
+                error: r.error.to_string(),
+            })
+            .collect(),
         horizon_reached: sim.horizon_reached(),
         mean: several.then(|| MeanMetrics::of(&all_metrics)),
         trials: several.then_some(all_metrics),

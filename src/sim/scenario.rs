@@ -422,29 +422,56 @@ impl Scenario {
     /// policy without a server uses the star's hub when the generator made one.
     pub fn simulation(&self, relay: Option<RelayPolicy>) -> Result<Simulation, ScenarioError> {
         let built = self.build()?;
+        let relay = self.relay_for(&built, relay)?;
+        let mut sim = Simulation::new(built.network, relay, self.seed)
+            .map_err(|e| ScenarioError(format!("relay: {e}")))?;
+        sim.set_latency_model(self.latency_model());
+        for (at, action) in self.timeline_in_order() {
+            sim.schedule(at, action);
+        }
+        Ok(sim)
+    }
+
+    /// The relay policy a run uses: `relay` if given, else the scenario's; a client-server
+    /// policy without a server takes the star's hub, and a named server must exist.
+    pub fn relay_for(
+        &self,
+        built: &Built,
+        relay: Option<RelayPolicy>,
+    ) -> Result<RelayPolicy, ScenarioError> {
         let mut relay = relay.unwrap_or_else(|| self.relay.clone());
         if let RelayPolicy::ClientServer(params) = &mut relay {
-            if params.server.is_none() {
-                params.server = built.server;
-            }
+            params.server = params.server.or(built.server);
             if let Some(server) = params.server {
                 if !built.network.contains(server) {
                     return fail(format!("relay.server: there is no peer {server}"));
                 }
             }
         }
-        let mut sim = Simulation::new(built.network, relay, self.seed)
-            .map_err(|e| ScenarioError(format!("relay: {e}")))?;
-        let latency = match &self.generator {
+        Ok(relay)
+    }
+
+    /// The model that draws latencies of links added during the run.
+    pub fn latency_model(&self) -> LatencyModel {
+        match &self.generator {
             Some(spec) => spec.latency_model(),
             None => self.latency.clone(),
-        };
-        sim.set_latency_model(latency);
-        for entry in &self.timeline {
-            let at = Time::try_from_ms_f64(entry.at_ms).unwrap_or(Time::ZERO);
-            sim.schedule(at, entry.action.clone());
         }
-        Ok(sim)
+    }
+
+    /// The timeline as a run applies it: in time order, and entries at the same time in the
+    /// order the file lists them (a stable sort, so a file need not be sorted).
+    pub fn timeline_in_order(&self) -> Vec<(Time, Action)> {
+        let mut entries: Vec<(Time, Action)> = self
+            .timeline
+            .iter()
+            .map(|t| {
+                let at = Time::try_from_ms_f64(t.at_ms).unwrap_or(Time::ZERO);
+                (at, t.action.clone())
+            })
+            .collect();
+        entries.sort_by_key(|&(at, _)| at);
+        entries
     }
 
     /// The broadcasts of the timeline, in order.

@@ -394,25 +394,22 @@ impl AppState {
         scenario.validate().map_err(|e| e.to_string())?;
         crate::view::share::fits_the_app(scenario)?;
         let built = scenario.build().map_err(|e| e.to_string())?;
-        let mut relay = scenario.relay.clone();
-        if let RelayPolicy::ClientServer(params) = &mut relay {
-            params.server = params.server.or(built.server);
-        }
-        let latency = match &scenario.generator {
-            Some(spec) => spec.latency_model(),
-            None => scenario.latency.clone(),
-        };
+        // The same relay, latency model and timeline order as every other run of a scenario.
+        let relay = scenario
+            .relay_for(&built, None)
+            .map_err(|e| e.to_string())?;
+        let latency = scenario.latency_model();
         let mut sim = Simulation::new(built.network.clone(), relay.clone(), scenario.seed)?;
         sim.set_tracing(true);
         sim.set_latency_model(latency.clone());
         let mut layout = Layout::new(scenario.seed);
         layout.sync(&built.network);
         let inputs = scenario
-            .timeline
-            .iter()
-            .map(|t| Input {
-                at: Time::try_from_ms_f64(t.at_ms).unwrap_or(Time::ZERO),
-                action: t.action.clone(),
+            .timeline_in_order()
+            .into_iter()
+            .map(|(at, action)| Input {
+                at,
+                action,
                 joined: false,
             })
             .collect();
@@ -1030,8 +1027,14 @@ impl AppState {
             }
             let (at, action) = (input.at, input.action.clone());
             self.sim.step_until(at);
-            // Inputs were accepted when made, and the run is deterministic.
-            let _ = self.sim.apply(action);
+            // Inputs made here were accepted when made (and the run is deterministic); a
+            // loaded timeline's entry may be refused when its time comes: say so.
+            if let Err(error) = self.sim.apply(action) {
+                self.message = Some(format!(
+                    "The timeline's entry at {} ms was refused: {error}",
+                    at.as_ms_f64()
+                ));
+            }
             self.applied += 1;
         }
         let mut budget = events;

@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod cli;
+mod front_ends;
 mod harness;
 mod policies;
 mod properties;

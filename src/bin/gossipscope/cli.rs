@@ -639,6 +639,14 @@ fn cmd_simulate(args: &SimulateArgs, interrupted: &AtomicBool) -> Result<(), Fai
             ms(m.t90_ms),
             ms(m.t100_ms)
         ));
+        if let Some(first) = report.refused.first() {
+            say(&format!(
+                "{} timeline entries were refused (listed in the report's \"refused\"); the first, at {} ms: {}",
+                report.refused.len(),
+                first.at_ms,
+                first.error
+            ));
+        }
         if report.horizon_reached {
             say(&format!(
                 "the run stopped at the virtual-time horizon ({} days) with events still to come",
