@@ -19,8 +19,16 @@ use gossipscope::sim::network::{Network, PeerId};
 use gossipscope::sim::relay::RelayPolicy;
 use serde::{Deserialize, Serialize};
 
-/// The golden file, compiled in so the browser build needs no file system.
-const GOLDEN_JSON: &str = include_str!("data/web-golden.json");
+/// The golden files, compiled in so the browser build needs no file system: one network with a
+/// constant latency, one with log-normal latencies (drawn with `ln`, `exp` and `cos`, which the
+/// core takes from libm so that native and wasm round them alike).
+const GOLDEN_FILES: [(&str, &str); 2] = [
+    ("web-golden.json", include_str!("data/web-golden.json")),
+    (
+        "web-golden-lognormal.json",
+        include_str!("data/web-golden-lognormal.json"),
+    ),
+];
 
 /// How to fill in or refresh the golden file.
 const BLESS_HINT: &str = "if the change is intended, rewrite tests/data/web-golden.json with \
@@ -90,8 +98,16 @@ fn link_hash(network: &Network) -> String {
 }
 
 impl Golden {
-    fn load() -> Golden {
-        serde_json::from_str(GOLDEN_JSON).expect("tests/data/web-golden.json parses")
+    /// Every golden file, with its name.
+    fn all() -> Vec<(&'static str, Golden)> {
+        GOLDEN_FILES
+            .iter()
+            .map(|&(name, text)| {
+                let golden = serde_json::from_str(text)
+                    .unwrap_or_else(|e| panic!("tests/data/{name} does not parse: {e}"));
+                (name, golden)
+            })
+            .collect()
     }
 
     /// The expected numbers, as [`Golden::run`] returns them.
@@ -152,23 +168,64 @@ impl Golden {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn native_core_matches_golden_file() {
-    let mut golden = Golden::load();
-    let actual = golden.run();
-    if std::env::var_os("GOSSIPSCOPE_BLESS").is_some() {
-        golden.expected_network = Some(actual.network);
-        for (run, facts) in golden.runs.iter_mut().zip(actual.runs) {
-            run.expected = Some(facts);
+    for (name, mut golden) in Golden::all() {
+        let actual = golden.run();
+        if std::env::var_os("GOSSIPSCOPE_BLESS").is_some() {
+            golden.expected_network = Some(actual.network);
+            for (run, facts) in golden.runs.iter_mut().zip(actual.runs) {
+                run.expected = Some(facts);
+            }
+            let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+            let text = serde_json::to_string_pretty(&golden).expect("serialises") + "\n";
+            std::fs::write(&path, text).expect("the golden file is writable");
+            continue;
         }
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/web-golden.json");
-        let text = serde_json::to_string_pretty(&golden).expect("serialises") + "\n";
-        std::fs::write(path, text).expect("tests/data/web-golden.json is writable");
-        return;
+        assert_eq!(
+            actual,
+            golden.expected(),
+            "the core's numbers for tests/data/{name} changed; {BLESS_HINT}"
+        );
     }
+}
+
+/// The flood run of the constant-latency golden file against closed forms: each peer relays
+/// once to every neighbour but its parent, so messages = 2 * links - (peers - 1), and with one
+/// latency everywhere the times are hop distances (breadth-first, computed here) times it.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_flood_golden_numbers_follow_from_the_network() {
+    let (_, golden) = Golden::all().remove(0);
+    let generated = generate(&golden.network, golden.seed).unwrap();
+    let net = &generated.network;
+    let latency = net.links().next().unwrap().latency;
+    assert!(net.links().all(|l| l.latency == latency), "one latency");
+    // Breadth-first distances from the source, written out here rather than taken from the core.
+    let mut depth = vec![None; net.peer_slots()];
+    let mut frontier = vec![PeerId(golden.source)];
+    depth[golden.source as usize] = Some(0u64);
+    while let Some(peer) = frontier.pop() {
+        for adj in net.adjacent(peer) {
+            let next = depth[peer.index()].unwrap() + 1;
+            if depth[adj.peer.index()].is_none_or(|d| next < d) {
+                depth[adj.peer.index()] = Some(next);
+                frontier.push(adj.peer);
+            }
+        }
+    }
+    let mut depths: Vec<u64> = depth.into_iter().flatten().collect();
+    depths.sort_unstable();
+    let peers = depths.len();
+    let at_share = |share: f64| depths[((peers as f64 * share).ceil() as usize) - 1] * latency.0;
+    let flood = golden.expected().runs[0].clone();
+    assert_eq!(golden.runs[0].policy, "flood");
+    assert_eq!(flood.reached, peers);
     assert_eq!(
-        actual,
-        golden.expected(),
-        "the core's numbers for tests/data/web-golden.json changed; {BLESS_HINT}"
+        flood.messages,
+        2 * net.n_links() as u64 - (peers as u64 - 1)
     );
+    assert_eq!(flood.t50_us, Some(at_share(0.5)));
+    assert_eq!(flood.t90_us, Some(at_share(0.9)));
+    assert_eq!(flood.t100_us, Some(at_share(1.0)));
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -251,8 +308,13 @@ mod browser {
 
     #[wasm_bindgen_test]
     fn core_in_wasm_matches_golden_file() {
-        let golden = Golden::load();
-        assert_eq!(golden.run(), golden.expected(), "wasm and native disagree");
+        for (name, golden) in Golden::all() {
+            assert_eq!(
+                golden.run(),
+                golden.expected(),
+                "{name}: wasm and native disagree"
+            );
+        }
     }
 
     /// The peer-list entry of a peer.

@@ -7,7 +7,10 @@ use rand_chacha::ChaCha8Rng;
 ///
 /// ChaCha8 is portable: the same seed gives the same numbers natively and in
 /// wasm32. The distributions are written out here (not taken from a crate)
-/// so that their exact algorithms, and so every run, stay fixed.
+/// so that their exact algorithms, and so every run, stay fixed; their `ln`,
+/// `exp` and `cos` come from libm, one implementation on every platform (the
+/// standard library's come from each platform's math library, which need not
+/// round alike).
 #[derive(Clone, Debug)]
 pub struct SimRng(ChaCha8Rng);
 
@@ -57,21 +60,21 @@ impl SimRng {
     /// An exponential draw with the given mean (the gap of a Poisson process).
     pub fn exponential(&mut self, mean: f64) -> f64 {
         // 1 - unit() lies in (0, 1], so the logarithm is finite.
-        -mean * (1.0 - self.unit()).ln()
+        -mean * libm::log(1.0 - self.unit())
     }
 
     /// A standard normal draw (Box-Muller).
     pub fn standard_normal(&mut self) -> f64 {
         let u1 = 1.0 - self.unit();
         let u2 = self.unit();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2)
     }
 
     /// A log-normal draw whose own mean and standard deviation are given.
     pub fn log_normal(&mut self, mean: f64, sd: f64) -> f64 {
-        let sigma2 = (1.0 + (sd * sd) / (mean * mean)).ln();
-        let mu = mean.ln() - sigma2 / 2.0;
-        (mu + sigma2.sqrt() * self.standard_normal()).exp()
+        let sigma2 = libm::log(1.0 + (sd * sd) / (mean * mean));
+        let mu = libm::log(mean) - sigma2 / 2.0;
+        libm::exp(mu + sigma2.sqrt() * self.standard_normal())
     }
 
     /// Shuffles `items` in place (Fisher-Yates).
