@@ -269,6 +269,9 @@ struct Input {
     action: Action,
     /// Made by the same command as the input before it: undone and redone with it.
     joined: bool,
+    /// When it was made, as a count: a loaded timeline's entries in time order, then what is
+    /// done here. Undo takes back the latest made, wherever it sits in time.
+    made: u64,
 }
 
 /// A message on its way, for the animation.
@@ -320,6 +323,8 @@ pub struct AppState {
     base: Network,
     notes: Vec<String>,
     inputs: Vec<Input>,
+    /// The `made` count of the next input made here.
+    next_made: u64,
     /// How many inputs the run has applied so far.
     applied: usize,
     redo: Vec<Input>,
@@ -404,13 +409,15 @@ impl AppState {
         sim.set_latency_model(latency.clone());
         let mut layout = Layout::new(scenario.seed);
         layout.sync(&built.network);
-        let inputs = scenario
+        let inputs: Vec<Input> = scenario
             .timeline_in_order()
             .into_iter()
-            .map(|(at, action)| Input {
+            .zip(1..)
+            .map(|((at, action), made)| Input {
                 at,
                 action,
                 joined: false,
+                made,
             })
             .collect();
         let mut state = AppState {
@@ -421,6 +428,7 @@ impl AppState {
             latency,
             base: built.network,
             notes: built.notes,
+            next_made: inputs.len() as u64 + 1,
             inputs,
             applied: 0,
             redo: Vec::new(),
@@ -842,24 +850,29 @@ impl AppState {
                 self.playing = true;
             }
             Command::Undo => {
-                // A command's inputs go together: pop back to the first of them.
-                loop {
-                    let input = self.inputs.pop().ok_or("nothing to undo")?;
-                    let joined = input.joined;
-                    self.redo.push(input);
-                    if !joined {
-                        break;
-                    }
+                // The input made last goes, with the others of its command (they sit just
+                // before it); a loaded timeline's entries still to come stay.
+                let last = (0..self.inputs.len())
+                    .max_by_key(|&i| self.inputs[i].made)
+                    .ok_or("nothing to undo")?;
+                let mut first = last;
+                while first > 0 && self.inputs[first].joined {
+                    first -= 1;
                 }
+                let command: Vec<Input> = self.inputs.drain(first..=last).collect();
+                self.redo.extend(command.into_iter().rev());
                 self.rebuild()?;
             }
             Command::Redo => {
-                let input = self.redo.pop().ok_or("nothing to redo")?;
-                self.inputs.push(input);
-                while self.redo.last().is_some_and(|i| i.joined) {
-                    let next = self.redo.pop().expect("just checked");
-                    self.inputs.push(next);
+                let first = self.redo.pop().ok_or("nothing to redo")?;
+                let mut command = vec![first];
+                while let Some(next) = self.redo.pop_if(|i| i.joined) {
+                    command.push(next);
                 }
+                // Back at its time, after the inputs made at or before it.
+                let at = command[0].at;
+                let index = self.inputs.partition_point(|i| i.at <= at);
+                self.inputs.splice(index..index, command);
                 self.rebuild()?;
             }
             Command::Tick { ms } => self.tick(ms),
@@ -960,16 +973,19 @@ impl AppState {
 
     /// Applies a new input at the clock; on success it joins the history.
     fn input(&mut self, action: Action) -> Result<Applied, String> {
-        // An edit made while replaying replaces the inputs still to come.
-        self.inputs.truncate(self.applied);
+        // It joins the inputs at the clock: a loaded timeline's later entries stay, and run
+        // when their time comes (everything up to the clock has been applied already).
         self.sim.step_until(self.clock);
         let applied = self.sim.apply(action.clone()).map_err(|e| e.to_string())?;
-        self.inputs.push(Input {
+        let input = Input {
             at: self.clock,
             action,
             joined: false,
-        });
-        self.applied = self.inputs.len();
+            made: self.next_made,
+        };
+        self.next_made += 1;
+        self.inputs.insert(self.applied, input);
+        self.applied += 1;
         self.redo.clear();
         self.after_run_changed();
         Ok(applied)
@@ -1743,6 +1759,37 @@ mod tests {
                 comparison.relay
             );
         }
+    }
+
+    #[test]
+    fn an_edit_at_the_clock_keeps_the_timeline_still_to_come() {
+        // A line N0-N1-N2-N3, 100 ms a link, whose timeline censors N2 at 150 ms.
+        let scenario = Scenario::from_json(
+            r#"{"format": "gossipscope/1", "seed": 1,
+                "peers": [{"id": 0}, {"id": 1}, {"id": 2}, {"id": 3}],
+                "links": [{"from": 0, "to": 1, "latency_ms": 100},
+                          {"from": 1, "to": 2, "latency_ms": 100},
+                          {"from": 2, "to": 3, "latency_ms": 100}],
+                "timeline": [{"at_ms": 150, "action": "set-state", "peer": 2, "state": "censoring"}]}"#,
+        )
+        .unwrap();
+        let mut state = AppState::from_scenario("line", &scenario).unwrap();
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        // N2 gets it at 200 ms, censoring since 150 ms: N3 never does.
+        let tx = state.current_tx().unwrap();
+        assert_eq!(state.simulation().metrics(tx).reached, 3);
+        assert_eq!(state.to_scenario().timeline.len(), 2);
+        // Undo takes back the broadcast, not the timeline's entry; redo brings it back.
+        state.dispatch(Command::Undo);
+        assert_eq!(state.simulation().n_transactions(), 0);
+        let timeline = state.to_scenario().timeline;
+        assert_eq!(timeline.len(), 1);
+        assert_eq!(timeline[0].at_ms, 150.0);
+        state.dispatch(Command::Redo);
+        state.dispatch(Command::Finish);
+        assert_eq!(state.simulation().metrics(TxId(0)).reached, 3);
     }
 
     #[test]
