@@ -81,6 +81,12 @@ enum Event {
     },
     /// Bitcoin: a peer (re)considers whom to ask for a transaction.
     RequestCheck { peer: PeerId, tx: TxId },
+    /// Bitcoin: `announcer` answered `peer`'s request with NOTFOUND.
+    NotFound {
+        peer: PeerId,
+        tx: TxId,
+        announcer: PeerId,
+    },
     /// Push and rumor gossip: a synchronous round begins.
     Round,
 }
@@ -311,6 +317,18 @@ pub struct Simulation {
     default_server_cache: Option<Option<PeerId>>,
     /// Whether the run stopped at [`caps::HORIZON`] with events still to come.
     horizon_reached: bool,
+    /// Bitcoin: the salt of the request tracker's ranking of announcers (from the seed,
+    /// so drawing it takes nothing from the relay's random stream).
+    salt: u64,
+}
+
+/// Bitcoin: an announcer's rank for a transaction's request, lowest first: a salted hash, as
+/// Core's TxRequestTracker ranks equally ready announcers (SplitMix64's finalizer as the hash).
+fn request_rank(salt: u64, tx: TxId, announcer: PeerId) -> u64 {
+    let mut z = salt ^ (u64::from(tx.0) << 32) ^ u64::from(announcer.0);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// Whether `transactions` over a network of `peer_slots` ids and `links` links stay within [`caps`].
@@ -413,6 +431,7 @@ impl Simulation {
             last_counted_arrival: Time::ZERO,
             default_server_cache: None,
             horizon_reached: false,
+            salt: request_rank(seed, TxId(u32::MAX), PeerId(u32::MAX)),
         })
     }
 
@@ -575,7 +594,11 @@ impl Simulation {
                 Ok(Applied::Peer(id))
             }
             Action::RemovePeer { peer } => {
-                net.remove_peer(peer)?;
+                if !net.contains(peer) {
+                    return Err(EditError::NoSuchPeer(peer));
+                }
+                self.disconnect_requests(peer, None);
+                self.network.remove_peer(peer)?;
                 Ok(Applied::Done)
             }
             Action::AddLink {
@@ -610,11 +633,17 @@ impl Simulation {
             }
             Action::RemoveLink { a, b } => {
                 let link = self.link_between(a, b)?;
+                self.disconnect_requests(a, Some(b));
+                self.disconnect_requests(b, Some(a));
                 self.network.remove_link(link)?;
                 Ok(Applied::Done)
             }
             Action::SetState { peer, state } => {
-                net.set_state(peer, state)?;
+                let was = net.peer(peer).ok_or(EditError::NoSuchPeer(peer))?.state;
+                if state == PeerState::Offline && was != PeerState::Offline {
+                    self.disconnect_requests(peer, None);
+                }
+                self.network.set_state(peer, state)?;
                 Ok(Applied::Done)
             }
             Action::SetRole { peer, role } => {
@@ -712,6 +741,11 @@ impl Simulation {
             Event::Ready { peer, tx } => self.on_ready(peer, tx),
             Event::InvTimer { peer, outbound } => self.on_inv_timer(peer, outbound),
             Event::RequestCheck { peer, tx } => self.try_request(peer, tx),
+            Event::NotFound {
+                peer,
+                tx,
+                announcer,
+            } => self.request_failed(peer, tx, announcer),
             Event::Round => self.on_round(),
         }
         Some(time)
@@ -1229,7 +1263,6 @@ impl Simulation {
         record.set_known(side(&adj));
         if record.has(to) {
             record.redundant += 1;
-            self.feedback_on_arrival(tx, from);
             return Outcome::Redundant;
         }
         // Ask outbound peers at once; inbound ones only after a delay.
@@ -1273,16 +1306,22 @@ impl Simulation {
             return;
         }
         request.in_flight = None;
-        request
-            .candidates
-            .retain(|&(_, link, _, _)| network.link(link).is_some());
-        // The first eligible preferred (outbound) announcer, else the first eligible one.
+        // Announcers that went away (their link, or offline) are no longer asked.
+        request.candidates.retain(|&(announcer, link, _, _)| {
+            network.link(link).is_some()
+                && network
+                    .peer(announcer)
+                    .is_some_and(|p| p.state != PeerState::Offline)
+        });
+        // Among the announcers that may be asked now, an outbound one if any; among equals,
+        // one at random, as Core's request tracker ranks them by a salted hash.
+        let salt = self.salt;
         let best = request
             .candidates
             .iter()
             .enumerate()
             .filter(|(_, c)| c.2 <= now)
-            .min_by_key(|(i, c)| (!c.3, c.2, *i))
+            .min_by_key(|(_, c)| (!c.3, request_rank(salt, tx, c.0)))
             .map(|(i, _)| i);
         match best {
             Some(i) => {
@@ -1302,17 +1341,76 @@ impl Simulation {
         }
     }
 
+    /// `peer` learns that `announcer` will not deliver `tx` (NOTFOUND, or it went away): if it
+    /// was the one asked, the next announcer is asked at once, not after the timeout.
+    fn request_failed(&mut self, peer: PeerId, tx: TxId, announcer: PeerId) {
+        let asked = self.txs[tx.index()]
+            .requests
+            .get_mut(peer.index())
+            .and_then(Option::as_mut)
+            .filter(|r| r.in_flight.is_some_and(|(a, _)| a == announcer));
+        if let Some(request) = asked {
+            request.in_flight = None;
+            self.try_request(peer, tx);
+        }
+    }
+
+    /// Before `gone` goes offline or away, or its link to a neighbour goes (`only`), the
+    /// peers waiting on it for a transaction are told, as a disconnection tells a Core node.
+    fn disconnect_requests(&mut self, gone: PeerId, only: Option<PeerId>) {
+        if !matches!(self.policy, RelayPolicy::Bitcoin(_)) {
+            return;
+        }
+        let waiting: Vec<PeerId> = self
+            .network
+            .adjacent(gone)
+            .iter()
+            .map(|a| a.peer)
+            .filter(|&p| only.is_none_or(|o| o == p))
+            .collect();
+        for tx in 0..self.txs.len() {
+            for &peer in &waiting {
+                let tx = TxId(tx as u32);
+                let is_asked = self.txs[tx.index()]
+                    .requests
+                    .get(peer.index())
+                    .and_then(Option::as_ref)
+                    .is_some_and(|r| r.in_flight.is_some_and(|(a, _)| a == gone));
+                if is_asked {
+                    self.queue.push(
+                        self.now,
+                        Event::NotFound {
+                            peer,
+                            tx,
+                            announcer: gone,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
     fn receive_getdata(&mut self, msg: Message) -> Outcome {
         let Message {
             from, to, tx, link, ..
         } = msg;
         // `to` was asked by `from`: it serves the body if it has it and relays.
-        if !self.txs[tx.index()].has(to) || !self.may_send(to, tx) {
-            return Outcome::Redundant;
-        }
         let Some(adj) = self.adjacent_via(to, link) else {
             return Outcome::Redundant;
         };
+        if !self.txs[tx.index()].has(to) || !self.may_send(to, tx) {
+            // NOTFOUND: the answer travels back, and the asker moves on at once.
+            let back = self.now + adj.latency();
+            self.queue.push(
+                back,
+                Event::NotFound {
+                    peer: from,
+                    tx,
+                    announcer: to,
+                },
+            );
+            return Outcome::Redundant;
+        }
         debug_assert_eq!(adj.peer, from);
         self.txs[tx.index()].set_known(side(&adj));
         self.send(to, adj, tx, MessageKind::Tx);

@@ -10,7 +10,7 @@ use gossipscope::sim::engine::{Simulation, TxId};
 use gossipscope::sim::generate::Topology;
 use gossipscope::sim::graph;
 use gossipscope::sim::metrics::UnreachedReason;
-use gossipscope::sim::network::{LinkKind, Network, PeerId, PeerState, Role};
+use gossipscope::sim::network::{Limits, LinkKind, Network, PeerId, PeerState, Role};
 use gossipscope::sim::relay::{
     BitcoinParams, ClientServerParams, PushParams, RelayPolicy, RumorMode, RumorParams,
 };
@@ -473,6 +473,71 @@ fn bitcoin_reaches_everyone_reachable_with_one_body_per_peer() {
         m.messages,
         m.messages_by_kind.tx + m.messages_by_kind.inv + m.messages_by_kind.getdata
     );
+}
+
+/// S has the transaction; A and B hear of it from S, and R hears of it from both. R opens its
+/// links to A and B (outbound for R: it asks them at once). Runs until R sends its first
+/// GETDATA, then does `edit` to the announcer asked, and returns (when R asked, when R got it).
+fn bitcoin_request_with(seed: u64, edit: fn(PeerId) -> Action) -> (Time, Time) {
+    let mut net = Network::new(Limits::default());
+    let [s, a, b, r] = [0; 4].map(|_| net.add_peer(Role::Full, true).unwrap());
+    for (from, to) in [(a, s), (b, s), (r, a), (r, b)] {
+        net.add_link(from, to, Time::from_ms(50), LinkKind::FullRelay)
+            .unwrap();
+    }
+    let policy = RelayPolicy::Bitcoin(BitcoinParams::default());
+    let mut sim = Simulation::new(net, policy, seed).unwrap();
+    sim.set_tracing(true);
+    let tx = sim.broadcast(s).unwrap();
+    let (asked_at, asked) = loop {
+        assert!(sim.step().is_some(), "seed {seed}: R never asked");
+        let getdata = sim.drain_trace().into_iter().find_map(|e| match e {
+            TraceEvent::Sent {
+                at,
+                from,
+                to,
+                kind: MessageKind::GetData,
+                ..
+            } if from == r => Some((at, to)),
+            _ => None,
+        });
+        if let Some(found) = getdata {
+            break found;
+        }
+    };
+    sim.apply(edit(asked)).unwrap();
+    sim.run();
+    let got = sim
+        .first_arrival(tx, r)
+        .expect("R gets it from the other announcer");
+    (asked_at, got)
+}
+
+#[test]
+fn bitcoin_an_announcer_that_goes_away_hands_the_request_on_at_once() {
+    // Core treats a disconnection as the end of the request: the next announcer is asked as
+    // soon as there is one, not after the 60 s timeout that only a silent, connected peer costs.
+    let timeout = Time::from_ms(60_000);
+    for seed in 1..=10 {
+        let (asked, got) = bitcoin_request_with(seed, Action::take_offline);
+        assert!(
+            got < asked + timeout,
+            "seed {seed}: asked at {asked}, got it at {got}"
+        );
+    }
+}
+
+#[test]
+fn bitcoin_an_announcer_that_cannot_serve_answers_notfound() {
+    // The asked announcer starts censoring: it answers NOTFOUND, and R moves on at once.
+    let timeout = Time::from_ms(60_000);
+    for seed in 1..=10 {
+        let (asked, got) = bitcoin_request_with(seed, Action::censor);
+        assert!(
+            got < asked + timeout,
+            "seed {seed}: asked at {asked}, got it at {got}"
+        );
+    }
 }
 
 // ---- Push gossip --------------------------------------------------------------------------------
