@@ -1449,6 +1449,10 @@ mod tests {
         let n = state.network().n_peers();
         assert_eq!(flood.reached, n);
         assert_eq!(bitcoin.reached, n);
+        // Flood, every peer online and relaying: each peer sends over every link but the one
+        // it heard on, the source over all of them.
+        let links = state.network().n_links();
+        assert_eq!(flood.messages, 2 * links as u64 - (n as u64 - 1));
         assert!(flood.messages_by_kind.tx > bitcoin.messages_by_kind.tx);
         assert!(flood.messages > bitcoin.messages && flood.messages > push.messages);
         assert!(push.messages_by_kind.tx > bitcoin.messages_by_kind.tx);

@@ -299,6 +299,8 @@ fn a_generator_scenario_round_trips_and_its_seed_decides_the_network() {
     let b = read.build().unwrap().network;
     assert_same_network(&a, &b, "same seed");
     assert_eq!(a.n_peers(), 50);
+    // Watts-Strogatz rewiring moves links but keeps their number: k / 2 per peer.
+    assert_eq!(a.n_links(), 50 * 6 / 2);
     // A different seed rewires and redraws: some link or latency differs.
     let c = scenario(78).build().unwrap().network;
     assert_ne!(link_facts(&a), link_facts(&c));
