@@ -718,13 +718,6 @@ impl Simulation {
 
     /// Processes the next event; returns its time, or `None` when nothing is left.
     pub fn step(&mut self) -> Option<Time> {
-        if self.queue.peek_time().is_some_and(|t| t > caps::HORIZON) {
-            // Nothing a scenario can ask for gets here (every delay is capped);
-            // stop rather than run on towards the end of representable time.
-            self.queue.clear();
-            self.lazy.clear();
-            self.horizon_reached = true;
-        }
         if let Some(at) = self.next_action_time() {
             // Events due at the same time go first (see `schedule`).
             if self.queue.peek_time().is_none_or(|t| at < t) {
@@ -734,6 +727,15 @@ impl Simulation {
         let Some((time, event)) = self.queue.pop() else {
             return self.settle_lazy();
         };
+        if time > caps::HORIZON {
+            // Nothing a scenario can ask for gets here (every delay is capped); stop rather
+            // than run on towards the end of representable time. (Checked on the popped
+            // event: peeking first would cost a scan of the queue's buckets per event.)
+            self.queue.clear();
+            self.lazy.clear();
+            self.horizon_reached = true;
+            return None;
+        }
         self.now = self.now.max(time);
         self.events_processed += 1;
         match event {

@@ -372,7 +372,6 @@ fn write_file(path: &Path, contents: &str) -> Result<(), Failure> {
     }
     let mut temp = builder.tempfile_in(dir).map_err(cannot)?;
     temp.write_all(contents.as_bytes()).map_err(cannot)?;
-    temp.as_file().sync_all().map_err(cannot)?;
     temp.persist(path).map_err(|e| cannot(e.error))?;
     Ok(())
 }
