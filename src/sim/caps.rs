@@ -70,6 +70,14 @@ pub const HORIZON: Time = Time(365 * 24 * 3_600_000_000);
 /// Bytes of a scenario file the CLI reads.
 pub const MAX_SCENARIO_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Whether a run of `transactions` transactions over `peer_ids` peer ids and `links` links
+/// stays within the transaction caps (see [`MAX_TRANSACTIONS`] and the two products after it).
+pub fn transactions_fit(transactions: u64, peer_ids: u64, links: u64) -> bool {
+    transactions <= MAX_TRANSACTIONS as u64
+        && transactions.saturating_mul(peer_ids) <= MAX_TRANSACTION_CELLS
+        && transactions.saturating_mul(links) <= MAX_TRANSACTION_LINKS
+}
+
 /// Checks a delay in milliseconds: finite, non-negative, at most [`MAX_DELAY`].
 pub fn delay_ms(name: &str, ms: f64) -> Result<Time, String> {
     match Time::try_from_ms_f64(ms) {

@@ -222,6 +222,12 @@ impl TxRecord {
         self.known[side / 64] |= 1 << (side % 64);
     }
 
+    /// The announcer `peer` has asked for this transaction and is waiting on, if any.
+    fn asked_by(&self, peer: PeerId) -> Option<PeerId> {
+        let request = self.requests.get(peer.index())?.as_ref()?;
+        request.in_flight.map(|(announcer, _)| announcer)
+    }
+
     fn request_mut(&mut self, peer: PeerId) -> &mut Request {
         if self.requests.len() <= peer.index() {
             self.requests.resize(peer.index() + 1, None);
@@ -331,12 +337,9 @@ fn request_rank(salt: u64, tx: TxId, announcer: PeerId) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Whether `transactions` over a network of `peer_slots` ids and `links` links stay within [`caps`].
+/// [`caps::transactions_fit`] for sizes counted in `usize`.
 fn transactions_fit(transactions: usize, peer_slots: usize, links: usize) -> bool {
-    let t = transactions as u64;
-    transactions <= caps::MAX_TRANSACTIONS
-        && t.saturating_mul(peer_slots as u64) <= caps::MAX_TRANSACTION_CELLS
-        && t.saturating_mul(links as u64) <= caps::MAX_TRANSACTION_LINKS
+    caps::transactions_fit(transactions as u64, peer_slots as u64, links as u64)
 }
 
 /// The peer with the most links, lowest id on a tie.
@@ -1346,13 +1349,9 @@ impl Simulation {
     /// `peer` learns that `announcer` will not deliver `tx` (NOTFOUND, or it went away): if it
     /// was the one asked, the next announcer is asked at once, not after the timeout.
     fn request_failed(&mut self, peer: PeerId, tx: TxId, announcer: PeerId) {
-        let asked = self.txs[tx.index()]
-            .requests
-            .get_mut(peer.index())
-            .and_then(Option::as_mut)
-            .filter(|r| r.in_flight.is_some_and(|(a, _)| a == announcer));
-        if let Some(request) = asked {
-            request.in_flight = None;
+        let record = &mut self.txs[tx.index()];
+        if record.asked_by(peer) == Some(announcer) {
+            record.request_mut(peer).in_flight = None;
             self.try_request(peer, tx);
         }
     }
@@ -1371,14 +1370,9 @@ impl Simulation {
             .filter(|&p| only.is_none_or(|o| o == p))
             .collect();
         for tx in 0..self.txs.len() {
+            let tx = TxId(tx as u32);
             for &peer in &waiting {
-                let tx = TxId(tx as u32);
-                let is_asked = self.txs[tx.index()]
-                    .requests
-                    .get(peer.index())
-                    .and_then(Option::as_ref)
-                    .is_some_and(|r| r.in_flight.is_some_and(|(a, _)| a == gone));
-                if is_asked {
+                if self.txs[tx.index()].asked_by(peer) == Some(gone) {
                     self.queue.push(
                         self.now,
                         Event::NotFound {

@@ -186,16 +186,6 @@ impl RumorMode {
             )),
         }
     }
-
-    /// Whether loss of interest depends on the recipient already knowing.
-    pub fn uses_feedback(self) -> bool {
-        matches!(self, RumorMode::FeedbackCounter | RumorMode::FeedbackCoin)
-    }
-
-    /// Whether loss of interest counts (as opposed to tossing a coin).
-    pub fn uses_counter(self) -> bool {
-        matches!(self, RumorMode::FeedbackCounter | RumorMode::BlindCounter)
-    }
 }
 
 impl fmt::Display for RumorMode {

@@ -294,11 +294,7 @@ impl Scenario {
             None => self.links.len() as u64,
         }
         .saturating_add(count_of(|a| matches!(a, Action::AddLink { .. })));
-        let b = broadcasts as u64;
-        if broadcasts > caps::MAX_TRANSACTIONS
-            || b.saturating_mul(slots) > caps::MAX_TRANSACTION_CELLS
-            || b.saturating_mul(links) > caps::MAX_TRANSACTION_LINKS
-        {
+        if !caps::transactions_fit(broadcasts as u64, slots, links) {
             return fail(format!(
                 "timeline: {broadcasts} broadcasts over {slots} peer ids and up to {links} links is too many: at most {} broadcasts, {} broadcasts times peer ids and {} broadcasts times links",
                 caps::MAX_TRANSACTIONS,

@@ -101,7 +101,7 @@ struct Shared {
     /// The network a link replaced (as a share link's fragment): one click brings it back.
     previous: RefCell<Option<String>>,
     /// A link that arrived while there was work on screen, waiting for the user's answer.
-    pending_link: RefCell<Option<Box<Scenario>>>,
+    pending_link: RefCell<Option<Box<AppState>>>,
     /// Whether the browser refused the last autosave (said once, not on every edit).
     autosave_failed: Cell<bool>,
 }
@@ -269,17 +269,25 @@ impl Shared {
         }
     }
 
-    /// Replaces the network with `scenario`, keeping the one on screen as the previous one.
+    /// Opens `scenario` in place of the network on screen, which is kept as the previous
+    /// one; a scenario that cannot open is said so, and nothing changes.
     fn replace_with(&self, scenario: Box<Scenario>) {
-        let current = share::encode_quick(&self.state.borrow().to_scenario());
-        self.state
-            .borrow_mut()
-            .dispatch(Command::LoadScenario(scenario));
-        if self.state.borrow().message().is_none() {
-            let _ = storage::write(saves::PREVIOUS_KEY, &current);
-            *self.previous.borrow_mut() = Some(current);
-            self.autosave();
+        match AppState::from_scenario("scenario", &scenario) {
+            Ok(opened) => self.replace_state(opened),
+            Err(e) => {
+                self.state.borrow_mut().dispatch(Command::Notice(e));
+                self.refresh.emit(());
+            }
         }
+    }
+
+    /// Puts an opened network on screen, keeping the one there as the previous one.
+    fn replace_state(&self, opened: AppState) {
+        let current = share::encode_quick(&self.state.borrow().to_scenario());
+        *self.state.borrow_mut() = opened;
+        let _ = storage::write(saves::PREVIOUS_KEY, &current);
+        *self.previous.borrow_mut() = Some(current);
+        self.autosave();
         self.refresh.emit(());
     }
 
@@ -310,11 +318,11 @@ impl Shared {
         storage::clear_fragment();
         match arrival {
             Arrival::Refused(message) => self.dispatch(Command::Notice(message)),
-            Arrival::Ask(scenario) => {
-                *self.pending_link.borrow_mut() = Some(scenario);
+            Arrival::Ask(opened) => {
+                *self.pending_link.borrow_mut() = Some(opened);
                 self.refresh.emit(());
             }
-            Arrival::Open(scenario) => self.replace_with(scenario),
+            Arrival::Open(opened) => self.replace_state(*opened),
         }
     }
 
@@ -633,8 +641,8 @@ pub fn app() -> Html {
         let shared = shared.clone();
         Callback::from(move |_: MouseEvent| {
             let pending = shared.pending_link.borrow_mut().take();
-            if let Some(scenario) = pending {
-                shared.replace_with(scenario);
+            if let Some(opened) = pending {
+                shared.replace_state(*opened);
             }
         })
     };

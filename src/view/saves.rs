@@ -10,7 +10,6 @@
 //! - A link pasted into an open tab replaces the network at once only if nothing has been
 //!   done to it; otherwise the page asks first.
 
-use crate::sim::scenario::Scenario;
 use crate::view::share;
 use crate::view::state::AppState;
 
@@ -94,29 +93,25 @@ pub fn open_page(fragment: &str, autosave: Option<&str>) -> (AppState, Effects) 
     (state, effects)
 }
 
-/// What to do with a link that arrives while the page is open.
-#[derive(Clone, Debug, PartialEq)]
+/// What to do with a link that arrives while the page is open; the link's network comes
+/// already opened, so it is built once, and a link that cannot open is refused before anything
+/// is replaced.
+#[derive(Clone, Debug)]
 pub enum Arrival {
     /// It cannot be opened: say why (and take it out of the address bar).
     Refused(String),
     /// Something has been done to the network on screen: ask before replacing it.
-    Ask(Box<Scenario>),
+    Ask(Box<AppState>),
     /// Open it at once (the network on screen becomes the previous one).
-    Open(Box<Scenario>),
+    Open(Box<AppState>),
 }
 
 /// Decides what a link pasted into an open tab does to `current`.
 pub fn link_arrives(current: &AppState, fragment: &str) -> Arrival {
-    let scenario = share::decode(fragment).and_then(|scenario| {
-        // Built once here so a link that cannot open is refused before anything is replaced.
-        AppState::from_scenario("scenario", &scenario).map(|_| scenario)
-    });
-    match scenario {
+    match open(fragment) {
         Err(e) => Arrival::Refused(format!("The link could not be opened: {e}")),
-        Ok(scenario) if current.can_undo() || current.can_redo() => {
-            Arrival::Ask(Box::new(scenario))
-        }
-        Ok(scenario) => Arrival::Open(Box::new(scenario)),
+        Ok(opened) if current.can_undo() || current.can_redo() => Arrival::Ask(Box::new(opened)),
+        Ok(opened) => Arrival::Open(Box::new(opened)),
     }
 }
 
@@ -215,10 +210,7 @@ mod tests {
         state.dispatch(Command::ToggleCensor);
         assert!(state.can_undo());
         match link_arrives(&state, &fragment) {
-            Arrival::Ask(scenario) => {
-                let asked = AppState::from_scenario("link", &scenario).unwrap();
-                assert_eq!(peers(&asked), 30);
-            }
+            Arrival::Ask(asked) => assert_eq!(peers(&asked), 30),
             other => panic!("expected to ask, got {other:?}"),
         }
         assert!(

@@ -143,9 +143,7 @@ pub fn compare_relays(
     latency: &LatencyModel,
     seed: u64,
 ) -> Result<Vec<Comparison>, String> {
-    let mut job = ComparisonJob::new(network, source, latency, seed)?;
-    while !job.advance(u64::MAX) {}
-    Ok(job.results())
+    Ok(ComparisonJob::new(network, source, latency, seed)?.finish())
 }
 
 /// The runs of a relay comparison, advanced a slice at a time so a large network
@@ -190,6 +188,12 @@ impl ComparisonJob {
             self.current += 1;
         }
         true
+    }
+
+    /// Runs every run to its end and returns the results.
+    pub fn finish(mut self) -> Vec<Comparison> {
+        while !self.advance(u64::MAX) {}
+        self.results()
     }
 
     /// Events run so far, over all the runs.
@@ -651,7 +655,6 @@ impl AppState {
                 *self = AppState::with_preset(&id, seed)?;
             }
             Command::LoadScenario(scenario) => {
-                scenario.validate().map_err(|e| e.to_string())?;
                 *self = AppState::from_scenario("scenario", &scenario)?;
             }
             Command::SetSeed(seed) => {
@@ -935,7 +938,7 @@ impl AppState {
                 };
                 let job = ComparisonJob::new(self.network(), source, &self.latency, self.seed)?;
                 if self.network().n_peers() <= SLICED_WORK_PEERS {
-                    self.finish_comparison(job);
+                    self.comparison = job.finish();
                 } else {
                     self.work = Some(Work::Comparing(Box::new(job)));
                 }
@@ -1097,12 +1100,6 @@ impl AppState {
         self.collect_trace();
         self.flights.clear();
         ended
-    }
-
-    /// Takes a finished comparison's results.
-    fn finish_comparison(&mut self, mut job: ComparisonJob) {
-        while !job.advance(u64::MAX) {}
-        self.comparison = job.results();
     }
 
     /// One frame's slice of long work.
