@@ -50,6 +50,10 @@ pub const MAX_FANOUT: u32 = 1_000;
 /// Rumor mongering's k (Demers et al. study k from 1 to 5).
 pub const MAX_RUMOR_K: u32 = 100;
 
+/// Bitcoin's announcements per trickle (Core's own maximum is 1,000; a larger cap only lifts
+/// the limit).
+pub const MAX_INV_PER_TRICKLE: u32 = 1_000_000;
+
 /// Any one connection limit (a peer cannot have more links than there are peers).
 pub const MAX_LINKS_PER_PEER: u32 = MAX_PEERS as u32;
 

@@ -257,6 +257,9 @@ struct Announcer {
     /// Per link side: the next fire time of the opener's timer for that outbound peer.
     next_outbound: Vec<Time>,
     outbound_armed: Vec<bool>,
+    /// Per link side: announcements a capped trickle left for the next one (few sides
+    /// ever have any, so a map rather than a vector per side).
+    carried: std::collections::BTreeMap<usize, Vec<TxId>>,
 }
 
 impl Announcer {
@@ -1159,38 +1162,44 @@ impl Simulation {
     // ---- Bitcoin announce-request ---------------------------------------------------------
 
     fn arm_inv_timers(&mut self, peer: PeerId, params: &BitcoinParams) {
-        let now = self.now;
         let mut has_inbound = false;
         for i in 0..self.network.adjacent(peer).len() {
             let adj = self.network.adjacent(peer)[i];
             if !adj.carries_transactions() {
                 continue;
             }
-            if !adj.outbound() {
+            if adj.outbound() {
+                self.arm_outbound_timer(peer, adj.link, params);
+            } else {
                 has_inbound = true;
-                continue;
-            }
-            let side = side(&adj);
-            if !self.announcer.outbound_armed[side] {
-                self.announcer.outbound_armed[side] = true;
-                let next = &mut self.announcer.next_outbound[side];
-                let at = next_poisson_tick(&mut self.rng, next, now, params.outbound_inv_mean_ms);
-                let outbound = Some(adj.link);
-                self.queue.push(at, Event::InvTimer { peer, outbound });
             }
         }
+        if has_inbound {
+            self.arm_inbound_timer(peer, params);
+        }
+    }
+
+    /// Arms `peer`'s own timer for the outbound link `link`, unless it is armed.
+    fn arm_outbound_timer(&mut self, peer: PeerId, link: LinkId, params: &BitcoinParams) {
+        let side = 2 * link.index();
+        if !self.announcer.outbound_armed[side] {
+            self.announcer.outbound_armed[side] = true;
+            let next = &mut self.announcer.next_outbound[side];
+            let at = next_poisson_tick(&mut self.rng, next, self.now, params.outbound_inv_mean_ms);
+            let outbound = Some(link);
+            self.queue.push(at, Event::InvTimer { peer, outbound });
+        }
+    }
+
+    /// Arms the timer `peer` shares among its inbound peers, unless it is armed.
+    fn arm_inbound_timer(&mut self, peer: PeerId, params: &BitcoinParams) {
         let p = peer.index();
-        if has_inbound && !self.announcer.inbound_armed[p] {
+        if !self.announcer.inbound_armed[p] {
             self.announcer.inbound_armed[p] = true;
             let next = &mut self.announcer.next_inbound[p];
-            let at = next_poisson_tick(&mut self.rng, next, now, params.inbound_inv_mean_ms);
-            self.queue.push(
-                at,
-                Event::InvTimer {
-                    peer,
-                    outbound: None,
-                },
-            );
+            let at = next_poisson_tick(&mut self.rng, next, self.now, params.inbound_inv_mean_ms);
+            let outbound = None;
+            self.queue.push(at, Event::InvTimer { peer, outbound });
         }
     }
 
@@ -1217,36 +1226,82 @@ impl Simulation {
         {
             return;
         }
+        let params = self.bitcoin_params();
         match outbound {
             None => {
+                let mut left_over = false;
                 for i in 0..self.network.adjacent(peer).len() {
                     let adj = self.network.adjacent(peer)[i];
                     if !adj.outbound() && adj.carries_transactions() {
-                        self.announce(peer, adj);
+                        left_over |= self.announce(peer, adj, &params);
                     }
+                }
+                if left_over {
+                    self.arm_inbound_timer(peer, &params);
                 }
             }
             Some(link) => {
                 if let Some(adj) = self.adjacent_via(peer, link) {
-                    self.announce(peer, adj);
+                    if self.announce(peer, adj, &params) {
+                        self.arm_outbound_timer(peer, link, &params);
+                    }
                 }
             }
         }
     }
 
-    /// Sends INVs for everything `peer` has not yet announced over this link.
-    fn announce(&mut self, peer: PeerId, adj: Adjacent) {
+    /// One trickle of `peer` over this link: INVs for what it has not yet announced there, at
+    /// most [`BitcoinParams::trickle_cap`] of them. Returns whether some are left for the next.
+    ///
+    /// As Core's `SendMessages`, the cap counts the queue before the trickle, a queued
+    /// transaction the other side is known to have is dropped without counting, and the
+    /// queue is drained in mempool order, which for transactions of equal fee rate and no
+    /// ancestors is txid order: here a salted hash of the transaction's id stands for it.
+    fn announce(&mut self, peer: PeerId, adj: Adjacent, params: &BitcoinParams) -> bool {
         let side = side(&adj);
         let start = self.announcer.cursor[side] as usize;
         let end = self.announcer.relay_log[peer.index()].len();
-        for i in start..end {
-            let tx = self.announcer.relay_log[peer.index()][i];
-            if self.may_send(peer, tx) && !self.txs[tx.index()].is_known(side) {
-                self.txs[tx.index()].set_known(side);
-                self.send(peer, adj, tx, MessageKind::Inv);
+        self.announcer.cursor[side] = end as u32;
+        let carried = self.announcer.carried.remove(&side).unwrap_or_default();
+        let queued = carried.len() + (end - start);
+        let cap = params.trickle_cap(queued);
+        if carried.is_empty() && queued <= cap {
+            // Everything fits in one INV, so its order does not matter: the log's order.
+            for i in start..end {
+                let tx = self.announcer.relay_log[peer.index()][i];
+                self.announce_one(peer, adj, side, tx);
+            }
+            return false;
+        }
+        let mut queue = carried;
+        queue.extend_from_slice(&self.announcer.relay_log[peer.index()][start..end]);
+        let salt = self.salt;
+        queue.sort_by_key(|&tx| (request_rank(salt, tx, NO_PEER), tx));
+        let mut sent = 0;
+        let mut rest = queue.into_iter();
+        for tx in rest.by_ref() {
+            sent += usize::from(self.announce_one(peer, adj, side, tx));
+            if sent == cap {
+                break;
             }
         }
-        self.announcer.cursor[side] = end as u32;
+        let rest: Vec<TxId> = rest.collect();
+        let left_over = !rest.is_empty();
+        if left_over {
+            self.announcer.carried.insert(side, rest);
+        }
+        left_over
+    }
+
+    /// Sends one INV for `tx` unless `peer` may not relay it or the other side has it;
+    /// returns whether it was sent.
+    fn announce_one(&mut self, peer: PeerId, adj: Adjacent, side: usize, tx: TxId) -> bool {
+        if !self.may_send(peer, tx) || self.txs[tx.index()].is_known(side) {
+            return false;
+        }
+        self.txs[tx.index()].set_known(side);
+        self.send(peer, adj, tx, MessageKind::Inv);
+        true
     }
 
     fn bitcoin_params(&self) -> BitcoinParams {

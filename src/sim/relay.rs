@@ -73,6 +73,15 @@ impl RelayPolicy {
                 positive_ms("outbound_inv_mean_ms", p.outbound_inv_mean_ms)?;
                 positive_ms("request_timeout_ms", p.request_timeout_ms)?;
                 caps::delay_ms("inbound_request_delay_ms", p.inbound_request_delay_ms)?;
+                for (name, v) in [
+                    ("inv_broadcast_target", p.inv_broadcast_target),
+                    ("inv_broadcast_max", p.inv_broadcast_max),
+                ] {
+                    if v == 0 {
+                        return Err(format!("{name} must be at least 1"));
+                    }
+                    count(name, v, caps::MAX_INV_PER_TRICKLE)?;
+                }
                 Ok(())
             }
             RelayPolicy::Push(p) => {
@@ -119,6 +128,20 @@ pub struct BitcoinParams {
     pub inbound_request_delay_ms: f64,
     /// How long a peer waits for a TX before asking another announcer.
     pub request_timeout_ms: f64,
+    /// Announcements one trickle sends a peer before the rest wait for the next
+    /// (Core's `INVENTORY_BROADCAST_TARGET`: 70 since 30.0, 35 before), plus 5 per 1,000 queued.
+    pub inv_broadcast_target: u32,
+    /// The most announcements one trickle sends a peer (`INVENTORY_BROADCAST_MAX`).
+    pub inv_broadcast_max: u32,
+}
+
+impl BitcoinParams {
+    /// How many of `queued` announcements one trickle may send, as Core's `SendMessages`
+    /// computes it: the target plus 5 per whole 1,000 queued, at most the maximum.
+    pub fn trickle_cap(&self, queued: usize) -> usize {
+        let target = self.inv_broadcast_target as usize;
+        (target + queued / 1000 * 5).min(self.inv_broadcast_max as usize)
+    }
 }
 
 impl Default for BitcoinParams {
@@ -128,6 +151,8 @@ impl Default for BitcoinParams {
             outbound_inv_mean_ms: 2000.0,
             inbound_request_delay_ms: 2000.0,
             request_timeout_ms: 60_000.0,
+            inv_broadcast_target: 70,
+            inv_broadcast_max: 1000,
         }
     }
 }

@@ -540,6 +540,78 @@ fn bitcoin_an_announcer_that_cannot_serve_answers_notfound() {
     }
 }
 
+/// How many INVs for its own `count` transactions the opener of a single link sends in each
+/// of its trickles, when it broadcasts them all at once.
+fn inv_batches(count: u32, params: BitcoinParams) -> Vec<usize> {
+    let mut net = Network::new(Limits::TUTORIAL);
+    let a = net.add_peer(Role::Full, true).unwrap();
+    let b = net.add_peer(Role::Full, true).unwrap();
+    net.add_link(a, b, Time::from_ms(50), LinkKind::FullRelay)
+        .unwrap();
+    let mut sim = Simulation::new(net, RelayPolicy::Bitcoin(params), 7).unwrap();
+    sim.set_tracing(true);
+    for _ in 0..count {
+        sim.broadcast(a).unwrap();
+    }
+    sim.run();
+    let trace = sim.drain_trace();
+    let mut per_trickle: BTreeMap<Time, usize> = BTreeMap::new();
+    for (at, _, _, from, _, kind) in sent(&trace) {
+        if from == a && kind == MessageKind::Inv {
+            *per_trickle.entry(at).or_default() += 1;
+        }
+    }
+    // Every transaction is announced exactly once, and B gets every one.
+    let announced: usize = per_trickle.values().sum();
+    assert_eq!(announced, count as usize);
+    for tx in 0..count {
+        assert!(sim.first_arrival(TxId(tx), b).is_some(), "tx {tx}");
+    }
+    per_trickle.into_values().collect()
+}
+
+/// Core's `SendMessages` (net_processing.cpp): a trickle sends at most
+/// `min(INVENTORY_BROADCAST_MAX, target + queued / 1000 * 5)` of the queued announcements.
+fn core_batches(mut queued: usize, target: usize, max: usize) -> Vec<usize> {
+    let mut batches = Vec::new();
+    while queued > 0 {
+        let sent = (target + queued / 1000 * 5).min(max).min(queued);
+        batches.push(sent);
+        queued -= sent;
+    }
+    batches
+}
+
+#[test]
+fn bitcoin_a_trickle_announces_at_most_70_as_core_30() {
+    assert_eq!(inv_batches(200, BitcoinParams::default()), [70, 70, 60]);
+    // Fewer than the target go out in one trickle.
+    assert_eq!(inv_batches(70, BitcoinParams::default()), [70]);
+    // 5 more per whole 1,000 queued: 2,500 queued go 80 at a time until 2,000 or fewer are left.
+    let batches = inv_batches(2500, BitcoinParams::default());
+    assert_eq!(&batches[..7], [80; 7]);
+    assert_eq!(batches, core_batches(2500, 70, 1000));
+}
+
+#[test]
+fn bitcoin_before_core_30_a_trickle_announced_35() {
+    let before_30 = BitcoinParams {
+        inv_broadcast_target: 35,
+        ..BitcoinParams::default()
+    };
+    assert_eq!(inv_batches(100, before_30), [35, 35, 30]);
+}
+
+#[test]
+fn bitcoin_no_trickle_announces_more_than_the_maximum() {
+    let params = BitcoinParams {
+        inv_broadcast_target: 990,
+        ..BitcoinParams::default()
+    };
+    // 3,000 queued: 990 + 15 capped at 1,000; 2,000: 1,000; 1,000: 995; then the last 5.
+    assert_eq!(inv_batches(3000, params), [1000, 1000, 995, 5]);
+}
+
 // ---- Push gossip --------------------------------------------------------------------------------
 
 #[test]
