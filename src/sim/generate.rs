@@ -239,15 +239,12 @@ impl Topology {
 
     /// The latency model used when the spec gives none.
     ///
-    /// Regions default to 20 ms inside a region and 150 ms between regions;
-    /// everything else to the crate's default model.
+    /// Regions default to SimBlock's measured matrix between six regions of the world, with its
+    /// jitter (regions 0 to 5 are North America, Europe, South America, Asia-Pacific, Japan
+    /// and Australia; a seventh starts the list again); everything else to the crate's default.
     pub fn default_latency(&self) -> LatencyModel {
         match self {
-            Topology::Regions { .. } => LatencyModel::ByRegion {
-                intra_ms: 20.0,
-                inter_ms: 150.0,
-                jitter_ms: 0.0,
-            },
+            Topology::Regions { .. } => LatencyModel::simblock_2019(),
             _ => LatencyModel::default(),
         }
     }
@@ -603,7 +600,7 @@ impl Builder {
     /// Opens a link with a latency drawn for the two peers' regions.
     fn try_link(&mut self, from: u32, to: u32, kind: LinkKind) -> Result<(), EditError> {
         let (from, to) = (PeerId(from), PeerId(to));
-        let (ra, rb) = if matches!(self.latency, LatencyModel::ByRegion { .. }) {
+        let (ra, rb) = if self.latency.uses_regions() {
             let region = |id: PeerId| self.network.peer(id).map_or(0, |p| p.region);
             (region(from), region(to))
         } else {
@@ -1293,14 +1290,32 @@ mod tests {
         }
         let region = |p: PeerId| net.peer(p).unwrap().region;
         let (mut inside, mut between) = (0, 0);
+        // Per ordered pair of regions: the sum and count of link latencies.
+        let mut sums = [[(0.0, 0u32); 3]; 3];
         for l in net.links() {
-            if region(l.from) == region(l.to) {
+            let (a, b) = (region(l.from), region(l.to));
+            if a == b {
                 inside += 1;
-                assert_eq!(l.latency, Time::from_ms(20));
             } else {
                 between += 1;
-                assert_eq!(l.latency, Time::from_ms(150));
             }
+            let mean = crate::sim::latency::SIMBLOCK_2019_MS[a as usize][b as usize];
+            // SimBlock's Pareto never draws below its scale, the mean less 5 ms.
+            assert!(l.latency >= Time::from_ms(mean as u64 - 5), "{l:?}");
+            let entry = &mut sums[a as usize][b as usize];
+            entry.0 += l.latency.as_ms_f64();
+            entry.1 += 1;
+        }
+        // Inside North America (32 ms), Europe (11 ms), South America (88 ms): the table's
+        // means, within what a few hundred Pareto draws allow.
+        for (r, row) in sums.iter().enumerate() {
+            let (sum, n) = row[r];
+            let mean = crate::sim::latency::SIMBLOCK_2019_MS[r][r];
+            let measured = sum / f64::from(n);
+            assert!(
+                (measured - mean).abs() < 0.1 * mean,
+                "region {r}: {measured} vs {mean}"
+            );
         }
         assert_eq!(inside + between, 1200);
         assert!(

@@ -1,4 +1,9 @@
 //! Latency models: how long a message takes to cross a link.
+//!
+//! The region matrix's defaults are SimBlock's measured one-way latencies between six regions
+//! of the world in 2019, and its jitter is SimBlock's Pareto draw (Aoki et al., "SimBlock: A
+//! Blockchain Network Simulator", IEEE INFOCOM Workshops 2019; the table and the draw are in
+//! SimBlock's public source, `NetworkConfiguration.LATENCY_2019` and `Network.getLatency`).
 
 use serde::{Deserialize, Serialize};
 
@@ -15,12 +20,108 @@ pub enum LatencyModel {
     Uniform { lo_ms: f64, hi_ms: f64 },
     /// Log-normal with the given mean and standard deviation (of the latency itself).
     LogNormal { mean_ms: f64, sd_ms: f64 },
-    /// One latency inside a region, another between regions.
+    /// One latency inside a region, another between regions, plus up to `jitter_ms`.
     ByRegion {
         intra_ms: f64,
         inter_ms: f64,
         jitter_ms: f64,
     },
+    /// A mean one-way latency for each pair of regions: `one_way_ms[a][b]` from region `a` to
+    /// region `b`. With `jitter`, each link draws its latency from SimBlock's Pareto
+    /// distribution around that mean (see [`pareto_around`]); without, it is the mean.
+    /// A region past the matrix's last counts as region `region % n`.
+    RegionMatrix {
+        #[serde(deserialize_with = "matrix_of_at_most_max_regions")]
+        one_way_ms: Vec<Vec<f64>>,
+        #[serde(default = "yes")]
+        jitter: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Reads a matrix, refusing more than [`MAX_MATRIX_REGIONS`] rows or entries in a row while
+/// reading (a file of nothing but a huge matrix must not fill memory before validation).
+fn matrix_of_at_most_max_regions<'de, D>(deserializer: D) -> Result<Vec<Vec<f64>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::{Error, SeqAccess, Visitor};
+
+    struct Bounded<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "a list of at most {MAX_MATRIX_REGIONS} entries")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                if items.len() == MAX_MATRIX_REGIONS {
+                    return Err(A::Error::custom(format!(
+                        "a region matrix has at most {MAX_MATRIX_REGIONS} regions"
+                    )));
+                }
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+
+    struct Row(Vec<f64>);
+
+    impl<'de> Deserialize<'de> for Row {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Row, D::Error> {
+            d.deserialize_seq(Bounded(std::marker::PhantomData))
+                .map(Row)
+        }
+    }
+
+    let rows: Vec<Row> = deserializer.deserialize_seq(Bounded(std::marker::PhantomData))?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The regions of [`SIMBLOCK_2019_MS`], in its order.
+pub const SIMBLOCK_REGIONS: [&str; 6] = [
+    "North America",
+    "Europe",
+    "South America",
+    "Asia-Pacific",
+    "Japan",
+    "Australia",
+];
+
+/// SimBlock's mean latencies between its six regions, measured in 2019, in milliseconds
+/// (`NetworkConfiguration.LATENCY_2019`); SimBlock uses them one way, and so does this model.
+pub const SIMBLOCK_2019_MS: [[f64; 6]; 6] = [
+    [32.0, 124.0, 184.0, 198.0, 151.0, 189.0],
+    [124.0, 11.0, 227.0, 237.0, 252.0, 294.0],
+    [184.0, 227.0, 88.0, 325.0, 301.0, 322.0],
+    [198.0, 237.0, 325.0, 85.0, 58.0, 198.0],
+    [151.0, 252.0, 301.0, 58.0, 12.0, 126.0],
+    [189.0, 294.0, 322.0, 198.0, 126.0, 16.0],
+];
+
+/// The most regions a matrix may have.
+pub const MAX_MATRIX_REGIONS: usize = 64;
+
+/// SimBlock's latency draw around a mean of `mean_ms`: a Pareto distribution of scale
+/// `mean - 5` and shape `0.2 * mean`, whose mean is exactly `mean_ms`
+/// (shape * scale / (shape - 1) = 0.2m (m - 5) / (0.2m - 1) = m). Means of 5 ms or less have
+/// no such distribution and are returned as they are.
+pub fn pareto_around(rng: &mut SimRng, mean_ms: f64) -> f64 {
+    if mean_ms <= 5.0 {
+        return mean_ms;
+    }
+    let shape = 0.2 * mean_ms;
+    let scale = mean_ms - 5.0;
+    // 1 - unit() lies in (0, 1]: never a division by zero.
+    scale / libm::pow(1.0 - rng.unit(), 1.0 / shape)
 }
 
 impl Default for LatencyModel {
@@ -30,6 +131,22 @@ impl Default for LatencyModel {
 }
 
 impl LatencyModel {
+    /// SimBlock's 2019 matrix between its six regions, with its Pareto jitter.
+    pub fn simblock_2019() -> LatencyModel {
+        LatencyModel::RegionMatrix {
+            one_way_ms: SIMBLOCK_2019_MS.iter().map(|row| row.to_vec()).collect(),
+            jitter: true,
+        }
+    }
+
+    /// Whether the latency it draws depends on the peers' regions.
+    pub fn uses_regions(&self) -> bool {
+        matches!(
+            self,
+            LatencyModel::ByRegion { .. } | LatencyModel::RegionMatrix { .. }
+        )
+    }
+
     /// Checks the parameters; the message names the bad one.
     pub fn validate(&self) -> Result<(), String> {
         let non_negative = |name: &str, v: f64| {
@@ -42,6 +159,26 @@ impl LatencyModel {
             }
         };
         match *self {
+            LatencyModel::RegionMatrix { ref one_way_ms, .. } => {
+                let n = one_way_ms.len();
+                if n == 0 || n > MAX_MATRIX_REGIONS {
+                    return Err(format!(
+                        "a region matrix needs 1 to {MAX_MATRIX_REGIONS} rows, got {n}"
+                    ));
+                }
+                for (a, row) in one_way_ms.iter().enumerate() {
+                    if row.len() != n {
+                        return Err(format!(
+                            "a region matrix is square: row {a} has {} entries, not {n}",
+                            row.len()
+                        ));
+                    }
+                    for (b, &ms) in row.iter().enumerate() {
+                        non_negative(&format!("one_way_ms[{a}][{b}]"), ms)?;
+                    }
+                }
+                Ok(())
+            }
             LatencyModel::Constant { ms } => non_negative("ms", ms),
             LatencyModel::Uniform { lo_ms, hi_ms } => {
                 non_negative("lo_ms", lo_ms)?;
@@ -76,6 +213,21 @@ impl LatencyModel {
     /// Draws one link's latency between peers in regions `a` and `b`.
     pub fn draw(&self, rng: &mut SimRng, region_a: u16, region_b: u16) -> Time {
         let ms = match *self {
+            LatencyModel::RegionMatrix {
+                ref one_way_ms,
+                jitter,
+            } => {
+                let n = one_way_ms.len().max(1);
+                let mean = one_way_ms
+                    .get(usize::from(region_a) % n)
+                    .and_then(|row| row.get(usize::from(region_b) % n))
+                    .copied()
+                    .unwrap_or(0.0);
+                match jitter {
+                    true => pareto_around(rng, mean),
+                    false => mean,
+                }
+            }
             LatencyModel::Constant { ms } => ms,
             LatencyModel::Uniform { lo_ms, hi_ms } => rng.uniform(lo_ms, hi_ms),
             LatencyModel::LogNormal { mean_ms, sd_ms } => rng.log_normal(mean_ms, sd_ms),
@@ -98,8 +250,20 @@ impl LatencyModel {
     }
 
     /// Parses the CLI form: `constant:MS`, `uniform:LO,HI`, `lognormal:MEAN,SD`,
-    /// `region:INTRA,INTER[,JITTER]`.
+    /// `region:INTRA,INTER[,JITTER]`, `region-matrix` (SimBlock's 2019 matrix with its
+    /// jitter) or `region-matrix:no-jitter`.
     pub fn parse(text: &str) -> Result<LatencyModel, String> {
+        match text {
+            "region-matrix" => return Ok(LatencyModel::simblock_2019()),
+            "region-matrix:no-jitter" => {
+                let mut model = LatencyModel::simblock_2019();
+                if let LatencyModel::RegionMatrix { jitter, .. } = &mut model {
+                    *jitter = false;
+                }
+                return Ok(model);
+            }
+            _ => {}
+        }
         let (name, args) = text.split_once(':').unwrap_or((text, ""));
         let numbers: Vec<f64> = args
             .split(',')
@@ -122,7 +286,7 @@ impl LatencyModel {
             }
             _ => {
                 return Err(format!(
-                    "latency '{text}' is not one of constant:MS, uniform:LO,HI, lognormal:MEAN,SD, region:INTRA,INTER[,JITTER]"
+                    "latency '{text}' is not one of constant:MS, uniform:LO,HI, lognormal:MEAN,SD, region:INTRA,INTER[,JITTER], region-matrix[:no-jitter]"
                 ))
             }
         };
@@ -176,5 +340,80 @@ mod tests {
         };
         assert_eq!(by_region.draw(&mut rng, 1, 1), Time::from_ms(10));
         assert_eq!(by_region.draw(&mut rng, 1, 2), Time::from_ms(200));
+    }
+
+    #[test]
+    fn the_pareto_draw_has_the_tables_mean_and_simblocks_quantiles() {
+        // Pareto(scale x, shape a): mean a x / (a - 1), P(X > q) = (x / q)^a, median x 2^(1/a).
+        for mean in [11.0, 58.0, 124.0, 325.0] {
+            let (scale, shape) = (mean - 5.0, 0.2 * mean);
+            let mut rng = SimRng::new(mean as u64);
+            let mut draws: Vec<f64> = (0..200_000)
+                .map(|_| pareto_around(&mut rng, mean))
+                .collect();
+            let sample_mean = draws.iter().sum::<f64>() / draws.len() as f64;
+            assert!(
+                (sample_mean - mean).abs() < 0.02 * mean,
+                "{mean}: {sample_mean}"
+            );
+            assert!(draws.iter().all(|&d| d >= scale), "{mean}: below the scale");
+            draws.sort_by(f64::total_cmp);
+            let median = draws[draws.len() / 2];
+            let expected = scale * 2f64.powf(1.0 / shape);
+            assert!(
+                (median - expected).abs() < 0.01 * expected,
+                "{mean}: {median} vs {expected}"
+            );
+        }
+        // No such distribution at 5 ms or less: the mean itself.
+        assert_eq!(pareto_around(&mut SimRng::new(1), 5.0), 5.0);
+    }
+
+    #[test]
+    fn the_matrix_gives_simblocks_2019_table_and_wraps_past_its_last_region() {
+        let steady = LatencyModel::parse("region-matrix:no-jitter").unwrap();
+        let mut rng = SimRng::new(1);
+        // Europe to Japan, North America inside, Australia to South America (SimBlock 2019).
+        assert_eq!(steady.draw(&mut rng, 1, 4), Time::from_ms(252));
+        assert_eq!(steady.draw(&mut rng, 0, 0), Time::from_ms(32));
+        assert_eq!(steady.draw(&mut rng, 5, 2), Time::from_ms(322));
+        // A seventh region is the first again.
+        assert_eq!(steady.draw(&mut rng, 6, 1), Time::from_ms(124));
+        let jittered = LatencyModel::parse("region-matrix").unwrap();
+        assert_eq!(jittered, LatencyModel::simblock_2019());
+        let draws: Vec<Time> = (0..50).map(|_| jittered.draw(&mut rng, 1, 4)).collect();
+        assert!(draws.iter().all(|&t| t >= Time::from_ms(247)), "{draws:?}");
+        assert!(
+            draws.windows(2).any(|w| w[0] != w[1]),
+            "jitter varies: {draws:?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_matrix_is_refused_with_what_is_wrong() {
+        let parse = |json: &str| -> Result<LatencyModel, String> {
+            let model: LatencyModel = serde_json::from_str(json).map_err(|e| e.to_string())?;
+            model.validate().map(|_| model)
+        };
+        let ok = parse(r#"{"model": "region-matrix", "one_way_ms": [[1, 2], [3, 4]]}"#).unwrap();
+        assert_eq!(
+            ok,
+            LatencyModel::RegionMatrix {
+                one_way_ms: vec![vec![1.0, 2.0], vec![3.0, 4.0]],
+                jitter: true
+            }
+        );
+        let err = parse(r#"{"model": "region-matrix", "one_way_ms": [[1, 2], [3]]}"#).unwrap_err();
+        assert!(err.contains("row 1 has 1 entries, not 2"), "{err}");
+        let err = parse(r#"{"model": "region-matrix", "one_way_ms": []}"#).unwrap_err();
+        assert!(err.contains("1 to 64 rows"), "{err}");
+        let err = parse(r#"{"model": "region-matrix", "one_way_ms": [[-1]]}"#).unwrap_err();
+        assert!(err.contains("one_way_ms[0][0]"), "{err}");
+        // Refused while reading: 65 entries in a row.
+        let long_row = format!(
+            r#"{{"model": "region-matrix", "one_way_ms": [[{}]]}}"#,
+            vec!["1"; 65].join(",")
+        );
+        assert!(parse(&long_row).unwrap_err().contains("at most 64 regions"));
     }
 }

@@ -42,6 +42,10 @@ Topologies and their options (defaults in brackets):
 
 Latency models (--latency, --validation-delay):
   constant:MS | uniform:LO,HI | lognormal:MEAN,SD | region:INTRA,INTER[,JITTER]
+  region-matrix[:no-jitter]   SimBlock's measured 2019 one-way latencies between North
+                              America, Europe, South America, Asia-Pacific, Japan and
+                              Australia (regions 0-5), with SimBlock's Pareto jitter
+                              (the default for regions)
 
 Every failure is one line on standard error and exit status 1.";
 
