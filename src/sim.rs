@@ -10,6 +10,7 @@ pub mod caps;
 pub mod engine;
 pub mod generate;
 pub mod graph;
+pub mod id;
 pub mod latency;
 pub mod metrics;
 pub mod network;

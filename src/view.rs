@@ -3,6 +3,7 @@
 //! Nothing here touches the browser: it compiles and is tested natively, and
 //! the Yew components in `ui` only dispatch actions to it and draw what it says.
 
+pub mod explain;
 pub mod layout;
 pub mod lessons;
 pub mod palette;

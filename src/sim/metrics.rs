@@ -70,27 +70,6 @@ pub enum UnreachedReason {
     Partitioned,
 }
 
-impl UnreachedReason {
-    /// A sentence for people.
-    pub fn explain(self) -> &'static str {
-        match self {
-            UnreachedReason::Offline => "it is offline",
-            UnreachedReason::NotReachedByPolicy => {
-                "a relaying path exists, but the gossip did not take it"
-            }
-            UnreachedReason::BehindNonRelayingPeer => {
-                "every path from the source passes through a censoring or light peer"
-            }
-            UnreachedReason::BehindOfflinePeer => {
-                "every path from the source passes through an offline peer"
-            }
-            UnreachedReason::Partitioned => {
-                "no transaction-carrying link path joins it to the source"
-            }
-        }
-    }
-}
-
 /// A peer left out, and why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Unreached {
@@ -98,6 +77,34 @@ pub struct Unreached {
     pub id: PeerId,
     /// Why.
     pub reason: UnreachedReason,
+}
+
+/// Why a peer in the way of a transaction does not pass it on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Blocker {
+    /// It is offline.
+    Offline,
+    /// It is censoring.
+    Censoring,
+    /// It is a light peer, which does not relay.
+    Light,
+    /// It does not relay for another reason.
+    NotRelaying,
+}
+
+/// Why one peer never received a transaction, with the peers in the way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnreachedWhy {
+    /// The peer left out.
+    pub peer: PeerId,
+    /// The transaction's source.
+    pub source: PeerId,
+    /// Why.
+    pub reason: UnreachedReason,
+    /// Behind a non-relaying or offline peer: the peers every path from the source passes
+    /// through, each with why it does not pass the transaction on, in id order.
+    pub blockers: Vec<(PeerId, Blocker)>,
 }
 
 /// Which peers `source` can reach on the network as it is now, through peers
@@ -249,10 +256,9 @@ impl Simulation {
             .collect()
     }
 
-    /// A sentence saying why `peer` never received `tx`, naming the peers in the
-    /// way where there are some: "every path from N0 to N17 passes through N4,
-    /// which is censoring". `None` if the peer has it (or does not exist).
-    pub fn explain_unreached(&self, tx: TxId, peer: PeerId) -> Option<String> {
+    /// Why `peer` never received `tx`, naming the peers in the way where there are some.
+    /// `None` if the peer has it (or does not exist).
+    pub fn why_unreached(&self, tx: TxId, peer: PeerId) -> Option<UnreachedWhy> {
         let record = self.tx_record(tx)?;
         let net = self.network();
         if record.has(peer) || !net.contains(peer) {
@@ -279,23 +285,19 @@ impl Simulation {
                 |p| p.state != PeerState::Offline,
                 |_| true,
             ),
-            _ => return Some(format!("{peer} never heard of it: {}.", reason.explain())),
+            _ => Vec::new(),
         };
-        let why = |p: PeerId| match net.peer(p) {
-            Some(x) if x.state == PeerState::Offline => "offline",
-            Some(x) if x.state == PeerState::Censoring => "censoring",
-            Some(x) if x.role == crate::sim::network::Role::Light => {
-                "a light peer, which does not relay"
-            }
-            _ => "not passing it on",
+        let blocker = |p: PeerId| match net.peer(p) {
+            Some(x) if x.state == PeerState::Offline => Blocker::Offline,
+            Some(x) if x.state == PeerState::Censoring => Blocker::Censoring,
+            Some(x) if x.role == crate::sim::network::Role::Light => Blocker::Light,
+            _ => Blocker::NotRelaying,
         };
-        Some(match blockers.as_slice() {
-            [] => format!("{peer} never heard of it: {}.", reason.explain()),
-            [one] => format!("Every path from {source} to {peer} passes through {one}, which is {}.", why(*one)),
-            many => format!(
-                "Every path from {source} to {peer} passes through a peer that does not pass it on: {}.",
-                many.iter().map(|&p| format!("{p} ({})", why(p))).collect::<Vec<_>>().join(", ")
-            ),
+        Some(UnreachedWhy {
+            peer,
+            source,
+            reason,
+            blockers: blockers.into_iter().map(|p| (p, blocker(p))).collect(),
         })
     }
 }
@@ -361,30 +363,29 @@ mod tests {
     }
 
     #[test]
-    fn the_explanation_names_the_peer_in_the_way() {
+    fn the_peer_in_the_way_is_named_with_its_state() {
         let mut net = path();
         net.set_state(PeerId(1), PeerState::Censoring).unwrap();
         let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
         let tx = sim.broadcast(PeerId(0)).unwrap();
         sim.run();
-        assert_eq!(
-            sim.explain_unreached(tx, PeerId(3)).unwrap(),
-            "Every path from N0 to N3 passes through N1, which is censoring."
-        );
-        assert_eq!(sim.explain_unreached(tx, PeerId(1)), None, "N1 received it");
+        let why = sim.why_unreached(tx, PeerId(3)).unwrap();
+        assert_eq!(why.reason, UnreachedReason::BehindNonRelayingPeer);
+        assert_eq!(why.blockers, [(PeerId(1), Blocker::Censoring)]);
+        assert_eq!(sim.why_unreached(tx, PeerId(1)), None, "N1 received it");
 
         let mut net = path();
         net.set_state(PeerId(2), PeerState::Offline).unwrap();
         let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
         let tx = sim.broadcast(PeerId(0)).unwrap();
         sim.run();
+        let why = sim.why_unreached(tx, PeerId(3)).unwrap();
+        assert_eq!(why.reason, UnreachedReason::BehindOfflinePeer);
+        assert_eq!(why.blockers, [(PeerId(2), Blocker::Offline)]);
+        let why = sim.why_unreached(tx, PeerId(2)).unwrap();
         assert_eq!(
-            sim.explain_unreached(tx, PeerId(3)).unwrap(),
-            "Every path from N0 to N3 passes through N2, which is offline."
+            (why.reason, why.blockers),
+            (UnreachedReason::Offline, vec![])
         );
-        assert!(sim
-            .explain_unreached(tx, PeerId(2))
-            .unwrap()
-            .contains("it is offline"));
     }
 }

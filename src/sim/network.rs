@@ -12,35 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::sim::caps;
 use crate::sim::time::Time;
 
-/// A peer's id: stable for the peer's life and never given to another peer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct PeerId(pub u32);
-
-impl PeerId {
-    /// The id as an index into per-peer vectors.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-impl fmt::Display for PeerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "N{}", self.0)
-    }
-}
-
-/// A link's id: stable for the link's life and never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct LinkId(pub u32);
-
-impl LinkId {
-    /// The id as an index into per-link vectors.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
+pub use crate::sim::id::{LinkId, PeerId};
 
 /// What a peer does for the network.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

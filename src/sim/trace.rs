@@ -3,8 +3,7 @@
 use serde::Serialize;
 
 use crate::sim::action::Action;
-use crate::sim::engine::TxId;
-use crate::sim::network::PeerId;
+use crate::sim::id::{PeerId, TxId};
 use crate::sim::time::Time;
 
 /// What a message carries.

@@ -91,7 +91,7 @@ fn peer_details(
     let parent = tx.and_then(|tx| sim.parent(tx, id));
     let why = tx
         .filter(|_| arrival.is_none() && state.is_finished())
-        .and_then(|tx| sim.explain_unreached(tx, id));
+        .and_then(|tx| crate::view::explain::explain_unreached(sim, tx, id));
     html! {
         <div class="inspector">
             if n_selected > 1 {

@@ -110,7 +110,7 @@ pub fn stats(state: &AppState) -> Html {
                     <h3>{ format!("{} peers never heard of it", unreached.len()) }</h3>
                     <ul>
                         { for reasons.iter().map(|(reason, n)| html! {
-                            <li>{ format!("{n}: {}", reason.explain()) }</li>
+                            <li>{ format!("{n}: {}", crate::view::explain::reason_phrase(*reason)) }</li>
                         }) }
                     </ul>
                 </div>

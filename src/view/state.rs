@@ -7,7 +7,7 @@
 //! the old one without the undone input.
 
 use crate::sim::action::Action;
-use crate::sim::engine::{Applied, Simulation, TxId};
+use crate::sim::engine::{Created, Simulation, TxId};
 use crate::sim::generate::Topology;
 use crate::sim::graph;
 use crate::sim::latency::LatencyModel;
@@ -725,11 +725,11 @@ impl AppState {
                 };
             }
             Command::AddPeer { at } => {
-                let applied = self.input(Action::AddPeer {
+                let created = self.input(Action::AddPeer {
                     role: Role::Full,
                     reachable: true,
                 })?;
-                if let Applied::Peer(peer) = applied {
+                if let Created::Peer(peer) = created {
                     if let Some((x, y)) = at {
                         self.layout.set_position(peer, x, y);
                         self.layout.unpin(peer);
@@ -975,7 +975,7 @@ impl AppState {
     }
 
     /// Applies a new input at the clock; on success it joins the history.
-    fn input(&mut self, action: Action) -> Result<Applied, String> {
+    fn input(&mut self, action: Action) -> Result<Created, String> {
         // It joins the inputs at the clock: a loaded timeline's later entries stay, and run
         // when their time comes (everything up to the clock has been applied already).
         self.sim.step_until(self.clock);
