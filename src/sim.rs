@@ -8,6 +8,7 @@
 pub mod action;
 pub mod caps;
 pub mod engine;
+pub mod error;
 pub mod generate;
 pub mod graph;
 pub mod id;

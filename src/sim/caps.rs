@@ -6,6 +6,7 @@
 //! for a run that never ends (a push round every hour for four billion rounds).
 //! Each is refused with a message naming the field and the cap.
 
+use crate::sim::error::ParamError;
 use crate::sim::time::Time;
 
 /// Live peers in one network (Bitcoin's real network is about 110,000).
@@ -83,20 +84,20 @@ pub fn transactions_fit(transactions: u64, peer_ids: u64, links: u64) -> bool {
 }
 
 /// Checks a delay in milliseconds: finite, non-negative, at most [`MAX_DELAY`].
-pub fn delay_ms(name: &str, ms: f64) -> Result<Time, String> {
+pub fn delay_ms(name: &str, ms: f64) -> Result<Time, ParamError> {
     match Time::try_from_ms_f64(ms) {
         Some(t) if t <= MAX_DELAY => Ok(t),
-        _ => Err(format!(
-            "{name}: {ms} is not a number of milliseconds from 0 to {} (one hour)",
-            MAX_DELAY.as_ms_f64()
-        )),
+        _ => Err(ParamError::NotADelay {
+            field: name.to_string(),
+            value: ms,
+        }),
     }
 }
 
 /// Checks a count against its cap.
-pub fn at_most(name: &str, value: u64, cap: u64) -> Result<(), String> {
+pub fn at_most(name: &str, value: u64, cap: u64) -> Result<(), ParamError> {
     if value > cap {
-        Err(format!("{name}: {value} is more than the {cap} allowed"))
+        Err(ParamError::too_large(name, value as f64, cap as f64))
     } else {
         Ok(())
     }
@@ -110,9 +111,17 @@ mod tests {
     fn delays_are_bounded_by_an_hour_in_milliseconds() {
         assert_eq!(delay_ms("x", 3_600_000.0), Ok(Time(3_600_000_000)));
         assert!(delay_ms("x", 3_600_000.001).is_err());
+        assert_eq!(
+            delay_ms("x", 1e13),
+            Err(ParamError::NotADelay {
+                field: "x".into(),
+                value: 1e13
+            })
+        );
         assert!(delay_ms("x", 1e13)
             .unwrap_err()
-            .contains("x: 10000000000000"));
+            .to_string()
+            .starts_with("x: 10000000000000 is not a number of milliseconds"));
         assert!(delay_ms("x", -0.5).is_err());
         assert!(delay_ms("x", f64::NAN).is_err());
     }

@@ -36,6 +36,7 @@ use serde::Serialize;
 
 use crate::sim::action::Action;
 use crate::sim::caps;
+use crate::sim::error::ParamError;
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{Adjacent, EditError, Network, PeerState};
 use crate::sim::queue::EventQueue;
@@ -182,7 +183,7 @@ fn default_server(network: &Network) -> Option<PeerId> {
 
 impl Simulation {
     /// A simulation of `policy` over `network`, its draws seeded by `seed`.
-    pub fn new(network: Network, policy: RelayPolicy, seed: u64) -> Result<Simulation, String> {
+    pub fn new(network: Network, policy: RelayPolicy, seed: u64) -> Result<Simulation, ParamError> {
         policy.validate()?;
 
         Ok(Simulation {

@@ -18,6 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::sim::caps;
+use crate::sim::error::{Conflict, ParamError};
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{EditError, Limits, LinkKind, Network, Peer, PeerId, Role};
 use crate::sim::rng::SimRng;
@@ -250,33 +251,26 @@ impl Topology {
     }
 
     /// Checks the parameters (not those that depend on limits); the message names the bad one.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ParamError> {
         let name = self.name();
         let peers = self.n_peers();
         if peers == 0 {
-            return Err(format!("a {name} network needs at least one peer"));
+            return Err(ParamError::too_small("peers", 0, 1));
         }
-        if peers > MAX_PEERS {
-            return Err(format!(
-                "a {name} network of {peers} peers is too big: at most {MAX_PEERS} peers are allowed"
-            ));
-        }
+        caps::at_most("peers", peers, MAX_PEERS)?;
         let share = |what: &str, v: f64| {
             if v.is_finite() && (0.0..=1.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!(
-                    "{name} {what} must be a share between 0 and 1, got {v}"
-                ))
+                Err(ParamError::NotAShare {
+                    field: what.to_string(),
+                    value: v,
+                })
             }
         };
         match *self {
             Topology::Tutorial { tries, .. } => {
-                if tries > MAX_TRIES {
-                    return Err(format!(
-                        "tutorial tries must be at most {MAX_TRIES}, got {tries}"
-                    ));
-                }
+                caps::at_most("tries", tries.into(), MAX_TRIES.into())?;
             }
             Topology::Bitcoin {
                 unreachable_share,
@@ -291,45 +285,57 @@ impl Topology {
                 share("archival_share", archival_share)?;
                 let roles = light_share + mining_share + archival_share;
                 if roles > 1.0 + 1e-9 {
-                    return Err(format!(
-                        "bitcoin light_share + mining_share + archival_share must be at most 1, got {roles}"
-                    ));
+                    return Err(Conflict::RoleSharesOverOne { sum: roles }.into());
                 }
             }
             Topology::Ring { peers } => {
                 if peers < 3 {
-                    return Err(format!("a ring needs at least 3 peers, got {peers}"));
+                    return Err(Conflict::TooFewPeers {
+                        topology: name,
+                        peers: peers.into(),
+                        needs: 3,
+                    }
+                    .into());
                 }
             }
             Topology::Grid { .. } | Topology::Star { .. } => {}
             Topology::Complete { peers } => {
-                if peers > MAX_COMPLETE_PEERS {
-                    return Err(format!(
-                        "a complete network may have at most {MAX_COMPLETE_PEERS} peers, got {peers}"
-                    ));
-                }
+                caps::at_most("peers", peers.into(), MAX_COMPLETE_PEERS.into())?;
             }
             Topology::SmallWorld { peers, k, beta } => {
-                if !k.is_multiple_of(2) || k >= peers {
-                    return Err(format!(
-                        "small-world k must be even and below the number of peers ({peers}), got {k}"
-                    ));
+                if !k.is_multiple_of(2) {
+                    return Err(ParamError::NotEven {
+                        field: "k".into(),
+                        value: k.into(),
+                    });
+                }
+                if k >= peers {
+                    let (field, value) = ("k", k);
+                    return Err(Conflict::NotBelowPeers {
+                        field,
+                        value,
+                        peers,
+                    }
+                    .into());
                 }
                 if k < 2 {
-                    return Err(format!("small-world k must be at least 2, got {k}"));
+                    return Err(ParamError::too_small("k", k, 2));
                 }
-                if k > MAX_SMALL_WORLD_K {
-                    return Err(format!(
-                        "small-world k must be at most {MAX_SMALL_WORLD_K}, got {k}"
-                    ));
-                }
+                caps::at_most("k", k.into(), MAX_SMALL_WORLD_K.into())?;
                 share("beta", beta)?;
             }
             Topology::ScaleFree { peers, m } => {
-                if m == 0 || m >= peers {
-                    return Err(format!(
-                        "scale-free m must be at least 1 and below the number of peers ({peers}), got {m}"
-                    ));
+                if m == 0 {
+                    return Err(ParamError::too_small("m", 0, 1));
+                }
+                if m >= peers {
+                    let (field, value) = ("m", m);
+                    return Err(Conflict::NotBelowPeers {
+                        field,
+                        value,
+                        peers,
+                    }
+                    .into());
                 }
             }
             Topology::Regions {
@@ -339,22 +345,18 @@ impl Topology {
                 inter_share,
                 ..
             } => {
-                if regions == 0 || regions > peers || regions > u32::from(u16::MAX) {
-                    return Err(format!(
-                        "regions must be between 1 and the number of peers ({peers}, and at most {}), got {regions}",
-                        u16::MAX
-                    ));
+                if regions == 0 {
+                    return Err(ParamError::too_small("regions", 0, 1));
                 }
+                if regions > peers {
+                    return Err(Conflict::MoreRegionsThanPeers { regions, peers }.into());
+                }
+                caps::at_most("regions", regions.into(), u16::MAX.into())?;
                 share("unreachable_share", unreachable_share)?;
                 share("inter_share", inter_share)?;
             }
         }
-        let links = self.max_links();
-        if links > MAX_LINKS {
-            return Err(format!(
-                "a {name} network like this could have {links} links, more than the {MAX_LINKS} allowed"
-            ));
-        }
+        caps::at_most("links", self.max_links(), MAX_LINKS)?;
         Ok(())
     }
 
@@ -449,19 +451,17 @@ pub struct Generated {
 ///
 /// The same spec and seed always give an identical network. Invalid
 /// parameters give an error naming the parameter; no input panics.
-pub fn generate(spec: &GeneratorSpec, seed: u64) -> Result<Generated, String> {
+pub fn generate(spec: &GeneratorSpec, seed: u64) -> Result<Generated, ParamError> {
     let topology = &spec.topology;
     topology.validate()?;
     let latency = spec.latency_model();
-    latency.validate()?;
+    latency.validate().map_err(|e| e.within("latency"))?;
     if let Some(delay) = &spec.validation_delay {
-        delay
-            .validate()
-            .map_err(|e| format!("validation delay: {e}"))?;
+        delay.validate().map_err(|e| e.within("validation_delay"))?;
     }
     let limits = spec.effective_limits();
     let mut network = Network::new(Limits::default());
-    network.set_limits(limits).map_err(|e| e.to_string())?;
+    network.set_limits(limits)?;
     let mut gen = Builder {
         network,
         rng: SimRng::new(seed),
@@ -535,9 +535,7 @@ pub fn generate(spec: &GeneratorSpec, seed: u64) -> Result<Generated, String> {
         for id in ids {
             let region = network.peer(id).map_or(0, |p| p.region);
             let drawn = delay.draw(&mut rng, region, region);
-            network
-                .set_validation_delay(id, drawn)
-                .map_err(|e| e.to_string())?;
+            network.set_validation_delay(id, drawn)?;
         }
     }
     Ok(Generated {
@@ -588,11 +586,9 @@ struct Builder {
 
 impl Builder {
     /// Adds `n` reachable full peers with ids `0..n`.
-    fn add_plain_peers(&mut self, n: u32) -> Result<(), String> {
+    fn add_plain_peers(&mut self, n: u32) -> Result<(), ParamError> {
         for _ in 0..n {
-            self.network
-                .add_peer(Role::Full, true)
-                .map_err(|e| e.to_string())?;
+            self.network.add_peer(Role::Full, true)?;
         }
         Ok(())
     }
@@ -611,7 +607,7 @@ impl Builder {
     }
 
     /// Makes every link of a fixed shape, first raising the limits exactly as far as it needs.
-    fn link_all(&mut self, edges: Vec<(u32, u32)>, why: &str) -> Result<(), String> {
+    fn link_all(&mut self, edges: Vec<(u32, u32)>, why: &str) -> Result<(), ParamError> {
         let n = self.network.peer_slots();
         let mut out = vec![0u32; n];
         let mut inb = vec![0u32; n];
@@ -624,8 +620,7 @@ impl Builder {
         let need_total = out.iter().zip(&inb).map(|(o, i)| o + i).max().unwrap_or(0);
         self.raise_limits(need_out, need_in, need_total, why)?;
         for (a, b) in edges {
-            self.try_link(a, b, LinkKind::FullRelay)
-                .map_err(|e| format!("could not link {}: {e}", PeerId(a)))?;
+            self.try_link(a, b, LinkKind::FullRelay)?;
         }
         Ok(())
     }
@@ -637,7 +632,7 @@ impl Builder {
         need_in: u32,
         need_total: u32,
         why: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), ParamError> {
         let old = self.network.limits();
         let mut new = old;
         let mut parts = Vec::new();
@@ -657,7 +652,7 @@ impl Builder {
         if parts.is_empty() {
             return Ok(());
         }
-        self.network.set_limits(new).map_err(|e| e.to_string())?;
+        self.network.set_limits(new)?;
         self.notes.push(format!(
             "limits raised to {} so that {why}",
             parts.join(", ")
@@ -666,7 +661,7 @@ impl Builder {
     }
 
     /// The tutorial's demo, with both sides' limits checked.
-    fn tutorial(&mut self, peers: u32, tries: u32) -> Result<(), String> {
+    fn tutorial(&mut self, peers: u32, tries: u32) -> Result<(), ParamError> {
         self.add_plain_peers(peers)?;
         let n = peers as usize;
         let (mut made, mut duplicate, mut refused) = (0u64, 0u64, 0u64);
@@ -702,17 +697,12 @@ impl Builder {
         unreachable_share: f64,
         outbound: Option<u32>,
         [light_share, mining_share, archival_share]: [f64; 3],
-    ) -> Result<(), String> {
+    ) -> Result<(), ParamError> {
         let limits = self.network.limits();
         let outbound = outbound.unwrap_or(limits.max_outbound);
-        if outbound > limits.max_outbound {
-            return Err(format!(
-                "bitcoin outbound must be at most the outbound limit of {}, got {outbound}",
-                limits.max_outbound
-            ));
-        }
+        over_limit("outbound", outbound, limits.max_outbound)?;
         let block = limits.max_block_relay_outbound;
-        check_bootstrap_links("bitcoin", peers, outbound, block)?;
+        check_bootstrap_links(peers, outbound, block)?;
         let n = peers as usize;
         // Light peers come first in a shuffled order and count towards the unreachable share.
         let mut order: Vec<u32> = (0..peers).collect();
@@ -741,7 +731,7 @@ impl Builder {
             let mut peer = Peer::new(PeerId(i));
             peer.role = roles[i as usize];
             peer.reachable = reachable[i as usize];
-            self.network.insert_peer(peer).map_err(|e| e.to_string())?;
+            self.network.insert_peer(peer)?;
         }
         let pool: Vec<u32> = (0..peers)
             .filter(|&i| reachable[i as usize] && roles[i as usize].accepts_inbound())
@@ -762,16 +752,11 @@ impl Builder {
         unreachable_share: f64,
         inter_share: f64,
         outbound: Option<u32>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ParamError> {
         let limits = self.network.limits();
         let outbound = outbound.unwrap_or(limits.max_outbound.min(4));
-        if outbound > limits.max_outbound {
-            return Err(format!(
-                "regions outbound must be at most the outbound limit of {}, got {outbound}",
-                limits.max_outbound
-            ));
-        }
-        check_bootstrap_links("regions", peers, outbound, 0)?;
+        over_limit("outbound", outbound, limits.max_outbound)?;
+        check_bootstrap_links(peers, outbound, 0)?;
         let n = peers as usize;
         // Balanced regions, shuffled over the ids.
         let mut region_of: Vec<u16> = (0..peers).map(|i| (i % regions) as u16).collect();
@@ -788,7 +773,7 @@ impl Builder {
             let mut peer = Peer::new(PeerId(i));
             peer.reachable = reachable[i as usize];
             peer.region = region_of[i as usize];
-            self.network.insert_peer(peer).map_err(|e| e.to_string())?;
+            self.network.insert_peer(peer)?;
             if reachable[i as usize] {
                 pools[region_of[i as usize] as usize].push(i);
             }
@@ -897,7 +882,7 @@ impl Builder {
     }
 
     /// Watts-Strogatz: a ring lattice of `k` neighbours, each link rewired with probability `beta`.
-    fn small_world(&mut self, peers: u32, k: u32, beta: f64) -> Result<(), String> {
+    fn small_world(&mut self, peers: u32, k: u32, beta: f64) -> Result<(), ParamError> {
         self.add_plain_peers(peers)?;
         let n = peers as usize;
         let half = k / 2;
@@ -943,14 +928,9 @@ impl Builder {
 
     /// Barabasi-Albert: a complete seed of `m + 1` peers, then each new peer links to `m`
     /// peers picked in proportion to their degree, skipping peers that are full.
-    fn scale_free(&mut self, peers: u32, m: u32) -> Result<(), String> {
+    fn scale_free(&mut self, peers: u32, m: u32) -> Result<(), ParamError> {
         let limits = self.network.limits();
-        if m > limits.max_outbound {
-            return Err(format!(
-                "scale-free m must be at most the outbound limit of {}, got {m}",
-                limits.max_outbound
-            ));
-        }
+        over_limit("m", m, limits.max_outbound)?;
         self.add_plain_peers(peers)?;
         // Each link's two ends, so a uniform pick is a pick in proportion to degree.
         let mut ends: Vec<u32> = Vec::with_capacity(2 * peers as usize * m as usize);
@@ -1014,14 +994,22 @@ impl Builder {
 }
 
 /// Refuses a bootstrap whose outbound links per peer would make too many links in all.
-fn check_bootstrap_links(name: &str, peers: u32, full: u32, block: u32) -> Result<(), String> {
+fn check_bootstrap_links(peers: u32, full: u32, block: u32) -> Result<(), ParamError> {
     let links = u64::from(peers) * (u64::from(full) + u64::from(block));
-    if links > MAX_LINKS {
-        return Err(format!(
-            "a {name} network like this could have {links} links, more than the {MAX_LINKS} allowed"
-        ));
+    caps::at_most("links", links, MAX_LINKS)
+}
+
+/// Refuses `value` of `field` above the network's `limit` for it.
+fn over_limit(field: &'static str, value: u32, limit: u32) -> Result<(), ParamError> {
+    match value > limit {
+        true => Err(Conflict::OverLimit {
+            field,
+            value,
+            limit,
+        }
+        .into()),
+        false => Ok(()),
     }
-    Ok(())
 }
 
 /// Removes one occurrence of `x` from `v`, if any.
@@ -1390,23 +1378,49 @@ mod tests {
     #[test]
     fn bad_parameters_are_named() {
         let err = |t: Topology| generate(&GeneratorSpec::new(t), 0).unwrap_err();
+        let small_world = |k| Topology::SmallWorld {
+            peers: 10,
+            k,
+            beta: 0.1,
+        };
         assert_eq!(
-            err(Topology::SmallWorld {
-                peers: 10,
-                k: 7,
-                beta: 0.1
-            }),
-            "small-world k must be even and below the number of peers (10), got 7"
+            err(small_world(7)),
+            ParamError::NotEven {
+                field: "k".into(),
+                value: 7.0
+            }
         );
-        assert!(err(Topology::Ring { peers: 2 }).contains("at least 3 peers"));
-        assert!(err(Topology::Ring { peers: 2_000_000 }).contains("too big"));
-        assert!(err(Topology::Grid {
+        assert_eq!(
+            err(small_world(10)),
+            Conflict::NotBelowPeers {
+                field: "k",
+                value: 10,
+                peers: 10
+            }
+            .into()
+        );
+        assert_eq!(
+            err(Topology::Ring { peers: 2 }),
+            Conflict::TooFewPeers {
+                topology: "ring",
+                peers: 2,
+                needs: 3
+            }
+            .into()
+        );
+        let too_many = |peers: f64| ParamError::too_large("peers", peers, MAX_PEERS as f64);
+        assert_eq!(err(Topology::Ring { peers: 2_000_000 }), too_many(2e6));
+        let grid = Topology::Grid {
             rows: 100_000,
-            cols: 100_000
-        })
-        .contains("too big"));
-        assert!(err(Topology::Star { clients: u32::MAX }).contains("too big"));
-        assert!(err(Topology::Complete { peers: 0 }).contains("at least one peer"));
+            cols: 100_000,
+        };
+        assert_eq!(err(grid), too_many(1e10));
+        let star = Topology::Star { clients: u32::MAX };
+        assert_eq!(err(star), too_many(f64::from(u32::MAX) + 1.0));
+        assert_eq!(
+            err(Topology::Complete { peers: 0 }),
+            ParamError::too_small("peers", 0, 1)
+        );
         let mut b = bitcoin(10, false);
         if let Topology::Bitcoin {
             unreachable_share, ..
@@ -1414,17 +1428,38 @@ mod tests {
         {
             *unreachable_share = f64::NAN;
         }
-        assert!(err(b).contains("unreachable_share must be a share"));
+        let e = err(b);
+        assert!(
+            matches!(&e, ParamError::NotAShare { field, value } if field == "unreachable_share" && value.is_nan()),
+            "{e:?}"
+        );
         let mut spec = GeneratorSpec::new(bitcoin(10, false));
         spec.latency = Some(LatencyModel::Constant { ms: -1.0 });
-        assert!(generate(&spec, 0).unwrap_err().contains("non-negative"));
+        assert_eq!(
+            generate(&spec, 0).unwrap_err(),
+            ParamError::NotADelay {
+                field: "latency.ms".into(),
+                value: -1.0
+            }
+        );
         spec.latency = None;
         if let Topology::Bitcoin { outbound, .. } = &mut spec.topology {
             *outbound = Some(9);
         }
-        assert!(generate(&spec, 0)
-            .unwrap_err()
-            .contains("at most the outbound limit of 8"));
+        let e = generate(&spec, 0).unwrap_err();
+        assert_eq!(
+            e,
+            Conflict::OverLimit {
+                field: "outbound",
+                value: 9,
+                limit: 8
+            }
+            .into()
+        );
+        assert_eq!(
+            e.to_string(),
+            "outbound must be at most the limit of 8, got 9"
+        );
     }
 
     #[test]

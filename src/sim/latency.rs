@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::sim::caps;
+use crate::sim::error::{Conflict, Named, ParamError};
 use crate::sim::rng::SimRng;
 use crate::sim::time::Time;
 
@@ -148,30 +150,23 @@ impl LatencyModel {
     }
 
     /// Checks the parameters; the message names the bad one.
-    pub fn validate(&self) -> Result<(), String> {
-        let non_negative = |name: &str, v: f64| {
-            if (0.0..=3_600_000.0).contains(&v) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "latency {name} must be a non-negative number of milliseconds up to 3600000 (an hour), got {v}"
-                ))
-            }
-        };
+    pub fn validate(&self) -> Result<(), ParamError> {
+        let non_negative = |name: &str, v: f64| crate::sim::caps::delay_ms(name, v).map(drop);
         match *self {
             LatencyModel::RegionMatrix { ref one_way_ms, .. } => {
                 let n = one_way_ms.len();
-                if n == 0 || n > MAX_MATRIX_REGIONS {
-                    return Err(format!(
-                        "a region matrix needs 1 to {MAX_MATRIX_REGIONS} rows, got {n}"
-                    ));
+                if n == 0 {
+                    return Err(ParamError::too_small("one_way_ms (rows)", 0, 1));
                 }
+                caps::at_most("one_way_ms (rows)", n as u64, MAX_MATRIX_REGIONS as u64)?;
                 for (a, row) in one_way_ms.iter().enumerate() {
                     if row.len() != n {
-                        return Err(format!(
-                            "a region matrix is square: row {a} has {} entries, not {n}",
-                            row.len()
-                        ));
+                        return Err(Conflict::MatrixNotSquare {
+                            row: a,
+                            len: row.len(),
+                            rows: n,
+                        }
+                        .into());
                     }
                     for (b, &ms) in row.iter().enumerate() {
                         non_negative(&format!("one_way_ms[{a}][{b}]"), ms)?;
@@ -184,9 +179,7 @@ impl LatencyModel {
                 non_negative("lo_ms", lo_ms)?;
                 non_negative("hi_ms", hi_ms)?;
                 if lo_ms > hi_ms {
-                    return Err(format!(
-                        "uniform latency needs lo <= hi, got {lo_ms} > {hi_ms}"
-                    ));
+                    return Err(Conflict::UniformReversed { lo_ms, hi_ms }.into());
                 }
                 Ok(())
             }
@@ -194,7 +187,7 @@ impl LatencyModel {
                 non_negative("mean_ms", mean_ms)?;
                 non_negative("sd_ms", sd_ms)?;
                 if mean_ms <= 0.0 {
-                    return Err("log-normal latency needs a positive mean".to_string());
+                    return Err(Conflict::LogNormalMeanZero.into());
                 }
                 Ok(())
             }
@@ -252,7 +245,7 @@ impl LatencyModel {
     /// Parses the CLI form: `constant:MS`, `uniform:LO,HI`, `lognormal:MEAN,SD`,
     /// `region:INTRA,INTER[,JITTER]`, `region-matrix` (SimBlock's 2019 matrix with its
     /// jitter) or `region-matrix:no-jitter`.
-    pub fn parse(text: &str) -> Result<LatencyModel, String> {
+    pub fn parse(text: &str) -> Result<LatencyModel, ParamError> {
         match text {
             "region-matrix" => return Ok(LatencyModel::simblock_2019()),
             "region-matrix:no-jitter" => {
@@ -269,25 +262,36 @@ impl LatencyModel {
             .split(',')
             .filter(|s| !s.is_empty())
             .map(|s| {
-                s.trim()
-                    .parse::<f64>()
-                    .map_err(|_| format!("'{s}' is not a number"))
+                s.trim().parse::<f64>().map_err(|_| ParamError::NotANumber {
+                    text: s.to_string(),
+                })
             })
             .collect::<Result<_, _>>()?;
         let model = match (name, numbers.as_slice()) {
             ("constant", [ms]) => LatencyModel::Constant { ms: *ms },
-            ("uniform", [lo, hi]) => LatencyModel::Uniform { lo_ms: *lo, hi_ms: *hi },
-            ("lognormal", [mean, sd]) => LatencyModel::LogNormal { mean_ms: *mean, sd_ms: *sd },
-            ("region", [intra, inter]) => {
-                LatencyModel::ByRegion { intra_ms: *intra, inter_ms: *inter, jitter_ms: 0.0 }
-            }
-            ("region", [intra, inter, jitter]) => {
-                LatencyModel::ByRegion { intra_ms: *intra, inter_ms: *inter, jitter_ms: *jitter }
-            }
+            ("uniform", [lo, hi]) => LatencyModel::Uniform {
+                lo_ms: *lo,
+                hi_ms: *hi,
+            },
+            ("lognormal", [mean, sd]) => LatencyModel::LogNormal {
+                mean_ms: *mean,
+                sd_ms: *sd,
+            },
+            ("region", [intra, inter]) => LatencyModel::ByRegion {
+                intra_ms: *intra,
+                inter_ms: *inter,
+                jitter_ms: 0.0,
+            },
+            ("region", [intra, inter, jitter]) => LatencyModel::ByRegion {
+                intra_ms: *intra,
+                inter_ms: *inter,
+                jitter_ms: *jitter,
+            },
             _ => {
-                return Err(format!(
-                    "latency '{text}' is not one of constant:MS, uniform:LO,HI, lognormal:MEAN,SD, region:INTRA,INTER[,JITTER], region-matrix[:no-jitter]"
-                ))
+                return Err(ParamError::Unknown {
+                    kind: Named::Latency,
+                    name: text.to_string(),
+                })
             }
         };
         model.validate()?;
@@ -312,14 +316,19 @@ mod tests {
                 hi_ms: 20.0
             })
         );
-        assert!(LatencyModel::parse("constant:-5")
-            .unwrap_err()
-            .contains("non-negative"));
+        assert_eq!(
+            LatencyModel::parse("constant:-5"),
+            Err(ParamError::NotADelay {
+                field: "ms".into(),
+                value: -5.0
+            })
+        );
         assert!(LatencyModel::parse("uniform:20,10").is_err());
         assert!(LatencyModel::parse("gaussian:1").is_err());
-        assert!(LatencyModel::parse("constant:abc")
-            .unwrap_err()
-            .contains("not a number"));
+        assert_eq!(
+            LatencyModel::parse("constant:abc"),
+            Err(ParamError::NotANumber { text: "abc".into() })
+        );
     }
 
     #[test]
@@ -393,7 +402,7 @@ mod tests {
     fn a_bad_matrix_is_refused_with_what_is_wrong() {
         let parse = |json: &str| -> Result<LatencyModel, String> {
             let model: LatencyModel = serde_json::from_str(json).map_err(|e| e.to_string())?;
-            model.validate().map(|_| model)
+            model.validate().map(|_| model).map_err(|e| e.to_string())
         };
         let ok = parse(r#"{"model": "region-matrix", "one_way_ms": [[1, 2], [3, 4]]}"#).unwrap();
         assert_eq!(
@@ -406,7 +415,10 @@ mod tests {
         let err = parse(r#"{"model": "region-matrix", "one_way_ms": [[1, 2], [3]]}"#).unwrap_err();
         assert!(err.contains("row 1 has 1 entries, not 2"), "{err}");
         let err = parse(r#"{"model": "region-matrix", "one_way_ms": []}"#).unwrap_err();
-        assert!(err.contains("1 to 64 rows"), "{err}");
+        assert!(
+            err.contains("one_way_ms (rows) must be at least 1"),
+            "{err}"
+        );
         let err = parse(r#"{"model": "region-matrix", "one_way_ms": [[-1]]}"#).unwrap_err();
         assert!(err.contains("one_way_ms[0][0]"), "{err}");
         // Refused while reading: 65 entries in a row.

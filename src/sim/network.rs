@@ -272,6 +272,43 @@ impl Default for Limits {
     }
 }
 
+/// An invariant [`Network::check_invariants`] found broken (a bug, never an input's fault).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Broken {
+    /// The peer's adjacency lists a link that is gone.
+    RemovedLinkListed(PeerId),
+    /// The peer's adjacency entry disagrees with the link's ends or direction.
+    AdjacencyDisagrees(PeerId, LinkId),
+    /// The peer's kept link counts differ from its adjacency.
+    StaleCounts(PeerId),
+    /// The peer has more links than a limit allows.
+    OverLimit(PeerId),
+    /// A peer that accepts no inbound links has some.
+    InboundRefuserHasInbound(PeerId),
+    /// A link joins a peer that is gone.
+    LinkToRemovedPeer(LinkId),
+    /// The network's totals (peers, links, offline, delayed, lossy) are stale.
+    StaleTotals,
+}
+
+impl fmt::Display for Broken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Broken::RemovedLinkListed(p) => write!(f, "{p} lists a removed link"),
+            Broken::AdjacencyDisagrees(p, l) => {
+                write!(f, "{p}'s adjacency disagrees with link {}", l.0)
+            }
+            Broken::StaleCounts(p) => write!(f, "{p}'s link counts are stale"),
+            Broken::OverLimit(p) => write!(f, "{p} is over a limit"),
+            Broken::InboundRefuserHasInbound(p) => {
+                write!(f, "{p} accepts no inbound links but has some")
+            }
+            Broken::LinkToRemovedPeer(l) => write!(f, "link {} joins a removed peer", l.0),
+            Broken::StaleTotals => f.write_str("peer or link totals are stale"),
+        }
+    }
+}
+
 /// Why an edit was refused. Its message names the peer and the limit.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EditError {
@@ -902,7 +939,7 @@ impl Network {
     }
 
     /// Checks every invariant the operations maintain; for tests and loaded files.
-    pub fn check_invariants(&self) -> Result<(), String> {
+    pub fn check_invariants(&self) -> Result<(), Broken> {
         let limits = self.limits;
         let mut n_links = 0;
         for peer in self.peers() {
@@ -911,12 +948,9 @@ impl Network {
             for adj in self.adjacent(peer.id) {
                 let link = self
                     .link(adj.link)
-                    .ok_or(format!("{} lists a removed link", peer.id))?;
+                    .ok_or(Broken::RemovedLinkListed(peer.id))?;
                 if link.other(peer.id) != adj.peer || (link.from == peer.id) != adj.outbound() {
-                    return Err(format!(
-                        "{}'s adjacency disagrees with link {}",
-                        peer.id, link.id.0
-                    ));
+                    return Err(Broken::AdjacencyDisagrees(peer.id, link.id));
                 }
                 if adj.outbound() {
                     *recount.outbound_of_mut(link.kind) += 1;
@@ -925,26 +959,23 @@ impl Network {
                 }
             }
             if recount != c {
-                return Err(format!("{}'s link counts are stale", peer.id));
+                return Err(Broken::StaleCounts(peer.id));
             }
             if c.outbound > limits.max_outbound
                 || c.block_relay_outbound > limits.max_block_relay_outbound
                 || c.inbound > limits.max_inbound
                 || c.total() > limits.usable_total()
             {
-                return Err(format!("{} is over a limit: {c:?}", peer.id));
+                return Err(Broken::OverLimit(peer.id));
             }
             if c.inbound > 0 && !peer.accepts_inbound() {
-                return Err(format!(
-                    "{} accepts no inbound links but has {}",
-                    peer.id, c.inbound
-                ));
+                return Err(Broken::InboundRefuserHasInbound(peer.id));
             }
         }
         for link in self.links() {
             n_links += 1;
             if !self.contains(link.from) || !self.contains(link.to) {
-                return Err(format!("link {} joins a removed peer", link.id.0));
+                return Err(Broken::LinkToRemovedPeer(link.id));
             }
         }
         let n_delayed = self
@@ -967,7 +998,7 @@ impl Network {
             || self.links().filter(|l| l.loss > 0.0).count() != self.n_lossy
             || live_bits != self.n_links
         {
-            return Err("peer or link totals are stale".to_string());
+            return Err(Broken::StaleTotals);
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::sim::caps;
+use crate::sim::error::{Conflict, Named, ParamError};
 use crate::sim::network::PeerId;
 use crate::sim::time::Time;
 
@@ -38,7 +39,7 @@ impl RelayPolicy {
     }
 
     /// The policy of this name with default parameters.
-    pub fn from_name(name: &str) -> Result<RelayPolicy, String> {
+    pub fn from_name(name: &str) -> Result<RelayPolicy, ParamError> {
         Ok(match name {
             "flood" => RelayPolicy::Flood,
             "bitcoin" => RelayPolicy::Bitcoin(BitcoinParams::default()),
@@ -46,9 +47,10 @@ impl RelayPolicy {
             "rumor" => RelayPolicy::Rumor(RumorParams::default()),
             "client-server" => RelayPolicy::ClientServer(ClientServerParams::default()),
             other => {
-                return Err(format!(
-                    "unknown relay policy '{other}' (expected flood, bitcoin, push, rumor or client-server)"
-                ))
+                return Err(ParamError::Unknown {
+                    kind: Named::RelayPolicy,
+                    name: other.to_string(),
+                })
             }
         })
     }
@@ -59,10 +61,10 @@ impl RelayPolicy {
     }
 
     /// Checks the parameters; the message names the bad one.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ParamError> {
         let positive_ms = |name: &str, v: f64| match caps::delay_ms(name, v) {
             Ok(t) if t > Time::ZERO => Ok(()),
-            Ok(_) => Err(format!("{name} must be more than 0 ms, got {v}")),
+            Ok(_) => Err(ParamError::too_small(name, v, Time(1).as_ms_f64())),
             Err(e) => Err(e),
         };
         let count = |name: &str, v: u32, cap: u32| caps::at_most(name, v.into(), cap.into());
@@ -78,7 +80,7 @@ impl RelayPolicy {
                     ("inv_broadcast_max", p.inv_broadcast_max),
                 ] {
                     if v == 0 {
-                        return Err(format!("{name} must be at least 1"));
+                        return Err(ParamError::too_small(name, v, 1));
                     }
                     count(name, v, caps::MAX_INV_PER_TRICKLE)?;
                 }
@@ -87,7 +89,7 @@ impl RelayPolicy {
             RelayPolicy::Push(p) => {
                 positive_ms("round_ms", p.round_ms)?;
                 if p.fanout == 0 {
-                    return Err("push fanout must be at least 1".into());
+                    return Err(ParamError::too_small("fanout", p.fanout, 1));
                 }
                 count("fanout", p.fanout, caps::MAX_FANOUT)?;
                 if let Some(rounds) = p.rounds {
@@ -97,17 +99,14 @@ impl RelayPolicy {
                     count("hop_limit", hops, caps::MAX_ROUNDS)?;
                 }
                 if p.rounds.is_none() && p.hop_limit.is_none() {
-                    return Err(
-                        "push gossip needs a number of rounds or a hop limit, or it never stops"
-                            .into(),
-                    );
+                    return Err(Conflict::PushNeverStops.into());
                 }
                 Ok(())
             }
             RelayPolicy::Rumor(p) => {
                 positive_ms("round_ms", p.round_ms)?;
                 if p.k == 0 {
-                    return Err("rumor k must be at least 1".into());
+                    return Err(ParamError::too_small("k", p.k, 1));
                 }
                 count("k", p.k, caps::MAX_RUMOR_K)?;
                 Ok(())
@@ -200,15 +199,16 @@ pub enum RumorMode {
 
 impl RumorMode {
     /// Parses the CLI name, e.g. `feedback-counter`.
-    pub fn parse(text: &str) -> Result<RumorMode, String> {
+    pub fn parse(text: &str) -> Result<RumorMode, ParamError> {
         match text {
             "feedback-counter" => Ok(RumorMode::FeedbackCounter),
             "feedback-coin" => Ok(RumorMode::FeedbackCoin),
             "blind-counter" => Ok(RumorMode::BlindCounter),
             "blind-coin" => Ok(RumorMode::BlindCoin),
-            other => Err(format!(
-                "unknown rumor mode '{other}' (expected feedback-counter, feedback-coin, blind-counter or blind-coin)"
-            )),
+            other => Err(ParamError::Unknown {
+                kind: Named::RumorMode,
+                name: other.to_string(),
+            }),
         }
     }
 }

@@ -8,10 +8,11 @@ use crate::sim::action::Action;
 use crate::sim::engine::{PeerResult, Simulation, TxId};
 use crate::sim::graph::{self, GraphFacts};
 use crate::sim::metrics::{Metrics, Unreached};
+use crate::sim::network::EditError;
 use crate::sim::network::PeerId;
 use crate::sim::relay::RelayPolicy;
 use crate::sim::rng::SimRng;
-use crate::sim::scenario::{Scenario, ScenarioError};
+use crate::sim::scenario::{Problem, Scenario, ScenarioError};
 use crate::sim::time::Time;
 
 /// The format tag every report carries.
@@ -228,16 +229,17 @@ fn prepare(
     options: &RunOptions,
 ) -> Result<(Simulation, PeerId), ScenarioError> {
     let mut sim = scenario.simulation(options.relay.clone())?;
-    let source =
-        match options.source.or_else(|| scenario.broadcasts().next()) {
-            Some(source) => source,
-            None => sim.network().peer_ids().next().ok_or_else(|| {
-                ScenarioError("the network has no peers to broadcast from".into())
-            })?,
-        };
+    let source = match options.source.or_else(|| scenario.broadcasts().next()) {
+        Some(source) => source,
+        None => sim
+            .network()
+            .peer_ids()
+            .next()
+            .ok_or_else(|| ScenarioError::whole(Problem::NoPeers))?,
+    };
     if options.source.is_some() || scenario.broadcasts().next().is_none() {
         sim.apply(Action::Broadcast { peer: source })
-            .map_err(|e| ScenarioError(format!("source: {e}")))?;
+            .map_err(|e| ScenarioError::at("source", e))?;
     }
     Ok((sim, source))
 }
@@ -276,9 +278,10 @@ pub fn run(
                 .is_break()
             || report_progress(&sim).is_break();
         if stopped {
-            return Err(ScenarioError(format!(
-                "interrupted in trial {trial} of {n_trials}"
-            )));
+            return Err(ScenarioError::whole(Problem::Interrupted {
+                trial,
+                trials: n_trials,
+            }));
         }
         all_metrics.push(sim.metrics(TxId(0)));
         if first.is_none() {
@@ -288,12 +291,14 @@ pub fn run(
     let (sim, source) = first.expect("at least one trial runs");
     let tx = TxId(0);
     if sim.n_transactions() == 0 {
-        return Err(ScenarioError(format!(
-            "the broadcast from {source} was refused: {}",
-            sim.refusals()
-                .first()
-                .map_or("unknown reason".to_string(), |r| r.error.to_string())
-        )));
+        let error = sim
+            .refusals()
+            .first()
+            .map_or(EditError::NoSuchPeer(source), |r| r.error.clone());
+        return Err(ScenarioError::whole(Problem::BroadcastRefused {
+            source,
+            error,
+        }));
     }
     let peers = peer_rows(&sim, tx);
     let histogram = |hops: &dyn Fn(&PeerRow) -> Option<u32>| {

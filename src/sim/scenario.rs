@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::sim::action::Action;
 use crate::sim::caps;
 use crate::sim::engine::Simulation;
+use crate::sim::error::ParamError;
 use crate::sim::generate::{generate, GeneratorSpec};
 use crate::sim::latency::LatencyModel;
-use crate::sim::network::{Limits, LinkKind, Network, Peer, PeerId, PeerState, Role};
+use crate::sim::network::{EditError, Limits, LinkKind, Network, Peer, PeerId, PeerState, Role};
 use crate::sim::relay::RelayPolicy;
 use crate::sim::time::Time;
 
@@ -129,24 +130,133 @@ fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
 
-/// A scenario that cannot be read or built; the message says what and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioError(pub String);
+/// A scenario that cannot be read, built or run: where in the file (a path such as
+/// `links[3]`, empty for the file as a whole) and what is wrong there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioError {
+    /// Where: the path of the field or entry.
+    pub at: String,
+    /// What.
+    pub problem: Problem,
+}
+
+/// What is wrong with a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// Not JSON, or not the shape of a scenario (in serde_json's words, with line and column).
+    NotAScenario(String),
+    /// A `format` other than this version's.
+    WrongFormat { found: String },
+    /// Both a generator and explicit peers or links.
+    GeneratorAndPeers,
+    /// A parameter out of bounds.
+    Param(ParamError),
+    /// The network refused a peer, a link or a limit.
+    Edit(EditError),
+    /// Two peers with one id.
+    DuplicatePeerId(PeerId),
+    /// A `next_peer_id` not above every peer's id.
+    NextPeerIdNotAbove { next: PeerId, highest: PeerId },
+    /// More broadcasts than the caps allow over this many peer ids and links.
+    TooManyBroadcasts {
+        broadcasts: usize,
+        peer_ids: u64,
+        links: u64,
+    },
+    /// A network with no peer to broadcast from.
+    NoPeers,
+    /// The run was stopped from outside (Ctrl-C) in this trial.
+    Interrupted { trial: u32, trials: u32 },
+    /// The first broadcast was refused.
+    BroadcastRefused { source: PeerId, error: EditError },
+}
+
+impl ScenarioError {
+    /// `problem` at the path `at`.
+    pub fn at(at: impl Into<String>, problem: impl Into<Problem>) -> ScenarioError {
+        ScenarioError {
+            at: at.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// `problem`, about the file as a whole.
+    pub fn whole(problem: impl Into<Problem>) -> ScenarioError {
+        ScenarioError::at("", problem)
+    }
+}
+
+impl From<ParamError> for Problem {
+    fn from(e: ParamError) -> Problem {
+        Problem::Param(e)
+    }
+}
+
+impl From<EditError> for Problem {
+    fn from(e: EditError) -> Problem {
+        Problem::Edit(e)
+    }
+}
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match (&self.problem, self.at.as_str()) {
+            (problem, "") => problem.fmt(f),
+            // A parameter's message starts with its field: the path leads into it.
+            (Problem::Param(e), at) if e.field().is_some() => write!(f, "{at}.{e}"),
+            (problem, at) => write!(f, "{at}: {problem}"),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::NotAScenario(why) => write!(f, "not a valid scenario: {why}"),
+            Problem::WrongFormat { found } => {
+                write!(f, "format: expected \"{FORMAT}\", found \"{found}\"")
+            }
+            Problem::GeneratorAndPeers => {
+                f.write_str("give either a generator or peers and links, not both")
+            }
+            Problem::Param(e) => e.fmt(f),
+            Problem::Edit(e) => e.fmt(f),
+            Problem::DuplicatePeerId(id) => write!(f, "id {} appears twice", id.0),
+            Problem::NextPeerIdNotAbove { next, highest } => write!(
+                f,
+                "{} is not above every peer id (the highest is {})",
+                next.0, highest.0
+            ),
+            Problem::TooManyBroadcasts {
+                broadcasts,
+                peer_ids,
+                links,
+            } => write!(
+                f,
+                "{broadcasts} broadcasts over {peer_ids} peer ids and up to {links} links is too many: at most {} broadcasts, {} broadcasts times peer ids and {} broadcasts times links",
+                caps::MAX_TRANSACTIONS,
+                caps::MAX_TRANSACTION_CELLS,
+                caps::MAX_TRANSACTION_LINKS
+            ),
+            Problem::NoPeers => f.write_str("the network has no peers to broadcast from"),
+            Problem::Interrupted { trial, trials } => {
+                write!(f, "interrupted in trial {trial} of {trials}")
+            }
+            Problem::BroadcastRefused { source, error } => {
+                write!(f, "the broadcast from {source} was refused: {error}")
+            }
+        }
     }
 }
 
 impl std::error::Error for ScenarioError {}
 
-fn fail<T>(message: impl Into<String>) -> Result<T, ScenarioError> {
-    Err(ScenarioError(message.into()))
+fn fail<T>(at: impl Into<String>, problem: impl Into<Problem>) -> Result<T, ScenarioError> {
+    Err(ScenarioError::at(at, problem))
 }
 
 /// Checks the numbers an action carries against [`caps`]; the message starts with the field.
-fn check_action(action: &Action) -> Result<(), String> {
+fn check_action(action: &Action) -> Result<(), ParamError> {
     match *action {
         Action::AddLink {
             latency_ms: Some(ms),
@@ -155,7 +265,10 @@ fn check_action(action: &Action) -> Result<(), String> {
         | Action::SetLatency { latency_ms: ms, .. } => caps::delay_ms("latency_ms", ms).map(drop),
         Action::SetValidationDelay { ms, .. } => caps::delay_ms("ms", ms).map(drop),
         Action::SetLoss { loss, .. } if !(0.0..=1.0).contains(&loss) => {
-            Err(format!("loss: {loss} is not a probability between 0 and 1"))
+            Err(ParamError::NotAShare {
+                field: "loss".into(),
+                value: loss,
+            })
         }
         _ => Ok(()),
     }
@@ -216,7 +329,7 @@ impl Scenario {
     /// Reads a scenario from JSON text, checking everything but the network's build.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario = serde_json::from_str(text)
-            .map_err(|e| ScenarioError(format!("not a valid scenario: {e}")))?;
+            .map_err(|e| ScenarioError::whole(Problem::NotAScenario(e.to_string())))?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -234,23 +347,16 @@ impl Scenario {
     /// Checks the parts that do not need the network built.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.format != FORMAT {
-            return fail(format!(
-                "format: expected \"{FORMAT}\", found \"{}\"",
-                self.format
-            ));
+            let found = self.format.clone();
+            return fail("", Problem::WrongFormat { found });
         }
         if self.generator.is_some() && (!self.peers.is_empty() || !self.links.is_empty()) {
-            return fail("give either a generator or peers and links, not both");
-        }
-        if self.peers.len() > MAX_PEERS {
-            return fail(format!(
-                "peers: {} peers is more than the {MAX_PEERS} this tool accepts",
-                self.peers.len()
-            ));
+            return fail("", Problem::GeneratorAndPeers);
         }
         let count = |name: &str, n: usize, cap: usize| {
-            caps::at_most(name, n as u64, cap as u64).map_err(ScenarioError)
+            caps::at_most(name, n as u64, cap as u64).map_err(ScenarioError::whole)
         };
+        count("peers (count)", self.peers.len(), MAX_PEERS)?;
         count("links (count)", self.links.len(), caps::MAX_LINKS)?;
         count(
             "timeline (entries)",
@@ -260,28 +366,30 @@ impl Scenario {
         if let Some(spec) = &self.generator {
             spec.topology
                 .validate()
-                .map_err(|e| ScenarioError(format!("generator: {e}")))?;
+                .map_err(|e| ScenarioError::at("generator", e))?;
         }
         let id_space = self.id_space()?;
         self.latency
             .validate()
-            .map_err(|e| ScenarioError(format!("latency: {e}")))?;
+            .map_err(|e| ScenarioError::at("latency", e))?;
         self.relay
             .validate()
-            .map_err(|e| ScenarioError(format!("relay: {e}")))?;
+            .map_err(|e| ScenarioError::at("relay", e))?;
         let mut broadcasts = 0usize;
         for (i, entry) in self.timeline.iter().enumerate() {
             match Time::try_from_ms_f64(entry.at_ms) {
                 Some(at) if at <= caps::MAX_TIMELINE_AT => {}
                 _ => {
-                    return fail(format!(
-                        "timeline[{i}].at_ms: {} is not a number of milliseconds from 0 to {} (30 days)",
-                        entry.at_ms,
-                        caps::MAX_TIMELINE_AT.as_ms_f64()
-                    ))
+                    let error = ParamError::NotATime {
+                        field: "at_ms".into(),
+                        value: entry.at_ms,
+                        max_ms: caps::MAX_TIMELINE_AT.as_ms_f64(),
+                    };
+                    return fail(format!("timeline[{i}]"), error);
                 }
             }
-            check_action(&entry.action).map_err(|e| ScenarioError(format!("timeline[{i}].{e}")))?;
+            check_action(&entry.action)
+                .map_err(|e| ScenarioError::at(format!("timeline[{i}]"), e))?;
             broadcasts += usize::from(matches!(entry.action, Action::Broadcast { .. }));
         }
         // Every transaction keeps a record per peer slot: refuse before any is made.
@@ -295,12 +403,12 @@ impl Scenario {
         }
         .saturating_add(count_of(|a| matches!(a, Action::AddLink { .. })));
         if !caps::transactions_fit(broadcasts as u64, slots, links) {
-            return fail(format!(
-                "timeline: {broadcasts} broadcasts over {slots} peer ids and up to {links} links is too many: at most {} broadcasts, {} broadcasts times peer ids and {} broadcasts times links",
-                caps::MAX_TRANSACTIONS,
-                caps::MAX_TRANSACTION_CELLS,
-                caps::MAX_TRANSACTION_LINKS
-            ));
+            let problem = Problem::TooManyBroadcasts {
+                broadcasts,
+                peer_ids: slots,
+                links,
+            };
+            return fail("timeline", problem);
         }
         Ok(())
     }
@@ -312,23 +420,13 @@ impl Scenario {
             None => 0,
         };
         for (i, peer) in self.peers.iter().enumerate() {
-            if peer.id.0 >= caps::MAX_PEER_ID {
-                return fail(format!(
-                    "peers[{i}].id: {} is too large: peer ids must be below {}",
-                    peer.id.0,
-                    caps::MAX_PEER_ID
-                ));
-            }
+            caps::at_most("id", peer.id.0.into(), (caps::MAX_PEER_ID - 1).into())
+                .map_err(|e| ScenarioError::at(format!("peers[{i}]"), e))?;
             space = space.max(u64::from(peer.id.0) + 1);
         }
         if let Some(next) = self.next_peer_id {
-            if next.0 > caps::MAX_PEER_ID {
-                return fail(format!(
-                    "next_peer_id: {} is too large: it may be at most {}",
-                    next.0,
-                    caps::MAX_PEER_ID
-                ));
-            }
+            caps::at_most("next_peer_id", next.0.into(), caps::MAX_PEER_ID.into())
+                .map_err(ScenarioError::whole)?;
             space = space.max(u64::from(next.0));
         }
         Ok(space)
@@ -339,7 +437,7 @@ impl Scenario {
         self.validate()?;
         if let Some(spec) = &self.generator {
             let generated =
-                generate(spec, self.seed).map_err(|e| ScenarioError(format!("generator: {e}")))?;
+                generate(spec, self.seed).map_err(|e| ScenarioError::at("generator", e))?;
             return Ok(Built {
                 network: generated.network,
                 server: generated.server,
@@ -349,24 +447,19 @@ impl Scenario {
         let mut network = Network::new(Limits::TUTORIAL);
         network
             .set_limits(self.limits)
-            .map_err(|e| ScenarioError(format!("limits: {e}")))?;
+            .map_err(|e| ScenarioError::at("limits", e))?;
         let mut order: Vec<usize> = (0..self.peers.len()).collect();
         order.sort_by_key(|&i| self.peers[i].id);
         for pair in order.windows(2) {
             if self.peers[pair[0]].id == self.peers[pair[1]].id {
-                return fail(format!(
-                    "peers[{}].id: {} appears twice",
-                    pair[1], self.peers[pair[1]].id.0
-                ));
+                let id = self.peers[pair[1]].id;
+                return fail(format!("peers[{}]", pair[1]), Problem::DuplicatePeerId(id));
             }
         }
         for &i in &order {
             let spec = &self.peers[i];
-            if spec.id.0 == u32::MAX {
-                return fail(format!("peers[{i}].id: {} is too large", spec.id.0));
-            }
             let delay = caps::delay_ms("validation_delay_ms", spec.validation_delay_ms)
-                .map_err(|e| ScenarioError(format!("peers[{i}].{e}")))?;
+                .map_err(|e| ScenarioError::at(format!("peers[{i}]"), e))?;
             let peer = Peer {
                 id: spec.id,
                 role: spec.role,
@@ -377,33 +470,33 @@ impl Scenario {
             };
             network
                 .insert_peer(peer)
-                .map_err(|e| ScenarioError(format!("peers[{i}]: {e}")))?;
+                .map_err(|e| ScenarioError::at(format!("peers[{i}]"), e))?;
         }
         for (i, link) in self.links.iter().enumerate() {
             let latency = caps::delay_ms("latency_ms", link.latency_ms)
-                .map_err(|e| ScenarioError(format!("links[{i}].{e}")))?;
+                .map_err(|e| ScenarioError::at(format!("links[{i}]"), e))?;
             let id = network
                 .add_link(link.from, link.to, latency, link.kind)
                 .map_err(|e| {
-                    ScenarioError(format!("links[{i}] ({} to {}): {e}", link.from, link.to))
+                    ScenarioError::at(format!("links[{i}] ({} to {})", link.from, link.to), e)
                 })?;
             if link.loss != 0.0 {
                 network
                     .set_loss(id, link.loss)
-                    .map_err(|e| ScenarioError(format!("links[{i}].loss: {e}")))?;
+                    .map_err(|e| ScenarioError::at(format!("links[{i}].loss"), e))?;
             }
         }
         if let Some(next) = self.next_peer_id {
             if next < network.next_peer_id() {
-                return fail(format!(
-                    "next_peer_id: {} is not above every peer id (the highest is {})",
-                    next.0,
-                    network.next_peer_id().0 - 1
-                ));
+                let highest = PeerId(network.next_peer_id().0 - 1);
+                return fail(
+                    "next_peer_id",
+                    Problem::NextPeerIdNotAbove { next, highest },
+                );
             }
             network
                 .reserve_peer_ids(next)
-                .map_err(|e| ScenarioError(format!("next_peer_id: {e}")))?;
+                .map_err(|e| ScenarioError::at("next_peer_id", e))?;
         }
         Ok(Built {
             network,
@@ -420,7 +513,7 @@ impl Scenario {
         let built = self.build()?;
         let relay = self.relay_for(&built, relay)?;
         let mut sim = Simulation::new(built.network, relay, self.seed)
-            .map_err(|e| ScenarioError(format!("relay: {e}")))?;
+            .map_err(|e| ScenarioError::at("relay", e))?;
         sim.set_latency_model(self.latency_model());
         for (at, action) in self.timeline_in_order() {
             sim.schedule(at, action);
@@ -440,7 +533,7 @@ impl Scenario {
             params.server = params.server.or(built.server);
             if let Some(server) = params.server {
                 if !built.network.contains(server) {
-                    return fail(format!("relay.server: there is no peer {server}"));
+                    return fail("relay.server", EditError::NoSuchPeer(server));
                 }
             }
         }

@@ -167,8 +167,9 @@ impl ComparisonJob {
         let runs = COMPARED_RELAYS
             .iter()
             .map(|name| {
-                let relay = RelayPolicy::from_name(name)?;
-                let mut sim = Simulation::new(network.clone(), relay, seed)?;
+                let relay = RelayPolicy::from_name(name).map_err(|e| e.to_string())?;
+                let mut sim =
+                    Simulation::new(network.clone(), relay, seed).map_err(|e| e.to_string())?;
                 sim.set_latency_model(latency.clone());
                 let tx = sim.broadcast(source).map_err(|e| e.to_string())?;
                 Ok((name.to_string(), sim, tx))
@@ -408,7 +409,8 @@ impl AppState {
             .relay_for(&built, None)
             .map_err(|e| e.to_string())?;
         let latency = scenario.latency_model();
-        let mut sim = Simulation::new(built.network.clone(), relay.clone(), scenario.seed)?;
+        let mut sim = Simulation::new(built.network.clone(), relay.clone(), scenario.seed)
+            .map_err(|e| e.to_string())?;
         sim.set_tracing(true);
         sim.set_latency_model(latency.clone());
         let mut layout = Layout::new(scenario.seed);
@@ -679,7 +681,7 @@ impl AppState {
                 *self = AppState::generated(topology, relay, self.seed)?;
             }
             Command::SetRelay(relay) => {
-                relay.validate()?;
+                relay.validate().map_err(|e| e.to_string())?;
                 let previous = std::mem::replace(&mut self.relay, relay);
                 if let Err(e) = self.rebuild() {
                     self.relay = previous;
@@ -1014,7 +1016,8 @@ impl AppState {
 
     /// Starts the run again from the base network and replays the inputs up to the clock.
     fn rebuild(&mut self) -> Result<(), String> {
-        let mut sim = Simulation::new(self.base.clone(), self.relay.clone(), self.seed)?;
+        let mut sim = Simulation::new(self.base.clone(), self.relay.clone(), self.seed)
+            .map_err(|e| e.to_string())?;
         sim.set_tracing(true);
         sim.set_latency_model(self.latency.clone());
         self.sim = sim;

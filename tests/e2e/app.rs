@@ -286,7 +286,8 @@ fn app_censoring_a_cut_vertex_leaves_peers_unreached() {
         broadcast_and_finish(&page, source).await;
         let [reached, reachable, total, ..] = final_stats(&page).await;
         assert!(reached >= 1, "the source has the transaction");
-        assert!(reached <= reachable, "reached {reached} of {reachable}");
+        // The relay loses nothing here: it reaches every peer a relaying path leads to.
+        assert_eq!(reached, reachable, "reached {reached} of {reachable}");
         assert!(
             reached < total,
             "censoring cut vertex N{cut} still let all {total} peers have it"

@@ -164,6 +164,11 @@ fn check_report(report: &Value, n_peers: usize) {
         };
         reached += 1;
         latest = latest.max(arrival);
+        // The path it came by is a path: no shorter than the shortest one.
+        let shortest = p["shortest_hops"]
+            .as_u64()
+            .expect("a reached peer has a path");
+        assert!(shortest <= p["arrival_hops"].as_u64().unwrap(), "{p}");
         match p["parent"].as_u64() {
             None => {
                 assert_eq!(p["arrival_hops"], 0, "only the source has no parent: {p}");
@@ -183,8 +188,14 @@ fn check_report(report: &Value, n_peers: usize) {
         }
     }
     assert_eq!(metrics["reached"].as_u64(), Some(reached));
+    // Reachable, counted by the metrics, is every peer a breadth-first search from the source
+    // finds (the report's shortest_hops, a second computation).
     let reachable = metrics["reachable"].as_u64().unwrap();
-    assert!(reached <= reachable);
+    let with_a_path = peers
+        .iter()
+        .filter(|p| !p["shortest_hops"].is_null())
+        .count();
+    assert_eq!(reachable, with_a_path as u64);
     if reached == reachable {
         assert_eq!(metrics["t100_ms"].as_f64(), Some(latest));
     } else {
