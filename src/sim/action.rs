@@ -80,3 +80,27 @@ impl Action {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_peer_added_by_a_file_is_a_reachable_full_peer_unless_it_says_otherwise() {
+        let parse = |json: &str| serde_json::from_str::<Action>(json).unwrap();
+        assert_eq!(
+            parse(r#"{"action": "add-peer"}"#),
+            Action::AddPeer {
+                role: Role::Full,
+                reachable: true
+            }
+        );
+        assert_eq!(
+            parse(r#"{"action": "add-peer", "reachable": false, "role": "light"}"#),
+            Action::AddPeer {
+                role: Role::Light,
+                reachable: false
+            }
+        );
+    }
+}

@@ -1144,6 +1144,12 @@ mod tests {
         let net = &g.network;
         // The seed clique of 4 peers has 6 links; every later peer opens 3.
         assert_eq!(net.n_links(), 6 + (3000 - 4) * 3);
+        // Every peer got its links: no note says otherwise.
+        assert!(
+            g.notes.iter().all(|n| !n.contains("fewer than")),
+            "{:?}",
+            g.notes
+        );
         let max_degree = net.peer_ids().map(|p| net.degree(p)).max().unwrap();
         assert!(max_degree > 40, "max degree {max_degree}");
         assert!(net.peer_ids().all(|p| net.link_counts(p).inbound <= 117));
@@ -1372,6 +1378,70 @@ mod tests {
             let peers = |g: &Generated| g.network.peers().cloned().collect::<Vec<_>>();
             assert_eq!(peers(&a), peers(&b));
             assert_ne!(link_list(&a.network), link_list(&c.network));
+        }
+    }
+
+    #[test]
+    fn as_many_regions_as_peers_is_allowed_and_one_more_is_not() {
+        let regions = |peers, regions| Topology::Regions {
+            peers,
+            regions,
+            unreachable_share: 0.0,
+            inter_share: 0.5,
+            outbound: None,
+        };
+        let g = gen(regions(6, 6), 1);
+        let mut seen: Vec<u16> = g.network.peers().map(|p| p.region).collect();
+        seen.sort();
+        assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            regions(6, 7).validate(),
+            Err(Conflict::MoreRegionsThanPeers {
+                regions: 7,
+                peers: 6
+            }
+            .into())
+        );
+    }
+
+    #[test]
+    fn a_scale_free_network_is_refused_by_its_links_before_it_is_made() {
+        // A million peers opening 6 links each: 6,000,000 links, more than the cap.
+        let big = Topology::ScaleFree {
+            peers: 1_000_000,
+            m: 6,
+        };
+        assert_eq!(
+            big.validate(),
+            Err(ParamError::too_large("links", 6e6, MAX_LINKS as f64))
+        );
+    }
+
+    #[test]
+    fn each_topology_is_named_as_its_scenario_tag() {
+        for topology in [
+            Topology::Tutorial { peers: 6, tries: 3 },
+            Topology::bitcoin(10),
+            Topology::Ring { peers: 5 },
+            Topology::Grid { rows: 2, cols: 2 },
+            Topology::Complete { peers: 3 },
+            Topology::SmallWorld {
+                peers: 10,
+                k: 4,
+                beta: 0.1,
+            },
+            Topology::ScaleFree { peers: 10, m: 2 },
+            Topology::Star { clients: 3 },
+            Topology::Regions {
+                peers: 6,
+                regions: 2,
+                unreachable_share: 0.0,
+                inter_share: 0.1,
+                outbound: None,
+            },
+        ] {
+            let json = serde_json::to_value(&topology).unwrap();
+            assert_eq!(json["topology"], topology.name());
         }
     }
 

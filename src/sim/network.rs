@@ -1017,6 +1017,43 @@ mod tests {
     }
 
     #[test]
+    fn a_limit_may_be_as_large_as_the_cap_and_no_larger() {
+        let mut net = net(2);
+        let at_cap = Limits {
+            max_inbound: caps::MAX_LINKS_PER_PEER,
+            max_total: caps::MAX_LINKS_PER_PEER,
+            ..Limits::TUTORIAL
+        };
+        assert_eq!(net.set_limits(at_cap), Ok(()));
+        let over = Limits {
+            max_total: caps::MAX_LINKS_PER_PEER + 1,
+            ..at_cap
+        };
+        assert!(matches!(net.set_limits(over), Err(EditError::BadLimits(_))));
+    }
+
+    #[test]
+    fn the_invariant_check_finds_each_stale_total() {
+        let mut healthy = net(3);
+        healthy
+            .add_link(PeerId(0), PeerId(1), Time::from_ms(5), LinkKind::FullRelay)
+            .unwrap();
+        assert_eq!(healthy.check_invariants(), Ok(()));
+        let corruptions: [fn(&mut Network); 5] = [
+            |n| n.n_links += 1,
+            |n| n.n_peers += 1,
+            |n| n.n_offline += 1,
+            |n| n.n_delayed += 1,
+            |n| n.n_lossy += 1,
+        ];
+        for corrupt in corruptions {
+            let mut broken = healthy.clone();
+            corrupt(&mut broken);
+            assert_eq!(broken.check_invariants(), Err(Broken::StaleTotals));
+        }
+    }
+
+    #[test]
     fn ids_are_never_reused() {
         let mut net = net(3);
         net.remove_peer(PeerId(2)).unwrap();

@@ -1239,6 +1239,44 @@ mod tests {
     }
 
     #[test]
+    fn barnes_hut_comes_within_a_few_percent_of_the_exact_sum() {
+        // 400 bodies in three clusters; the exact pull is the plain sum over all pairs.
+        let mut rng = SimRng::new(11);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for i in 0..400 {
+            let (cx, cy) = [(0.0, 0.0), (900.0, 100.0), (300.0, 800.0)][i % 3];
+            x.push(cx + 200.0 * rng.unit());
+            y.push(cy + 200.0 * rng.unit());
+        }
+        let order: Vec<u32> = (0..400).collect();
+        let mut tree = QuadTree::default();
+        tree.build(&order, &x, &y);
+        let min_d2 = 1e-6;
+        for body in [0u32, 57, 199, 398] {
+            let b = body as usize;
+            let (mut ex, mut ey) = (0.0, 0.0);
+            for o in 0..400 {
+                if o != b {
+                    let (dx, dy) = (x[o] - x[b], y[o] - y[b]);
+                    let d2 = dx * dx + dy * dy;
+                    ex += dx / d2;
+                    ey += dy / d2;
+                }
+            }
+            let (ax, ay) = tree.pull_towards_others(body, &x, &y, 0.5 * 0.5, min_d2);
+            let error = ((ax - ex).powi(2) + (ay - ey).powi(2)).sqrt();
+            let size = (ex * ex + ey * ey).sqrt();
+            assert!(
+                error < 0.03 * size,
+                "body {body}: {error} off a pull of {size}"
+            );
+            // Opening every cell (theta 0) gives the exact sum.
+            let (zx, zy) = tree.pull_towards_others(body, &x, &y, 0.0, min_d2);
+            assert!((zx - ex).abs() < 1e-9 * size && (zy - ey).abs() < 1e-9 * size);
+        }
+    }
+
+    #[test]
     fn same_seed_gives_identical_positions_and_another_seed_others() {
         let net = network(Topology::bitcoin(30), 1);
         let a = settled(&net, 7);

@@ -333,3 +333,53 @@ proptest! {
         prop_assert_eq!(run(false), run(true));
     }
 }
+
+/// Two peers and one link, flood.
+fn one_link(loss: f64) -> gossipscope::sim::network::Network {
+    let mut net =
+        gossipscope::sim::network::Network::new(gossipscope::sim::network::Limits::TUTORIAL);
+    let (a, b) = (
+        net.add_peer(Role::Full, true).unwrap(),
+        net.add_peer(Role::Full, true).unwrap(),
+    );
+    let link = net
+        .add_link(a, b, Time::from_ms(10), LinkKind::FullRelay)
+        .unwrap();
+    net.set_loss(link, loss).unwrap();
+    net
+}
+
+#[test]
+fn a_link_loses_its_share_of_messages() {
+    // Over 2,000 broadcasts across a link that loses 30 %, the share that arrives is
+    // binomial: 0.7 within 4 standard deviations (sqrt(0.21 / 2000) = 0.01).
+    let mut sim = Simulation::new(one_link(0.3), RelayPolicy::Flood, 9).unwrap();
+    let runs = 2000;
+    for _ in 0..runs {
+        sim.broadcast(PeerId(0)).unwrap();
+    }
+    sim.run();
+    let arrived = (0..runs)
+        .filter(|&tx| {
+            sim.first_arrival(gossipscope::sim::engine::TxId(tx), PeerId(1))
+                .is_some()
+        })
+        .count();
+    let share = arrived as f64 / f64::from(runs);
+    assert!((share - 0.7).abs() < 0.04, "{arrived} of {runs} arrived");
+}
+
+#[test]
+fn the_ten_thousandth_broadcast_is_the_last() {
+    use gossipscope::sim::caps::MAX_TRANSACTIONS;
+    use gossipscope::sim::network::EditError;
+    let mut sim = Simulation::new(one_link(0.0), RelayPolicy::Flood, 1).unwrap();
+    for _ in 0..MAX_TRANSACTIONS {
+        sim.broadcast(PeerId(0)).unwrap();
+    }
+    assert_eq!(sim.n_transactions(), 10_000);
+    assert_eq!(
+        sim.broadcast(PeerId(0)),
+        Err(EditError::TooManyTransactions)
+    );
+}
