@@ -1239,6 +1239,65 @@ mod tests {
     }
 
     #[test]
+    fn jiggle_is_a_fixed_length_opposite_for_the_two_peers_and_spread_over_pairs() {
+        let mut quadrants = [0; 4];
+        for a in 0..40u32 {
+            for b in (a + 1)..40 {
+                let (x, y) = jiggle(a, b, 3.0);
+                assert!(
+                    (x.hypot(y) - 3.0).abs() < 1e-9,
+                    "({a}, {b}): length {}",
+                    x.hypot(y)
+                );
+                assert_eq!(jiggle(b, a, 3.0), (-x, -y));
+                quadrants[usize::from(x > 0.0) + 2 * usize::from(y > 0.0)] += 1;
+            }
+        }
+        // 780 pairs: a hash spreads them over the circle, about 195 a quadrant.
+        assert!(quadrants.iter().all(|&q| q > 150), "{quadrants:?}");
+    }
+
+    #[test]
+    fn of_two_equal_groups_the_one_with_the_lowest_id_is_placed_first() {
+        let mut net = plain_network(4);
+        link(&mut net, 2, 3);
+        link(&mut net, 0, 1);
+        let mut group = largest_group(&net);
+        group.sort_unstable();
+        assert_eq!(group, [0, 1]);
+    }
+
+    #[test]
+    fn the_first_placement_is_centred_hot_and_scaled_to_the_link_length() {
+        let net = network(Topology::bitcoin(200), 3);
+        let mut layout = Layout::new(5);
+        layout.sync(&net);
+        assert_eq!(layout.alpha(), 1.0, "1 just after the first placement");
+        let length = layout.params().link_length;
+        let points = positions(&layout, &net);
+        let n = points.len() as f64;
+        let (cx, cy) = points
+            .iter()
+            .fold((0.0, 0.0), |(x, y), p| (x + p.0, y + p.1));
+        // The seeded jitter has mean 0: the centroid stays within a twentieth of a link.
+        assert!(
+            (cx / n).hypot(cy / n) < 0.05 * length,
+            "centroid ({cx}, {cy}) / {n}"
+        );
+        let mean_link = net
+            .links()
+            .map(|l| distance(points[l.from.index()], points[l.to.index()]))
+            .sum::<f64>()
+            / net.n_links() as f64;
+        assert!(
+            (mean_link - length).abs() < 0.1 * length,
+            "{mean_link} vs {length}"
+        );
+        layout.settle(&net, 400);
+        assert!(layout.alpha() < 1.0 && layout.alpha() >= 0.0);
+    }
+
+    #[test]
     fn barnes_hut_comes_within_a_few_percent_of_the_exact_sum() {
         // 400 bodies in three clusters; the exact pull is the plain sum over all pairs.
         let mut rng = SimRng::new(11);
