@@ -1298,6 +1298,22 @@ mod tests {
     }
 
     #[test]
+    fn a_tick_places_a_peer_that_replaced_another_without_a_sync() {
+        // Same number of peers and links as at the last sync, but a new id: tick syncs.
+        let mut net = plain_network(4);
+        link(&mut net, 0, 1);
+        link(&mut net, 1, 2);
+        let mut layout = Layout::new(1);
+        layout.sync(&net);
+        net.remove_peer(PeerId(3)).unwrap();
+        let new = net.add_peer(Role::Full, true).unwrap();
+        assert_eq!((net.n_peers(), net.n_links()), (4, 2));
+        layout.tick(&net);
+        assert!(layout.position(new).is_some(), "{new} has no place");
+        assert!(layout.position(PeerId(3)).is_none(), "N3 is gone");
+    }
+
+    #[test]
     fn barnes_hut_comes_within_a_few_percent_of_the_exact_sum() {
         // 400 bodies in three clusters; the exact pull is the plain sum over all pairs.
         let mut rng = SimRng::new(11);
