@@ -1314,6 +1314,39 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_settles_only_once_its_steps_are_small_against_its_size() {
+        let net = network(Topology::bitcoin(200), 2);
+        let mut layout = Layout::new(2);
+        layout.sync(&net);
+        let p = layout.params().clone();
+        loop {
+            let before = positions(&layout, &net);
+            let moving = layout.tick(&net);
+            if moving {
+                assert!(layout.ticks() < 2000, "never settled");
+                continue;
+            }
+            // The settling tick: every peer moved at most the tolerance times the picture's size
+            // (three times that, allowing for the shift back towards the origin), unless the
+            // layout simply cooled down.
+            let after = positions(&layout, &net);
+            let step = before
+                .iter()
+                .zip(&after)
+                .map(|(&a, &b)| distance(a, b))
+                .fold(0.0, f64::max);
+            let (x0, y0, x1, y1) = layout.bounds().unwrap();
+            let size = (x1 - x0).max(y1 - y0).max(p.link_length);
+            assert!(
+                step <= 3.0 * p.settle_tolerance * size || layout.alpha() < p.alpha_min,
+                "settled after a step of {step} in a picture {size} wide"
+            );
+            assert!(layout.ticks() > 1);
+            break;
+        }
+    }
+
+    #[test]
     fn barnes_hut_comes_within_a_few_percent_of_the_exact_sum() {
         // 400 bodies in three clusters; the exact pull is the plain sum over all pairs.
         let mut rng = SimRng::new(11);
