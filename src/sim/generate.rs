@@ -250,8 +250,13 @@ impl Topology {
         }
     }
 
-    /// Checks the parameters (not those that depend on limits); the message names the bad one.
+    /// Checks the parameters (not those that depend on limits); the error names the bad one
+    /// within the topology, as `small-world.k`.
     pub fn validate(&self) -> Result<(), ParamError> {
+        self.check_parameters().map_err(|e| e.within(self.name()))
+    }
+
+    fn check_parameters(&self) -> Result<(), ParamError> {
         let name = self.name();
         let peers = self.n_peers();
         if peers == 0 {
@@ -1413,7 +1418,11 @@ mod tests {
         };
         assert_eq!(
             big.validate(),
-            Err(ParamError::too_large("links", 6e6, MAX_LINKS as f64))
+            Err(ParamError::too_large(
+                "scale-free.links",
+                6e6,
+                MAX_LINKS as f64
+            ))
         );
     }
 
@@ -1456,7 +1465,7 @@ mod tests {
         assert_eq!(
             err(small_world(7)),
             ParamError::NotEven {
-                field: "k".into(),
+                field: "small-world.k".into(),
                 value: 7.0
             }
         );
@@ -1478,18 +1487,23 @@ mod tests {
             }
             .into()
         );
-        let too_many = |peers: f64| ParamError::too_large("peers", peers, MAX_PEERS as f64);
-        assert_eq!(err(Topology::Ring { peers: 2_000_000 }), too_many(2e6));
+        let too_many = |name: &str, peers: f64| {
+            ParamError::too_large(format!("{name}.peers"), peers, MAX_PEERS as f64)
+        };
+        assert_eq!(
+            err(Topology::Ring { peers: 2_000_000 }),
+            too_many("ring", 2e6)
+        );
         let grid = Topology::Grid {
             rows: 100_000,
             cols: 100_000,
         };
-        assert_eq!(err(grid), too_many(1e10));
+        assert_eq!(err(grid), too_many("grid", 1e10));
         let star = Topology::Star { clients: u32::MAX };
-        assert_eq!(err(star), too_many(f64::from(u32::MAX) + 1.0));
+        assert_eq!(err(star), too_many("star", f64::from(u32::MAX) + 1.0));
         assert_eq!(
             err(Topology::Complete { peers: 0 }),
-            ParamError::too_small("peers", 0, 1)
+            ParamError::too_small("complete.peers", 0, 1)
         );
         let mut b = bitcoin(10, false);
         if let Topology::Bitcoin {
@@ -1500,7 +1514,7 @@ mod tests {
         }
         let e = err(b);
         assert!(
-            matches!(&e, ParamError::NotAShare { field, value } if field == "unreachable_share" && value.is_nan()),
+            matches!(&e, ParamError::NotAShare { field, value } if field == "bitcoin.unreachable_share" && value.is_nan()),
             "{e:?}"
         );
         let mut spec = GeneratorSpec::new(bitcoin(10, false));

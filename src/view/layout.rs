@@ -1318,7 +1318,7 @@ mod tests {
         let net = network(Topology::bitcoin(200), 2);
         let mut layout = Layout::new(2);
         layout.sync(&net);
-        let p = layout.params().clone();
+        let p = *layout.params();
         loop {
             let before = positions(&layout, &net);
             let moving = layout.tick(&net);

@@ -1165,6 +1165,22 @@ mod tests {
     }
 
     #[test]
+    fn varied_latencies_stay_between_60_and_140_ms_and_vary() {
+        let mut seen = std::collections::BTreeSet::new();
+        for a in 0..50 {
+            for b in 0..50 {
+                let t = varied_latency(a, b);
+                assert!(
+                    Time::from_ms(60) <= t && t <= Time::from_ms(140),
+                    "{a}-{b}: {t}"
+                );
+                seen.insert(t);
+            }
+        }
+        assert_eq!(seen.len(), 9, "60, 70, ..., 140 ms");
+    }
+
+    #[test]
     fn counts_read_with_thousands_separated() {
         assert_eq!(count(0u64), "0");
         assert_eq!(count(999u64), "999");

@@ -165,6 +165,25 @@ mod tests {
     }
 
     #[test]
+    fn exactly_the_apps_broadcast_limit_loads_and_one_more_does_not() {
+        use crate::sim::action::Action;
+        use crate::sim::scenario::TimedAction;
+        let mut scenario = presets::scenario("tutorial-6", 1).unwrap();
+        let broadcast = |i: usize| TimedAction {
+            at_ms: i as f64,
+            action: Action::Broadcast {
+                peer: crate::sim::network::PeerId(0),
+            },
+        };
+        scenario.timeline = (0..MAX_IMPORT_BROADCASTS).map(broadcast).collect();
+        assert_eq!(fits_the_app(&scenario), Ok(()));
+        scenario.timeline.push(broadcast(MAX_IMPORT_BROADCASTS));
+        assert!(fits_the_app(&scenario)
+            .unwrap_err()
+            .contains("101 transactions"));
+    }
+
+    #[test]
     fn huge_imports_are_refused_before_they_are_built() {
         let mut scenario = presets::scenario("bitcoin-30", 1).unwrap();
         if let Some(spec) = &mut scenario.generator {

@@ -1379,6 +1379,18 @@ mod tests {
     }
 
     #[test]
+    fn every_link_of_a_line_is_a_bridge_and_none_of_a_ring_is() {
+        let line = r#"{"format": "gossipscope/1", "seed": 1,
+            "peers": [{"id": 0}, {"id": 1}, {"id": 2}, {"id": 3}],
+            "links": [{"from": 0, "to": 1, "latency_ms": 10}, {"from": 1, "to": 2, "latency_ms": 10},
+                      {"from": 2, "to": 3, "latency_ms": 10}]}"#;
+        let state = AppState::from_scenario("line", &Scenario::from_json(line).unwrap()).unwrap();
+        assert_eq!(state.bridges(), [LinkId(0), LinkId(1), LinkId(2)]);
+        let ring = AppState::generated(Topology::Ring { peers: 8 }, RelayPolicy::Flood, 1).unwrap();
+        assert!(ring.bridges().is_empty());
+    }
+
+    #[test]
     fn broadcast_and_finish_reach_every_reachable_peer() {
         let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
         select(&mut state, 0);

@@ -103,6 +103,7 @@ impl Simulation {
     }
 
     /// Arms `peer`'s own timer for the outbound link `link`, unless it is armed.
+    #[inline(always)] // a call per link of every relaying peer: kept inline, as it was
     pub(super) fn arm_outbound_timer(
         &mut self,
         peer: PeerId,
@@ -223,6 +224,7 @@ impl Simulation {
 
     /// Sends one INV for `tx` unless `peer` may not relay it or the other side has it;
     /// returns whether it was sent.
+    #[inline(always)] // a call per announcement: kept inline, as it was
     pub(super) fn announce_one(
         &mut self,
         peer: PeerId,
