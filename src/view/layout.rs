@@ -1347,6 +1347,16 @@ mod tests {
     }
 
     #[test]
+    fn a_peer_exactly_at_the_point_is_found_within_a_distance_of_zero() {
+        let net = network(Topology::Ring { peers: 5 }, 1);
+        let layout = settled(&net, 1);
+        let (x, y) = layout.position(PeerId(3)).unwrap();
+        assert_eq!(layout.nearest(x, y, 0.0), Some(PeerId(3)));
+        assert_eq!(layout.nearest(x + 1.0, y, 0.5), None);
+        assert_eq!(layout.nearest(x, y, -1.0), None);
+    }
+
+    #[test]
     fn barnes_hut_comes_within_a_few_percent_of_the_exact_sum() {
         // 400 bodies in three clusters; the exact pull is the plain sum over all pairs.
         let mut rng = SimRng::new(11);

@@ -90,6 +90,20 @@ mod tests {
     use crate::view::state::Command;
 
     #[test]
+    fn the_picture_is_the_layout_with_a_margin_of_40_all_round() {
+        let state = AppState::with_preset("tutorial-6", 1).unwrap();
+        let (x0, y0, x1, y1) = state.layout().bounds().unwrap();
+        let view_box = format!(
+            "viewBox=\"{:.1} {:.1} {:.1} {:.1}\"",
+            x0 - 40.0,
+            y0 - 40.0,
+            x1 - x0 + 80.0,
+            y1 - y0 + 80.0
+        );
+        assert!(render(&state).contains(&view_box), "no {view_box}");
+    }
+
+    #[test]
     fn the_svg_draws_every_peer_and_link_and_the_hops() {
         let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
         state.dispatch(Command::Broadcast);
