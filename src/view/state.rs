@@ -1379,6 +1379,20 @@ mod tests {
     }
 
     #[test]
+    fn advancing_within_a_budget_runs_at_most_that_many_events() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        let before = state.simulation().events_processed();
+        state.advance_within(Time::from_ms(3_600_000), 5);
+        assert_eq!(state.simulation().events_processed(), before + 5);
+        assert!(
+            !state.simulation().is_idle(),
+            "a 30-peer spread takes more than 5 events"
+        );
+    }
+
+    #[test]
     fn every_link_of_a_line_is_a_bridge_and_none_of_a_ring_is() {
         let line = r#"{"format": "gossipscope/1", "seed": 1,
             "peers": [{"id": 0}, {"id": 1}, {"id": 2}, {"id": 3}],
