@@ -866,6 +866,8 @@ fn rumor_feedback_coin_matches_the_closed_form() {
 
 /// Push with fanout 1 on 1,000 fully connected peers: the mean over `runs` runs of the round in
 /// which the last peer was newly informed. Every run reaches everyone (60 rounds are plenty).
+/// Rounds of 200 ms over links of 100 ms: a push arrives within the round it was made in, as
+/// `Metrics::rounds` needs to count it there.
 fn push_fanout_one_mean_last_round(runs: u64) -> f64 {
     let n = 1000;
     let net = generated(Topology::Complete { peers: n }, 1).network;
@@ -873,7 +875,7 @@ fn push_fanout_one_mean_last_round(runs: u64) -> f64 {
         fanout: 1,
         rounds: Some(60),
         hop_limit: None,
-        round_ms: 100.0,
+        round_ms: 200.0,
     };
     let mut total = 0.0;
     for seed in 1..=runs {
@@ -898,7 +900,7 @@ fn push_with_fanout_one_informs_the_last_peer_in_pittels_round() {
     // rounds; a Monte Carlo of that model gives 18.05 for n = 1,000. The model: every informed
     // site pushes to one site drawn uniformly among the others, every round, until all know.
     let mean = push_fanout_one_mean_last_round(60);
-    assert!(within(mean, 18.05, 0.06), "mean last round {mean}");
+    assert!(within(mean, 18.05, 0.04), "mean last round {mean}");
 }
 
 /// The paper's figures over many seeds, tighter than the tests above: 400 runs per row, within
