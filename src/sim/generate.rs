@@ -314,15 +314,7 @@ impl Topology {
                         value: k.into(),
                     });
                 }
-                if k >= peers {
-                    let (field, value) = ("k", k);
-                    return Err(Conflict::NotBelowPeers {
-                        field,
-                        value,
-                        peers,
-                    }
-                    .into());
-                }
+                below_peers("k", k, peers)?;
                 if k < 2 {
                     return Err(ParamError::too_small("k", k, 2));
                 }
@@ -333,15 +325,7 @@ impl Topology {
                 if m == 0 {
                     return Err(ParamError::too_small("m", 0, 1));
                 }
-                if m >= peers {
-                    let (field, value) = ("m", m);
-                    return Err(Conflict::NotBelowPeers {
-                        field,
-                        value,
-                        peers,
-                    }
-                    .into());
-                }
+                below_peers("m", m, peers)?;
             }
             Topology::Regions {
                 peers,
@@ -1002,6 +986,19 @@ impl Builder {
 fn check_bootstrap_links(peers: u32, full: u32, block: u32) -> Result<(), ParamError> {
     let links = u64::from(peers) * (u64::from(full) + u64::from(block));
     caps::at_most("links", links, MAX_LINKS)
+}
+
+/// Refuses `value` of `field` unless it is below the number of peers.
+fn below_peers(field: &'static str, value: u32, peers: u32) -> Result<(), ParamError> {
+    match value >= peers {
+        true => Err(Conflict::NotBelowPeers {
+            field,
+            value,
+            peers,
+        }
+        .into()),
+        false => Ok(()),
+    }
 }
 
 /// Refuses `value` of `field` above the network's `limit` for it.
