@@ -66,7 +66,9 @@ pub enum UnreachedReason {
     BehindNonRelayingPeer,
     /// Every path from the source passes through an offline peer.
     BehindOfflinePeer,
-    /// No transaction-carrying path joins it to the source.
+    /// It has no transaction-carrying link at all.
+    NoLinks,
+    /// No transaction-carrying path joins it to the source (though it has links).
     Partitioned,
 }
 
@@ -154,10 +156,14 @@ impl Simulation {
 
     /// Peers `tx` could reach now: see [`Metrics::reachable`].
     pub fn reachable_peers(&self, tx: TxId) -> Vec<bool> {
+        self.reachable_peers_on(self.network(), tx)
+    }
+
+    /// [`Simulation::reachable_peers`] on `net` instead of the network as it is now.
+    fn reachable_peers_on(&self, net: &Network, tx: TxId) -> Vec<bool> {
         let Some(record) = self.tx_record(tx) else {
             return Vec::new();
         };
-        let net = self.network();
         let mut reachable = reachable_through(net, record.origin, |p| p.relays());
         reachable.resize(net.peer_slots(), false);
         for (i, r) in reachable.iter_mut().enumerate() {
@@ -228,12 +234,17 @@ impl Simulation {
 
     /// Every live peer `tx` has not reached, with the reason, in id order.
     pub fn unreached(&self, tx: TxId) -> Vec<Unreached> {
+        self.unreached_on(self.network(), tx)
+    }
+
+    /// [`Simulation::unreached`], with the reasons read off `net`: the
+    /// network as it was when the transaction passed, if it has changed since.
+    pub fn unreached_on(&self, net: &Network, tx: TxId) -> Vec<Unreached> {
         let Some(record) = self.tx_record(tx) else {
             return Vec::new();
         };
-        let net = self.network();
         let source = record.origin;
-        let via_relays = self.reachable_peers(tx);
+        let via_relays = self.reachable_peers_on(net, tx);
         let via_online = reachable_through(net, source, |p| p.state != PeerState::Offline);
         let via_any = graph::hop_distances(net, source, |_| true);
         net.peers()
@@ -248,6 +259,8 @@ impl Simulation {
                     UnreachedReason::BehindNonRelayingPeer
                 } else if via_any.get(i).is_some_and(Option::is_some) {
                     UnreachedReason::BehindOfflinePeer
+                } else if !net.adjacent(p.id).iter().any(|a| a.carries_transactions()) {
+                    UnreachedReason::NoLinks
                 } else {
                     UnreachedReason::Partitioned
                 };
@@ -259,13 +272,17 @@ impl Simulation {
     /// Why `peer` never received `tx`, naming the peers in the way where there are some.
     /// `None` if the peer has it (or does not exist).
     pub fn why_unreached(&self, tx: TxId, peer: PeerId) -> Option<UnreachedWhy> {
+        self.why_unreached_on(self.network(), tx, peer)
+    }
+
+    /// [`Simulation::why_unreached`], read off `net` (see [`Simulation::unreached_on`]).
+    pub fn why_unreached_on(&self, net: &Network, tx: TxId, peer: PeerId) -> Option<UnreachedWhy> {
         let record = self.tx_record(tx)?;
-        let net = self.network();
         if record.has(peer) || !net.contains(peer) {
             return None;
         }
         let reason = self
-            .unreached(tx)
+            .unreached_on(net, tx)
             .into_iter()
             .find(|u| u.id == peer)?
             .reason;

@@ -12,7 +12,7 @@ use crate::sim::network::PeerId;
 use crate::sim::scenario::Scenario;
 use crate::ui::canvas::{Renderer, Viewport};
 use crate::ui::{controls, crash, inspector, lesson_panel, peer_list, save_panel, stats, storage};
-use crate::view::lessons::Lesson;
+use crate::view::lessons::{Lesson, Tour};
 use crate::view::saves::{self, Arrival};
 use crate::view::share;
 use crate::view::state::{AppState, Command};
@@ -81,11 +81,12 @@ struct Shared {
     viewport: RefCell<Viewport>,
     renderer: RefCell<Option<Renderer>>,
     canvas: NodeRef,
-    highlight: Cell<bool>,
     /// Whether the keyboard-shortcut overlay is open.
     shortcuts: Cell<bool>,
-    /// The lesson being followed, if any.
-    lesson: RefCell<Option<Lesson>>,
+    /// The lesson being followed, if any, and how far the class has got.
+    lesson: RefCell<Option<Tour>>,
+    /// Whether the open lesson's teacher's guide is shown.
+    guide_open: Cell<bool>,
     /// Whether the peer list is open (closed, it renders no entries).
     peer_list_open: Cell<Option<bool>>,
     gesture: Cell<Gesture>,
@@ -367,7 +368,7 @@ impl Shared {
                 *renderer = Renderer::new();
             }
             if let Some(renderer) = renderer.as_mut() {
-                renderer.draw(&canvas, &state, &view, self.highlight.get(), now_ms);
+                renderer.draw(&canvas, &state, &view, state.shows_cut_vertices(), now_ms);
                 match self.gesture.get() {
                     Gesture::Link { from, to } => {
                         if let Some(a) = state.layout().position(from) {
@@ -496,9 +497,9 @@ pub fn app() -> Html {
                 viewport: RefCell::new(Viewport::default()),
                 renderer: RefCell::new(None),
                 canvas,
-                highlight: Cell::new(false),
                 shortcuts: Cell::new(false),
                 lesson: RefCell::new(None),
+                guide_open: Cell::new(false),
                 peer_list_open: Cell::new(None),
                 gesture: Cell::new(Gesture::None),
                 last_frame: Cell::new(None),
@@ -563,13 +564,6 @@ pub fn app() -> Html {
         let shared = shared.clone();
         Callback::from(move |command: Command| shared.dispatch(command))
     };
-    let on_highlight = {
-        let shared = shared.clone();
-        Callback::from(move |on: bool| {
-            shared.highlight.set(on);
-            shared.refresh.emit(());
-        })
-    };
     let on_peer_list = {
         let shared = shared.clone();
         Callback::from(move |open: bool| {
@@ -590,12 +584,33 @@ pub fn app() -> Html {
     let on_lesson = {
         let shared = shared.clone();
         Callback::from(move |lesson: Option<Lesson>| {
-            if let Some(lesson) = &lesson {
-                shared.dispatch(lesson.open.clone());
+            let mut tour = lesson.map(Tour::new);
+            if let Some(tour) = tour.as_mut() {
+                shared.dispatch(tour.restart());
             }
-            *shared.lesson.borrow_mut() = lesson;
+            *shared.lesson.borrow_mut() = tour;
             shared.refresh.emit(());
         })
+    };
+    let lesson_actions = lesson_panel::LessonActions {
+        go_to: {
+            let shared = shared.clone();
+            Callback::from(move |n: usize| {
+                let command = shared.lesson.borrow_mut().as_mut().and_then(|t| t.go_to(n));
+                if let Some(command) = command {
+                    shared.dispatch(command);
+                }
+                shared.refresh.emit(());
+            })
+        },
+        close: on_lesson.clone(),
+        guide: {
+            let shared = shared.clone();
+            Callback::from(move |open: bool| {
+                shared.guide_open.set(open);
+                shared.refresh.emit(());
+            })
+        },
     };
     let on_projector = {
         let shared = shared.clone();
@@ -889,9 +904,10 @@ pub fn app() -> Html {
         canvas: canvas.clone(),
         state: shared.state.clone(),
     };
-    let highlight = shared.highlight.get();
+    let highlight = state.shows_cut_vertices();
     let projector = shared.viewport.borrow().projector;
-    let lesson = shared.lesson.borrow().clone();
+    let tour = shared.lesson.borrow().clone();
+    let lesson = tour.as_ref().map(|t| t.lesson().clone());
     shared.shown_settled.set(state.layout().is_settled());
     html! {
         <div class={classes!("app", projector.then_some("projector"))}>
@@ -940,11 +956,11 @@ pub fn app() -> Html {
                         {onmousedown} {onmousemove} {onmouseup} {onmouseleave} {ondblclick} {onwheel}
                         {ontouchstart} {ontouchmove} {ontouchend} />
                     { controls::playback_bar(&state, &dispatch, &on_fit) }
-                    { controls::legend(highlight, &on_highlight) }
+                    { controls::legend(&state, &dispatch) }
                 </section>
                 <aside class="sidebar">
-                    if let Some(lesson) = lesson.as_ref() {
-                        { lesson_panel::lesson_panel(lesson, &dispatch, &on_lesson) }
+                    if let Some(tour) = tour.as_ref() {
+                        { lesson_panel::lesson_panel(tour, shared.guide_open.get(), &lesson_actions) }
                     }
                     { stats::comparison(&state) }
                     { stats::stats(&state) }

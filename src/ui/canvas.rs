@@ -338,12 +338,10 @@ fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewpor
     let n = state.network().n_peers();
     let radius = (view.peer_radius(n) * 0.45).max(2.0);
     let many = state.flights().len() > 400;
-    for (kind, colour) in [
-        (MessageKind::Tx, palette::CENSOR),
-        (MessageKind::Inv, palette::INV),
-        (MessageKind::GetData, palette::GETDATA),
-    ] {
-        ctx.set_fill_style_str(colour);
+    ctx.set_fill_style_str(palette::MESSAGE);
+    ctx.set_stroke_style_str(palette::MESSAGE);
+    ctx.set_line_width(1.5);
+    for kind in [MessageKind::Tx, MessageKind::Inv, MessageKind::GetData] {
         ctx.begin_path();
         for flight in state.flights().iter().filter(|f| f.kind == kind) {
             let (Some(a), Some(b)) = (layout.position(flight.from), layout.position(flight.to))
@@ -354,9 +352,16 @@ fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewpor
             let done = ((clock - flight.sent).0 as f64 / span).clamp(0.0, 1.0);
             let p = (a.0 + (b.0 - a.0) * done, a.1 + (b.1 - a.1) * done);
             let (x, y) = view.to_screen(p);
-            dot(ctx, x, y, radius, many);
+            match kind {
+                MessageKind::GetData => dot(ctx, x, y, radius * 0.7, true),
+                _ => dot(ctx, x, y, radius, many),
+            }
         }
-        ctx.fill();
+        if kind == MessageKind::Inv {
+            ctx.stroke();
+        } else {
+            ctx.fill();
+        }
     }
 }
 

@@ -248,6 +248,10 @@ pub fn playback_bar(
             }
         })
     };
+    let on_skip = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| dispatch.emit(Command::SkipQuiet(checked_of(&e))))
+    };
     let current = SPEEDS
         .iter()
         .position(|(_, s)| *s == state.speed())
@@ -266,6 +270,15 @@ pub fn playback_bar(
                     }) }
                 </select>
             </label>
+            <label class="toggle" title="When no message is in flight, jump to the next event">
+                <input type="checkbox" data-testid="skip-quiet" checked={state.skips_quiet()} onchange={on_skip} />
+                {" Skip quiet time"}
+            </label>
+            if state.skips_quiet() && state.quiet_skipped() > crate::sim::time::Time::ZERO {
+                <span class="skipped" data-testid="quiet-skipped" aria-live="polite">
+                    { format!("skipped {} ms with nothing in flight", format::ms(state.quiet_skipped().as_ms_f64())) }
+                </span>
+            }
             { button("Reset", "reset", "Back to time 0, keeping the network and dropping the transactions", true, send(dispatch, Command::Reset)) }
             { button("Replay", "replay", "Watch the same run again from time 0", true, send(dispatch, Command::Replay)) }
             <button type="button" class="quiet" onclick={on_fit.clone()} title="Fit the network to the view">{"Fit view"}</button>
@@ -297,37 +310,36 @@ pub fn edit_panel(state: &AppState, dispatch: &Callback<Command>) -> Html {
 }
 
 /// What the colours mean, and the single-points-of-failure toggle.
-pub fn legend(highlight: bool, on_highlight: &Callback<bool>) -> Html {
+pub fn legend(state: &AppState, dispatch: &Callback<Command>) -> Html {
     let onchange = {
-        let on_highlight = on_highlight.clone();
-        Callback::from(move |e: Event| {
-            on_highlight.emit(checked_of(&e));
-        })
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| dispatch.emit(Command::ShowCutVertices(checked_of(&e))))
     };
-    let swatch = |colour: &str, label: &str, hollow: bool| {
-        let style = if hollow {
-            format!("border: 3px solid {colour}; background: #fff")
-        } else {
-            format!("background: {colour}")
-        };
+    let swatch = |style: String, label: &str| {
         html! { <li><span class="swatch" style={style}></span>{ label.to_string() }</li> }
     };
+    let filled = |colour: &str| format!("background: {colour}");
+    let ring = |colour: &str| format!("border: 3px solid {colour}; background: #fff");
+    let message = palette::MESSAGE;
     html! {
         <div class="legend" aria-label="Legend">
             <ul>
-                { swatch(palette::FULL, "full", false) }
-                { swatch(palette::LIGHT, "light", false) }
-                { swatch(palette::MINING, "mining", false) }
-                { swatch(palette::ARCHIVAL, "archival", false) }
-                { swatch(palette::FULL, "has not heard yet", true) }
-                { swatch(palette::OFFLINE, "offline", false) }
-                { swatch(palette::CENSOR, "censoring (ring) · transaction in flight", false) }
-                { swatch(palette::SOURCE, "source", false) }
-                { swatch(palette::FLASH, "duplicate dropped", true) }
+                { swatch(filled(palette::FULL), "full") }
+                { swatch(filled(palette::LIGHT), "light") }
+                { swatch(filled(palette::MINING), "mining") }
+                { swatch(filled(palette::ARCHIVAL), "archival") }
+                { swatch(ring(palette::FULL), "has not heard yet") }
+                { swatch(filled(palette::OFFLINE), "offline") }
+                { swatch(ring(palette::CENSOR), "censoring") }
+                { swatch(ring(palette::SOURCE), "source") }
+                { swatch(ring(palette::FLASH), "duplicate dropped") }
+                { swatch(format!("background: {message}; width: 0.6em; height: 0.6em"), "transaction in flight") }
+                { swatch(format!("border: 2px solid {message}; background: #fff; width: 0.5em; height: 0.5em"), "announcement (INV)") }
+                { swatch(format!("background: {message}; border-radius: 0; width: 0.45em; height: 0.45em"), "request (GETDATA)") }
                 <li>{"filled peers show their hop count"}</li>
             </ul>
             <label class="toggle">
-                <input type="checkbox" data-testid="highlight" checked={highlight} {onchange} />
+                <input type="checkbox" data-testid="highlight" checked={state.shows_cut_vertices()} {onchange} />
                 <span class="swatch" style={format!("background: {}", palette::CUT)}></span>
                 {" Show single points of failure (cut vertices and bridges)"}
             </label>

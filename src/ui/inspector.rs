@@ -89,9 +89,7 @@ fn peer_details(
     let arrival = tx.and_then(|tx| sim.first_arrival(tx, id));
     let hops = tx.and_then(|tx| sim.hops(tx, id));
     let parent = tx.and_then(|tx| sim.parent(tx, id));
-    let why = tx
-        .filter(|_| arrival.is_none() && state.is_finished())
-        .and_then(|tx| crate::view::explain::explain_unreached(sim, tx, id));
+    let why = state.why_unreached(id);
     html! {
         <div class="inspector">
             if n_selected > 1 {

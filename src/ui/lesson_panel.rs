@@ -1,10 +1,9 @@
-//! The lessons: a menu of guided presets, and the narration of the open one with its "Do it" buttons.
+//! The lessons: a menu of guided presets, the open lesson's steps (predict, do it, observe) and its teacher's guide.
 
 use yew::prelude::*;
 
 use crate::ui::events::value_of;
-use crate::view::lessons::{self, Lesson};
-use crate::view::state::Command;
+use crate::view::lessons::{self, Lesson, Tour};
 
 /// The Lessons menu: choosing one opens its network and its narration.
 pub fn lesson_menu(current: Option<&Lesson>, on_open: &Callback<Option<Lesson>>) -> Html {
@@ -25,43 +24,76 @@ pub fn lesson_menu(current: Option<&Lesson>, on_open: &Callback<Option<Lesson>>)
     }
 }
 
-/// The narration of the open lesson: its steps, each with a "Do it" button, and things to try.
-pub fn lesson_panel(
-    lesson: &Lesson,
-    dispatch: &Callback<Command>,
-    on_close: &Callback<Option<Lesson>>,
-) -> Html {
+/// What the lesson panel asks of the app.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonActions {
+    /// Go to the state after step `n` (0: the lesson as it opens).
+    pub go_to: Callback<usize>,
+    /// Close the lesson.
+    pub close: Callback<Option<Lesson>>,
+    /// Show or hide the teacher's guide.
+    pub guide: Callback<bool>,
+}
+
+/// The open lesson: every step with its question, the results of the steps
+/// done, the current one marked, and Back, Next and Restart.
+pub fn lesson_panel(tour: &Tour, guide_open: bool, actions: &LessonActions) -> Html {
+    let lesson = tour.lesson();
+    let done = tour.done();
+    let total = lesson.steps.len();
+    let go = |n: usize| {
+        let go_to = actions.go_to.clone();
+        Callback::from(move |_: MouseEvent| go_to.emit(n))
+    };
     let close = {
-        let on_close = on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(None))
+        let close = actions.close.clone();
+        Callback::from(move |_: MouseEvent| close.emit(None))
+    };
+    let toggle_guide = {
+        let guide = actions.guide.clone();
+        Callback::from(move |_: MouseEvent| guide.emit(!guide_open))
+    };
+    let progress = match tour.next_step() {
+        Some(n) => format!("Step {n} of {total}"),
+        None => format!("All {total} steps done"),
     };
     html! {
         <section class="panel lesson" aria-label={format!("Lesson {}: {}", lesson.number, lesson.title)} data-testid="lesson">
             <div class="lesson-head">
                 <h2>{ format!("Lesson {}: {}", lesson.number, lesson.title) }</h2>
+                <button type="button" class="quiet" data-testid="teacher-guide" aria-pressed={guide_open.to_string()} onclick={toggle_guide}>{"Teacher's guide"}</button>
                 <button type="button" class="quiet" data-testid="close-lesson" onclick={close}>{"Close"}</button>
             </div>
             <p>{ lesson.intro.clone() }</p>
+            <div class="lesson-nav" role="toolbar" aria-label="Lesson steps">
+                <button type="button" data-testid="lesson-back" disabled={done == 0} onclick={go(done.saturating_sub(1))}>{"Back"}</button>
+                <span class="progress" data-testid="lesson-progress">{ progress }</span>
+                <button type="button" data-testid="lesson-next" disabled={done >= total} onclick={go(done + 1)}>{"Next"}</button>
+                <button type="button" class="quiet" data-testid="lesson-restart" onclick={go(0)}>{"Restart"}</button>
+            </div>
             <ol class="steps">
                 { for lesson.steps.iter().enumerate().map(|(i, step)| {
-                    let commands = step.commands.clone();
-                    let dispatch = dispatch.clone();
-                    let onclick = Callback::from(move |_: MouseEvent| {
-                        for command in &commands {
-                            dispatch.emit(command.clone());
-                        }
-                    });
+                    let n = i + 1;
+                    let class = classes!(
+                        (n <= done).then_some("done"),
+                        (n == done + 1).then_some("current"),
+                    );
                     html! {
-                        <li>
-                            <span>{ step.text.clone() }</span>{" "}
-                            <button type="button" data-testid={format!("do-step-{}", i + 1)} {onclick}>{"Do it"}</button>
+                        <li {class} data-testid={format!("step-{n}")} aria-current={(n == done + 1).then_some("step")}>
+                            <span class="action">{ step.action.clone() }</span>{" "}
+                            <button type="button" data-testid={format!("do-step-{n}")} onclick={go(n)}>{"Do it"}</button>
+                            if n <= done {
+                                <p class="result" data-testid={format!("result-{n}")}>{ step.result.clone() }</p>
+                            } else {
+                                <p class="question"><strong>{"Predict: "}</strong>{ step.question.clone() }</p>
+                            }
                         </li>
                     }
                 }) }
             </ol>
             <h3>{"Things to try"}</h3>
             <ul class="things">
-                { for lesson.things_to_try.iter().map(|t| html! { <li>{ t.clone() }</li> }) }
+                { for lesson.things_to_try.iter().map(|t| html! { <li>{ t.question.clone() }</li> }) }
             </ul>
         </section>
     }

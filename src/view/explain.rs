@@ -4,7 +4,7 @@
 
 use crate::sim::engine::{Simulation, TxId};
 use crate::sim::metrics::{Blocker, UnreachedReason, UnreachedWhy};
-use crate::sim::network::PeerId;
+use crate::sim::network::{Network, PeerId};
 
 /// A phrase for a reason a peer was left out: "it is offline".
 pub fn reason_phrase(reason: UnreachedReason) -> &'static str {
@@ -14,11 +14,12 @@ pub fn reason_phrase(reason: UnreachedReason) -> &'static str {
             "a relaying path exists, but the gossip did not take it"
         }
         UnreachedReason::BehindNonRelayingPeer => {
-            "every path from the source passes through a censoring or light peer"
+            "every online path from the source passes through a censoring or light peer"
         }
         UnreachedReason::BehindOfflinePeer => {
             "every path from the source passes through an offline peer"
         }
+        UnreachedReason::NoLinks => "it has no links at all",
         UnreachedReason::Partitioned => "no transaction-carrying link path joins it to the source",
     }
 }
@@ -41,14 +42,19 @@ pub fn unreached_sentence(why: &UnreachedWhy) -> String {
         reason,
         blockers,
     } = why;
+    // Behind a censoring or light peer, the paths that count are those over online peers.
+    let paths = match reason {
+        UnreachedReason::BehindNonRelayingPeer => "Every online path",
+        _ => "Every path",
+    };
     match blockers.as_slice() {
         [] => format!("{peer} never heard of it: {}.", reason_phrase(*reason)),
         [(one, blocker)] => format!(
-            "Every path from {source} to {peer} passes through {one}, which is {}.",
+            "{paths} from {source} to {peer} passes through {one}, which is {}.",
             blocker_phrase(*blocker)
         ),
         many => format!(
-            "Every path from {source} to {peer} passes through a peer that does not pass it on: {}.",
+            "{paths} from {source} to {peer} passes through a peer that does not pass it on: {}.",
             many.iter()
                 .map(|&(p, b)| format!("{p} ({})", blocker_phrase(b)))
                 .collect::<Vec<_>>()
@@ -58,9 +64,28 @@ pub fn unreached_sentence(why: &UnreachedWhy) -> String {
 }
 
 /// [`unreached_sentence`] for `peer` and `tx` in `sim`; `None` if the peer has it.
-pub fn explain_unreached(sim: &Simulation, tx: TxId, peer: PeerId) -> Option<String> {
-    sim.why_unreached(tx, peer)
-        .map(|why| unreached_sentence(&why))
+///
+/// `then` is the network as it was when the transaction had passed, if it has
+/// been edited since: the reason is read off that network, and the sentence
+/// says the network has changed (un-censoring the peer in the way afterwards
+/// does not change why the peer was missed).
+pub fn explain_unreached(
+    sim: &Simulation,
+    tx: TxId,
+    peer: PeerId,
+    then: Option<&Network>,
+) -> Option<String> {
+    match then {
+        None => sim
+            .why_unreached(tx, peer)
+            .map(|why| unreached_sentence(&why)),
+        Some(net) => sim.why_unreached_on(net, tx, peer).map(|why| {
+            format!(
+                "{} (So it was when the transaction passed; the network has changed since.)",
+                unreached_sentence(&why)
+            )
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -83,7 +108,7 @@ mod tests {
                 UnreachedReason::BehindNonRelayingPeer,
                 vec![(PeerId(1), Blocker::Censoring)]
             )),
-            "Every path from N0 to N3 passes through N1, which is censoring."
+            "Every online path from N0 to N3 passes through N1, which is censoring."
         );
         assert_eq!(
             unreached_sentence(&why(
@@ -94,8 +119,20 @@ mod tests {
              N1 (offline), N2 (a light peer, which does not relay)."
         );
         assert_eq!(
+            unreached_sentence(&why(
+                UnreachedReason::BehindNonRelayingPeer,
+                vec![(PeerId(1), Blocker::Censoring), (PeerId(2), Blocker::Light)]
+            )),
+            "Every online path from N0 to N3 passes through a peer that does not pass it on: \
+             N1 (censoring), N2 (a light peer, which does not relay)."
+        );
+        assert_eq!(
             unreached_sentence(&why(UnreachedReason::Offline, vec![])),
             "N3 never heard of it: it is offline."
+        );
+        assert_eq!(
+            unreached_sentence(&why(UnreachedReason::NoLinks, vec![])),
+            "N3 never heard of it: it has no links at all."
         );
     }
 }

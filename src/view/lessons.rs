@@ -36,20 +36,110 @@ pub struct Lesson {
     pub open: Command,
     /// The narration, 3 to 6 steps.
     pub steps: Vec<Step>,
-    /// Open questions to explore after the last step (2 to 4).
-    pub things_to_try: Vec<String>,
+    /// Open questions to explore after the last step (2 to 4), with answers for the teacher.
+    pub things_to_try: Vec<Try>,
 }
 
-/// One step of a lesson's narration.
+/// One step of a lesson: predict, then observe.
+///
+/// The class reads [`Step::action`] and answers [`Step::question`] before the
+/// step is carried out; [`Step::result`] is shown once it has been.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
-    /// The sentence the teacher reads, e.g. "Now censor N4".
-    pub text: String,
-    /// What its "Do it" button dispatches, in order.
+    /// What the step does, without its outcome: "Censor N4".
+    pub action: String,
+    /// What the class is asked to predict first.
+    pub question: String,
+    /// What happened: the answer, computed from the lesson's own network.
     ///
-    /// Where a step shows a refusal on purpose, its text quotes the message
-    /// the app gives.
+    /// Where a step shows a refusal on purpose, this quotes the message the app gives.
+    pub result: String,
+    /// What its "Do it" button dispatches, in order, to the state the step before left.
     pub commands: Vec<Command>,
+}
+
+/// A thing to try after the last step, with what the teacher can expect.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Try {
+    /// The challenge, as the class reads it.
+    pub question: String,
+    /// What happens, for the teacher's guide.
+    pub answer: String,
+}
+
+/// Where a class stands in a lesson, and what its buttons dispatch.
+///
+/// "Do it" on step `n` brings the app to the state after step `n`, whatever
+/// came before: straight after step `n - 1` it carries out step `n`'s commands
+/// (the class's own edits in between stay); otherwise it opens the lesson again
+/// and carries out steps 1 to `n`. Pressing a step twice, or steps out of
+/// order, therefore always ends where following the steps in order would.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tour {
+    lesson: Lesson,
+    done: usize,
+}
+
+impl Tour {
+    /// A lesson not yet begun (its network is opened by [`Tour::restart`]).
+    pub fn new(lesson: Lesson) -> Tour {
+        Tour { lesson, done: 0 }
+    }
+
+    /// The lesson.
+    pub fn lesson(&self) -> &Lesson {
+        &self.lesson
+    }
+
+    /// How many steps have been carried out (0 before the first).
+    pub fn done(&self) -> usize {
+        self.done
+    }
+
+    /// The step to do next (from 1), or `None` after the last.
+    pub fn next_step(&self) -> Option<usize> {
+        (self.done < self.lesson.steps.len()).then_some(self.done + 1)
+    }
+
+    /// What brings the app to the state after step `n` (from 1; 0 is the
+    /// lesson as it opens); `None` past the last step.
+    pub fn go_to(&mut self, n: usize) -> Option<Command> {
+        if n > self.lesson.steps.len() {
+            return None;
+        }
+        let commands = if n >= 1 && n == self.done + 1 {
+            self.lesson.steps[n - 1].commands.clone()
+        } else {
+            // As the lesson opens: its network, and nothing highlighted or skipped.
+            let mut all = vec![
+                self.lesson.open.clone(),
+                Command::ShowCutVertices(false),
+                Command::SkipQuiet(false),
+            ];
+            for step in &self.lesson.steps[..n] {
+                all.extend(step.commands.iter().cloned());
+            }
+            all
+        };
+        self.done = n;
+        Some(Command::Run(commands))
+    }
+
+    /// The next step; `None` after the last.
+    pub fn forward(&mut self) -> Option<Command> {
+        self.go_to(self.done + 1)
+    }
+
+    /// Back to the state after the step before; `None` before the first.
+    pub fn back(&mut self) -> Option<Command> {
+        let n = self.done.checked_sub(1)?;
+        self.go_to(n)
+    }
+
+    /// The lesson's network as it opens, no step done.
+    pub fn restart(&mut self) -> Command {
+        self.go_to(0).expect("step 0 always exists")
+    }
 }
 
 /// A lesson's place in the menu, without building its network.
@@ -147,19 +237,36 @@ fn build(info: &LessonInfo) -> Lesson {
 }
 
 /// What a lesson function returns: intro, opening command, steps, things to try.
-type Parts = (String, Command, Vec<Step>, Vec<String>);
+type Parts = (String, Command, Vec<Step>, Vec<Try>);
 
 // ---- Helpers ----------------------------------------------------------------------------------
 
-fn step(text: impl Into<String>, commands: Vec<Command>) -> Step {
+fn step(
+    action: impl Into<String>,
+    question: impl Into<String>,
+    result: impl Into<String>,
+    commands: Vec<Command>,
+) -> Step {
     Step {
-        text: text.into(),
+        action: action.into(),
+        question: question.into(),
+        result: result.into(),
         commands,
     }
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
+fn tries(items: &[(&str, &str)]) -> Vec<Try> {
+    items
+        .iter()
+        .map(|(question, answer)| Try {
+            question: question.to_string(),
+            answer: answer.to_string(),
+        })
+        .collect()
+}
+
+fn set_state(peer: PeerId, state: PeerState) -> Command {
+    Command::SetPeerState { peer, state }
 }
 
 fn select(peer: PeerId) -> Command {
@@ -169,9 +276,15 @@ fn select(peer: PeerId) -> Command {
     }
 }
 
-/// Selects `peer`, broadcasts from it and runs the spread to its end.
+/// Clears earlier transactions (the edits stay), then selects `peer`,
+/// broadcasts from it and runs the spread to its end: one transaction on screen.
 fn broadcast_and_finish(peer: PeerId) -> Vec<Command> {
-    vec![select(peer), Command::Broadcast, Command::Finish]
+    vec![
+        Command::Reset,
+        select(peer),
+        Command::Broadcast,
+        Command::Finish,
+    ]
 }
 
 fn open(scenario: Scenario) -> Command {
@@ -316,46 +429,63 @@ fn gossip_basics() -> Parts {
          seen it drops the copy: that memory, the seen set, is what stops the flood.",
         net.n_peers()
     );
+    let n = net.n_peers();
+    let far = farthest[0];
     let steps = vec![
         step(
+            format!("Select {source} and press Broadcast. Watch the dots travel along the links."),
+            "Which peers will hear of the transaction first?",
             format!(
-                "Press Broadcast: {source} sends a transaction to its neighbours {}. Watch the \
-                 dots travel along the links.",
+                "Its neighbours {}, one link away, light up first and pass it on.",
                 names(&neighbours)
             ),
             vec![select(source), Command::Broadcast, Command::Play],
         ),
         step(
+            "Press Finish to run the spread to its end.",
+            format!("Will all {n} peers get it? Will some peer get it more than once?"),
             format!(
-                "Each peer lights up when it first hears of the transaction and passes it on; \
-                 copies that reach a peer that has seen it already flash and are dropped. Press \
-                 Finish: all {} peers have it.",
-                net.n_peers()
+                "All {n} peers have it. Copies that reach a peer that has seen the transaction \
+                 already flash grey and are dropped: that memory, the seen set, stops the flood."
             ),
             vec![Command::Finish],
         ),
         step(
             format!(
                 "The number on each peer is its hop count: the links the transaction crossed to \
-                 get there. Click {}: {} hops from {source}, the farthest any peer is.",
-                farthest[0], farthest_hops
+                 get there. Click {far}."
             ),
-            vec![select(farthest[0])],
+            format!("How many hops from {source} is {far}?"),
+            format!("{farthest_hops} hops: no peer is farther from {source}."),
+            vec![select(far)],
         ),
         step(
+            "Count the cost in the statistics, then press Replay to watch the same run again.",
+            format!("How many messages did it take to reach {n} peers, and how many were wasted?"),
             format!(
-                "Count the cost: the flood took {} messages to reach {} peers, and {} of them \
-                 arrived at a peer that had already seen the transaction. Press Replay to \
-                 watch the same run again.",
-                m.messages, m.reached, m.redundant
+                "{} messages; {} of them reached a peer that had already seen the transaction.",
+                m.messages, m.redundant
             ),
             vec![Command::Replay],
         ),
     ];
-    let things = strings(&[
-        "Broadcast from another peer: are the hop numbers the same?",
-        "Remove a link and broadcast again: which hop numbers change?",
-        "Add a peer and link it to two others: how many hops away does it end up?",
+    let things = tries(&[
+        (
+            "Broadcast from another peer: are the hop numbers the same?",
+            "No: a hop count is measured from the source, so the numbers change with it, and \
+             so may the farthest peer.",
+        ),
+        (
+            "Remove a link and broadcast again: which hop numbers change?",
+            "Peers whose copy came over that link (and those it reached through them) get it \
+             another way, often with more hops; if the link was a bridge, the peers beyond it \
+             are cut off.",
+        ),
+        (
+            "Add a peer and link it to two others: how many hops away does it end up?",
+            "One more than the hop count of whichever of the two passed it on first, usually \
+             the nearer one.",
+        ),
     ]);
     (intro, open(scenario), steps, things)
 }
@@ -399,11 +529,12 @@ fn client_server_vs_p2p() -> Parts {
         .peer_ids()
         .find(|&p| p != down)
         .expect("the mesh has two peers");
+    let mesh_links = mesh_net.degree(mesh_source);
     let intro = format!(
         "The same {CLIENTS} computers, linked two ways. As clients of a server, every message \
          goes through the server: it is a single point of failure (and of censorship). As \
-         peers, each one holds a copy and talks to several others directly, so no single peer \
-         matters."
+         peers, each one talks to several others directly; in a well-linked mesh like this \
+         lesson's, no single peer matters."
     );
     let steps = vec![
         step(
@@ -411,46 +542,71 @@ fn client_server_vs_p2p() -> Parts {
                 "Load the client-server network: {CLIENTS} clients, each linked only to the \
                  server {server}."
             ),
+            "How many links does a message from one client to another cross?",
+            format!("Two: client to {server}, then {server} to the other client."),
             vec![open(star.clone())],
         ),
         step(
             format!("Take the server {server} down (offline)."),
-            vec![select(server), Command::ToggleOffline],
+            "If a client broadcasts now, who will hear of it?",
+            format!("{server} is grey: offline, it neither receives nor relays."),
+            vec![set_state(server, PeerState::Offline)],
         ),
         step(
-            format!(
-                "Broadcast from client {client} and finish: nobody else gets it, since every \
-                 path goes through the server."
-            ),
+            format!("Broadcast from client {client} and finish."),
+            format!("How many of the other {} clients get it?", CLIENTS - 1),
+            "None: every path goes through the server. One failure stopped everything.",
             broadcast_and_finish(client),
         ),
         step(
             format!(
-                "Now load the same {CLIENTS} computers as a peer-to-peer mesh (flood relay): \
-                 each is linked to a few others."
+                "Now load the same {CLIENTS} computers as a peer-to-peer mesh (flood relay), \
+                 each linked to a few others."
+            ),
+            "Which peer plays the server's part now?",
+            format!(
+                "None: every peer relays for the others ({mesh_source} has {mesh_links} links). \
+                 This mesh has no single point of failure: no peer whose loss splits it."
             ),
             vec![open(mesh)],
         ),
         step(
             format!(
-                "Take down any one peer: {down}, the best connected, with {} links.",
+                "Take down the best-connected peer, {down}, with {} links.",
                 mesh_net.degree(down)
             ),
-            vec![select(down), Command::ToggleOffline],
+            "If another peer broadcasts now, who will miss it?",
+            format!("{down} is offline."),
+            vec![set_state(down, PeerState::Offline)],
         ),
         step(
+            format!("Broadcast from {mesh_source} and finish."),
+            format!("How many of the {} peers still online get it?", CLIENTS - 1),
             format!(
-                "Broadcast from {mesh_source} and finish: every one of the {} peers still online \
-                 gets it. No single peer's failure stops it.",
+                "All {}: in this mesh no single peer's failure stops a transaction. That is a \
+                 property of this mesh, not of every peer-to-peer network: lesson 3 shows one \
+                 where a single peer matters.",
                 CLIENTS - 1
             ),
             broadcast_and_finish(mesh_source),
         ),
     ];
-    let things = strings(&[
-        "Take down a second, then a third peer of the mesh: when does someone miss out?",
-        "In the star, censor the server instead of taking it down: what do the clients see?",
-        "Compare the messages each network needed to reach everyone.",
+    let things = tries(&[
+        (
+            "Take down a second, then a third peer of the mesh: when does someone miss out?",
+            "When the peers taken down include every neighbour of some peer, or together split \
+             the mesh; turn on \"Show single points of failure\" after each one to see it coming.",
+        ),
+        (
+            "In the star, censor the server instead of taking it down: what do the clients see?",
+            "The same as with the server down: the server receives every transaction and passes \
+             none on, so no other client hears of one. Censorship needs only the one server.",
+        ),
+        (
+            "Compare the messages each network needed to reach everyone.",
+            "The star needs one message per client (the server forwards to each once); the \
+             flooding mesh sends over nearly every link in both directions, many of them copies.",
+        ),
     ]);
     (intro, open(star), steps, things)
 }
@@ -460,14 +616,26 @@ fn client_server_vs_p2p() -> Parts {
 /// Peers in each group of lessons 3 and 6.
 const GROUP: u32 = 8;
 
+/// Lesson 3's network: [`two_groups`], and a newcomer whose one link goes to
+/// the hub, so that link is a bridge (and the hub stays the only cut vertex).
+fn groups_and_a_bridge() -> Network {
+    let mut net = two_groups(GROUP);
+    let newcomer = net.add_peer(Role::Full, true).expect("a peer fits");
+    link(&mut net, newcomer.0, GROUP);
+    net
+}
+
 fn block_one_node() -> Parts {
-    let net = two_groups(GROUP);
+    let net = groups_and_a_bridge();
     let cut = graph::cut_vertices(&net);
     let hub = cut[0];
+    let bridge = net
+        .link(graph::bridges(&net)[0])
+        .expect("the bridge exists")
+        .clone();
     let source = PeerId(0);
     // A well-connected peer of the source's group that is no single point of failure.
     let ordinary = PeerId(GROUP / 2 - 1);
-    debug_assert!(!cut.contains(&ordinary));
     let behind = peers_cut_off(&net, hub, source);
     let scenario = explicit(
         &net,
@@ -475,59 +643,115 @@ fn block_one_node() -> Parts {
         RelayPolicy::Flood,
         LatencyModel::Constant { ms: 100.0 },
     );
+    let newcomer = bridge.other(hub);
     let intro = format!(
-        "Two groups of {GROUP} peers, well linked inside, and one peer between them. A \
-         censoring peer still receives transactions but never passes them on: the classroom's \
+        "Two groups of {GROUP} peers, well linked inside, and one peer between them, {hub}; \
+         a newcomer, {newcomer}, has linked to {hub} alone. A censoring peer still receives transactions but never passes them on: the classroom's \
          \"blocked node\". Does blocking one node stop a transaction?"
     );
     let steps = vec![
         step(
-            format!("Censor {ordinary}: it will refuse to relay anything."),
-            vec![select(ordinary), Command::ToggleCensor],
+            format!("Censor {ordinary}: it will receive transactions but relay none."),
+            format!("If {source} broadcasts, who will miss the transaction?"),
+            format!("{ordinary} has an orange ring: it is censoring."),
+            vec![set_state(ordinary, PeerState::Censoring)],
         ),
         step(
+            format!("Broadcast from {source} and finish."),
+            "Who misses it?",
             format!(
-                "Broadcast from {source} and finish: every peer still gets it; the gossip \
-                 simply goes around {ordinary}."
+                "Nobody: every peer gets it; the gossip goes around {ordinary} along other \
+                 paths. Blocking this node had no effect."
             ),
             broadcast_and_finish(source),
         ),
         step(
             format!(
-                "Turn on \"Show single points of failure\": {hub} is highlighted, the only peer \
-                 joining the two groups (a cut vertex). Stop censoring {ordinary} and censor \
-                 {hub} instead."
+                "Turn on \"Show single points of failure\", stop censoring {ordinary} and \
+                 censor {hub} instead."
+            ),
+            "Which peer will be highlighted as a single point of failure, and why that one?",
+            format!(
+                "{hub}: the only peer joining the two groups, a cut vertex. Its link to \
+                 {newcomer} is highlighted too: a bridge, a link whose loss splits the network."
             ),
             vec![
-                select(ordinary),
-                Command::ToggleCensor,
+                Command::ShowCutVertices(true),
+                set_state(ordinary, PeerState::Online),
+                set_state(hub, PeerState::Censoring),
                 select(hub),
-                Command::ToggleCensor,
             ],
         ),
         step(
+            format!("Broadcast from {source} again and finish."),
+            "Now who misses it?",
             format!(
-                "Broadcast from {source} again: exactly the {} peers behind {hub} ({}) never \
-                 get it.",
+                "Exactly the {} peers behind {hub} ({}) never get it: blocking one node \
+                 matters when it is a cut vertex.",
                 behind.len(),
                 names(&behind)
             ),
             broadcast_and_finish(source),
         ),
         step(
+            format!("Click {}.", behind[0]),
+            format!("Why did {} never get the transaction?", behind[0]),
             format!(
-                "Click {}: every path from {source} to it passes through {hub}, which is \
-                 censoring.",
+                "Every online path from {source} to {} passes through {hub}, which is censoring.",
                 behind[0]
             ),
             vec![select(behind[0])],
         ),
     ];
-    let things = strings(&[
-        "Link a peer of the left group to one of the right group: is anyone still cut off?",
-        "Find the bridges (links whose loss splits the network) and remove one.",
-        "Censor two ordinary peers at once: can you cut someone off without touching the hub?",
-    ]);
+    let mut without_bridge = net.clone();
+    without_bridge
+        .remove_link(bridge.id)
+        .expect("the bridge exists");
+    let beyond: Vec<PeerId> = {
+        let mut side: Vec<PeerId> = graph::components(&without_bridge)
+            .into_iter()
+            .filter(|c| !c.contains(&source))
+            .flatten()
+            .collect();
+        side.sort();
+        side
+    };
+    let things = vec![
+        Try {
+            question: "Link a peer of the left group to one of the right group: is anyone still \
+                       cut off?"
+                .into(),
+            answer: format!(
+                "Only the newcomer {newcomer}, whose one link goes to {hub}: the new link is a \
+                 second way between the groups, so censoring {hub} no longer cuts off a group."
+            ),
+        },
+        Try {
+            question: "Find the bridge (a link whose loss splits the network) and remove it: \
+                       who is cut off?"
+                .into(),
+            answer: format!(
+                "The link between {} and {}; removing it leaves {} ({} peers) unable to hear \
+                 from {source}.",
+                bridge.from,
+                bridge.to,
+                names(&beyond),
+                beyond.len()
+            ),
+        },
+        Try {
+            question: "Censor two ordinary peers at once: can you cut someone off without \
+                       touching the hub?"
+                .into(),
+            answer: format!(
+                "Yes: censor {} and {}, the two peers {hub} links to in the far group, and \
+                 the rest of that group is cut off. Any other two leave everyone joined: \
+                 inside a group every peer is linked to four others.",
+                PeerId(GROUP + 1),
+                PeerId(GROUP + 1 + GROUP / 2)
+            ),
+        },
+    ];
     (intro, open(scenario), steps, things)
 }
 
@@ -597,15 +821,14 @@ fn partition() -> Parts {
          partition.",
         net.n_peers()
     );
-    // The cut is one command, so one undo brings back every link it removed.
-    let mut heal = vec![Command::Reset, Command::Undo];
+    let n = net.n_peers();
+    let mut heal = vec![open(scenario.clone())];
     heal.extend(broadcast_and_finish(source));
     let steps = vec![
         step(
-            format!(
-                "Broadcast from {source} and finish: all {} peers get it.",
-                net.n_peers()
-            ),
+            format!("Broadcast from {source} and finish."),
+            "Will every peer of both regions get it?",
+            format!("Yes: all {n} peers get it, over the {crossing} links between the regions."),
             broadcast_and_finish(source),
         ),
         step(
@@ -614,29 +837,56 @@ fn partition() -> Parts {
                  ({} peers) and the other ({other} peers).",
                 side.len()
             ),
+            format!("If {source} broadcasts now, who will get it?"),
+            "The network has fallen in two: a partition.",
             vec![Command::CutBetween { side: side.clone() }],
         ),
         step(
+            format!("Broadcast from {source} again and finish."),
+            "How many peers get it?",
             format!(
-                "Broadcast from {source} again: only the {} peers of its own side get it; the \
-                 {other} on the other side are partitioned.",
+                "Only the {} peers of its own side; the {other} on the other side are \
+                 partitioned and never hear of it.",
                 side.len()
             ),
             broadcast_and_finish(source),
         ),
         step(
             format!(
-                "Heal the partition: back to the start, the {crossing} links return. Broadcast \
-                 from {source}: everyone has it again."
+                "Heal the partition: back to the network as it was, with its {crossing} links \
+                 between the regions. Broadcast from {source} and finish."
             ),
+            "Will everyone get it again?",
+            format!("Yes: all {n} peers have it again."),
             heal,
         ),
     ];
-    let things = strings(&[
-        "After the cut, add back a single link between the sides: is one enough?",
-        "Broadcast on each side during the partition: two transactions, two halves that disagree.",
-        "Select some peers and cut them off: how few links hold a region to the rest?",
-    ]);
+    let things = vec![Try {
+        question: "Select some peers and cut them off: how few links hold a group to the rest?"
+            .into(),
+        answer: format!(
+            "Watch the link count in the statistics drop by the links the cut removes. Only \
+             {crossing} links held this lesson's two regions together, which is why a split \
+             between regions or countries is a real risk."
+        ),
+    }];
+    let things = [
+        tries(&[
+            (
+                "After the cut, add back a single link between the sides: is one enough?",
+                "Yes: one link joins the halves again and every peer gets the transaction, \
+             though that link is now a bridge, a single point of failure.",
+            ),
+            (
+                "Broadcast on each side during the partition: two transactions, two halves that \
+             disagree.",
+                "Each half hears only of its own transaction. In Bitcoin two such halves can \
+             accept conflicting transactions, and build two chains, until they are joined again.",
+            ),
+        ]),
+        things,
+    ]
+    .concat();
     (intro, open(scenario), steps, things)
 }
 
@@ -704,53 +954,80 @@ fn nat_peers() -> Parts {
     let scarce_net = built(&scarce);
     let lonely = isolated(&scarce_net);
     let scarce_reachable = scarce_net.peers().filter(|p| p.reachable).count();
+    let n = net.n_peers();
     let intro = format!(
-        "Most Bitcoin nodes sit behind NAT (a home router): they are unreachable, and can \
-         open links to others but accept none. In this network {} of {} peers are \
-         unreachable. They still take full part, through their outbound links.",
+        "Most Bitcoin nodes accept no incoming connections: they sit behind NAT (a home \
+         router) or a firewall, have listening turned off, or run over Tor alone. They are \
+         unreachable: they open links to others but accept none. A node becomes reachable by \
+         forwarding a port on its router, by running on a hosted server, or as a Tor onion \
+         service. Bitcoin Core dropped UPnP in version 29.0; since 30.0 it asks the router for \
+         a port mapping itself (PCP or NAT-PMP) by default. In this network {} of {n} peers \
+         are unreachable. They still take full part, through their outbound links.",
         unreachable.len(),
-        net.n_peers()
     );
-    let steps = vec![
+    let steps =
+        vec![
         step(
-            format!("Try to link {reachable} to {nat}: the app refuses: \"{refusal}\"."),
+            format!("Try to link {reachable} to the unreachable {nat}."),
+            "Will the link be made?",
+            format!("No, the app refuses: \"{refusal}\"."),
             vec![Command::AddLink {
                 from: reachable,
                 to: nat,
             }],
         ),
         step(
+            format!("Broadcast from the unreachable {nat} and finish."),
+            "Can a peer that accepts no links get its own transaction out?",
             format!(
-                "Broadcast from the unreachable {nat} and finish: its transaction goes out \
-                 through the links it opened, and all {} peers get it.",
-                net.n_peers()
+                "Yes: it goes out through the {} links {nat} opened, and all {n} peers get it.",
+                net.degree(nat)
             ),
             broadcast_and_finish(nat),
         ),
         step(
             format!(
                 "Load a network where the {scarce_reachable} reachable peers take only {} \
-                 inbound links each, and each peer opens {}: the slots run out. {} found no \
-                 free slot and {} no links at all.",
-                SCARCE.max_inbound,
-                SCARCE.max_outbound,
+                 inbound links each, and each peer tries to open {}.",
+                SCARCE.max_inbound, SCARCE.max_outbound
+            ),
+            "What happens to the unreachable peers that come last, once the free slots run out?",
+            format!(
+                "{} found no free slot: {} no links at all.",
                 names(&lonely),
-                if lonely.len() == 1 { "has" } else { "have" }
+                if lonely.len() == 1 { "it has" } else { "they have" }
             ),
             vec![open(scarce)],
         ),
         step(
+            "Broadcast from N0 and finish.",
+            "Who misses it?",
             format!(
-                "Broadcast from N0 and finish: {} never hear of it.",
-                names(&lonely)
+                "{}: with no links, nothing can reach {}.",
+                names(&lonely),
+                if lonely.len() == 1 { "it" } else { "them" }
             ),
             broadcast_and_finish(PeerId(0)),
         ),
     ];
-    let things = strings(&[
-        "Make one of the lonely peers reachable, then link another peer to it.",
-        "In the first network, make every peer unreachable but one: what happens to that one?",
-        "Click a lonely peer: what does the app say about why it was left out?",
+    let things = tries(&[
+        (
+            "Make one of the lonely peers reachable, then link another peer to it.",
+            "Once reachable it accepts inbound links, so a peer with a free outbound slot can \
+             link to it and the next transaction reaches it: that is what forwarding a port \
+             does for a real node.",
+        ),
+        (
+            "In the first network, broadcast from a reachable peer, then from an unreachable \
+             one: is either farther from the rest?",
+            "Hardly: the unreachable peer is one hop from the reachable peers it opened links \
+             to, and from there the paths are the same; only the direction in which links \
+             were opened differs, and gossip uses links both ways.",
+        ),
+        (
+            "Click a lonely peer: what does the app say about why it was left out?",
+            "That it has no links at all: no path of any kind joins it to the source.",
+        ),
     ]);
     (intro, open(scenario), steps, things)
 }
@@ -780,50 +1057,63 @@ fn node_roles() -> Parts {
         RelayPolicy::Flood,
         LatencyModel::Constant { ms: 100.0 },
     );
-    let intro = "Not all nodes are equal. Full nodes check and relay every transaction. \
-         Mining nodes are full nodes that also build blocks; archival nodes are full nodes \
-         that keep the whole history for others to download. Light (SPV) nodes, like phone \
-         wallets, open a few links, accept none, and receive transactions without ever \
-         relaying them."
+    let intro = "Not all nodes are equal. Full nodes check every transaction and relay it. \
+         Bitcoin Core keeps the whole block history by default (an archival node, which others \
+         can download the chain from); a pruned node deletes old blocks but still checks and \
+         relays. Mining nodes also build blocks. Light wallets, like phone wallets, open a few \
+         links, accept none and relay nothing. In this model a light peer receives every \
+         transaction; real ones mostly do not: wallets that use compact block filters (BIP 157 \
+         and 158) usually take no unconfirmed transactions at all, and bloom-filter wallets \
+         (BIP 37) get only those that match their filter; Bitcoin Core stopped serving bloom \
+         filters by default in 0.19."
         .to_string();
     let steps = vec![
         step(
             format!(
-                "Find the roles: {} mine, {} are archival, and {light} is light: select it. It \
-                 opened links to {} and {} and accepts none.",
+                "Find the roles by colour: {} mine, {} are archival, and {light} is light: \
+                 select it.",
                 names(&miners),
-                names(&archival),
+                names(&archival)
+            ),
+            format!("Whom is {light} linked to, and who opened those links?"),
+            format!(
+                "{light} opened links to {} and {}, and accepts none.",
                 PeerId(left),
                 PeerId(right)
             ),
             vec![select(light)],
         ),
         step(
+            format!("Broadcast from {source} and finish."),
+            format!("Does {light} get it? Does anyone get it from {light}?"),
             format!(
-                "Broadcast from {source} and finish: every peer gets it, {light} too, but \
-                 {light} passes it to nobody. Miners and archival peers relay like any full \
-                 peer."
+                "Every peer gets it, {light} too, but {light} passes it to nobody. Miners and \
+                 archival peers relay like any full peer: for transactions they are the same."
             ),
             broadcast_and_finish(source),
         ),
         step(
-            format!(
-                "Take {bridge} offline: now the two groups meet only at the light peer {light}."
-            ),
-            vec![select(bridge), Command::ToggleOffline],
+            format!("Take {bridge} offline."),
+            "How are the two groups joined now?",
+            format!("Only through the light peer {light}."),
+            vec![set_state(bridge, PeerState::Offline)],
         ),
         step(
+            format!("Broadcast from {source} again and finish."),
+            "Will the right-hand group hear of it?",
             format!(
-                "Broadcast from {source} again: {} never get it; the only path runs through \
-                 {light}, which receives but does not relay.",
+                "No: {} never get it; the only path runs through {light}, which receives but \
+                 does not relay.",
                 names(&right_group)
             ),
             broadcast_and_finish(source),
         ),
         step(
+            format!("Make {light} a full peer, broadcast again and finish."),
+            "Now?",
             format!(
-                "Make {light} a full peer and broadcast again: now it relays, and the right \
-                 group hears of the transaction through {light}."
+                "Now {light} relays, and the right-hand group hears of the transaction through \
+                 it. Every peer but the offline {bridge} has it."
             ),
             [
                 vec![Command::SetRole {
@@ -835,10 +1125,22 @@ fn node_roles() -> Parts {
             .concat(),
         ),
     ];
-    let things = strings(&[
-        "Broadcast from the light peer: does its own transaction get out?",
-        "Try to link a full peer to the light peer: why is it refused?",
-        "Make a miner censor: does the network notice?",
+    let things = tries(&[
+        (
+            "Broadcast from the light peer: does its own transaction get out?",
+            "Yes: a light wallet sends its own transactions to the peers it is linked to, and \
+             they relay them; it only never relays other people's.",
+        ),
+        (
+            "Try to link a full peer to the light peer: why is it refused?",
+            "A light peer here is unreachable: it opens links but accepts none, like a phone \
+             behind a mobile network.",
+        ),
+        (
+            "Make a miner censor: does the network notice?",
+            "Not here: every group is well linked, so the gossip goes around it. A censoring \
+             miner matters for what goes into its blocks, which this model does not show.",
+        ),
     ]);
     (intro, open(scenario), steps, things)
 }
@@ -846,12 +1148,15 @@ fn node_roles() -> Parts {
 // ---- 7. Bitcoin scale -------------------------------------------------------------------------
 
 fn bitcoin_scale() -> Parts {
-    let scenario = presets::scenario("bitcoin-10000", 1).expect("preset");
+    let mut scenario = presets::scenario("bitcoin-10000", 1).expect("preset");
+    let relay = RelayPolicy::from_name("bitcoin").expect("a policy");
+    scenario.relay = relay.clone();
     let net = built(&scenario);
     let source = PeerId(0);
-    let sim = run(&net, RelayPolicy::Flood, scenario.seed, source);
     let tx = crate::sim::engine::TxId(0);
+    let sim = run(&net, relay, scenario.seed, source);
     let m = sim.metrics(tx);
+    let flood = run(&net, RelayPolicy::Flood, scenario.seed, source).metrics(tx);
     let hops: Vec<u32> = net.peer_ids().filter_map(|p| sim.hops(tx, p)).collect();
     let max_hops = hops.iter().copied().max().unwrap_or(0);
     let mut histogram = vec![0usize; max_hops as usize + 1];
@@ -867,54 +1172,93 @@ fn bitcoin_scale() -> Parts {
         .peer_ids()
         .find(|&p| sim.hops(tx, p) == Some(max_hops))
         .expect("some peer is farthest");
+    let when = |t: Option<f64>| t.map_or_else(|| "a while".to_string(), duration);
+    let peers = count(net.n_peers() as u64);
     let intro = format!(
-        "A network on Bitcoin's scale: {} peers, each of which opened {} \
-         outbound links to reachable peers ({} links in all). No peer knows more than a few \
-         dozen others, yet gossip reaches them all in a handful of hops.",
-        count(net.n_peers() as u64),
+        "A network on Bitcoin's scale: {peers} peers, each of which opened {} outbound links to \
+         reachable peers ({} links in all). A node knows thousands of addresses but is linked \
+         to only a few dozen peers at most. This run uses Bitcoin's own relay: a peer \
+         announces a transaction (INV), a neighbour that lacks it asks for it (GETDATA), and \
+         only then is the transaction itself sent (TX). Announcements wait for random timers: \
+         2 s on average towards outbound peers, 5 s towards inbound ones.",
         net.limits().max_outbound,
         count(net.n_links() as u64)
     );
     let steps = vec![
         step(
+            format!("Select {source}."),
+            format!("How many of the {peers} peers is {source} linked to?"),
             format!(
-                "Select {source}: it knows {} of the {} peers directly.",
-                net.degree(source),
-                count(net.n_peers() as u64)
+                "{}: everything it sends goes out over those links.",
+                net.degree(source)
             ),
             vec![select(source)],
         ),
         step(
+            format!("Broadcast from {source} and finish."),
             format!(
-                "Broadcast from {source} and finish: all {} peers have it after {}, and no peer \
-                 is more than {max_hops} hops away.",
+                "How long will the transaction take to reach every peer? (Sent on at once, \
+                 with no timers, it would take {}.)",
+                when(flood.t100_ms)
+            ),
+            format!(
+                "All {} peers have it after {}, half of them after {}, and no peer is more \
+                 than {max_hops} hops away. The timers cost time on purpose: they make it \
+                 harder to tell which peer sent a transaction first, and let a peer announce \
+                 many transactions in one message.",
                 count(m.reached as u64),
-                m.t100_ms.map_or_else(|| "a while".to_string(), duration)
+                when(m.t100_ms),
+                when(m.t50_ms)
             ),
             broadcast_and_finish(source),
         ),
         step(
+            format!("Look at the hop numbers, then click {farthest}."),
+            format!("How many hops from {source} is {farthest}?"),
             format!(
-                "Look at the hops: most peers ({} of them) got it in {typical} hops. Click \
-                 {farthest}, one of the farthest, {max_hops} hops from {source}.",
+                "{max_hops}, the most of any peer; most peers ({} of them) got the transaction \
+                 in {typical} hops.",
                 count(histogram[typical] as u64)
             ),
             vec![select(farthest)],
         ),
         step(
+            "Turn on \"Skip quiet time\" and press Replay.",
+            "While nothing moves on screen, where is the transaction?",
             format!(
-                "The cost: {} messages, {} of them copies of what a peer had already seen. \
-                 Flooding is fast, not frugal.",
+                "Waiting in the peers' queues for their announcement timers; skipping quiet \
+                 time jumps the clock over those waits and says how much it skipped. The run \
+                 took {} messages, but only {} transaction bodies: the small announcements go \
+                 everywhere, the transaction itself about once per peer.",
                 count(m.messages),
-                count(m.redundant)
+                count(m.messages_by_kind.tx)
             ),
-            vec![Command::Replay],
+            vec![Command::SkipQuiet(true), Command::Replay],
         ),
     ];
-    let things = strings(&[
-        "Switch to Bitcoin's announce-request relay and finish: how much slower, and how many fewer transaction bodies?",
-        "Take a hundred peers offline: do the hop numbers change much?",
-        "Broadcast from an unreachable peer: is it any farther from the rest?",
+    let things = tries(&[
+        (
+            "Switch to flood relay and finish: how much faster, and how many more transaction \
+             bodies?",
+            &format!(
+                "Flood reaches everyone in {} instead of {}, but sends {} transaction bodies \
+                 instead of {}.",
+                when(flood.t100_ms),
+                when(m.t100_ms),
+                count(flood.messages_by_kind.tx),
+                count(m.messages_by_kind.tx)
+            ),
+        ),
+        (
+            "Take a hundred peers offline: do the hop numbers change much?",
+            "Hardly: every peer has several links, so there are many paths of about the same \
+             length.",
+        ),
+        (
+            "Broadcast from an unreachable peer: is it any farther from the rest?",
+            "About one hop at most: it reaches the network through the reachable peers it \
+             opened links to.",
+        ),
     ]);
     (intro, open(scenario), steps, things)
 }
@@ -969,18 +1313,24 @@ fn eclipse_attack() -> Parts {
         LatencyModel::Constant { ms: 100.0 },
     );
     let intro = format!(
-        "An eclipse attack: attacker peers take every link slot of a victim, so everything the \
-         victim hears comes through them. Here peers may hold {} outbound and {} inbound \
-         links; the victim {victim}'s are all taken by the attackers {}, which censor.",
+        "An eclipse attack: attacker peers hold every link of a victim, so everything the \
+         victim hears comes through them. Heilman and others showed in 2015 how it is built: \
+         the attacker fills the victim's table of known addresses with its own, then waits \
+         for the victim to restart, when it reconnects to attackers only. An eclipsed node can \
+         be tricked into accepting a double spend, and an eclipsed miner's work can be wasted \
+         or used against the rest. Here peers may hold {} outbound and {} inbound links; the \
+         victim {victim}'s are all taken by the attackers {}, which censor.",
         ECLIPSE.max_outbound,
         ECLIPSE.max_inbound,
         names(&attackers)
     );
     let steps = vec![
         step(
+            format!("Select the victim {victim}."),
+            format!("Where do {victim}'s links go?"),
             format!(
-                "Select the victim {victim}: its {} outbound links go to {} and its {} inbound \
-                 links come from {}, all attackers.",
+                "Its {} outbound links go to {} and its {} inbound links come from {}: all \
+                 attackers.",
                 ECLIPSE.max_outbound,
                 names(out),
                 ECLIPSE.max_inbound,
@@ -989,36 +1339,67 @@ fn eclipse_attack() -> Parts {
             vec![select(victim)],
         ),
         step(
-            format!("An honest peer, {honest}, tries to link to {victim}: refused: \"{refusal}\"."),
+            format!("An honest peer, {honest}, tries to link to {victim}."),
+            format!("{victim}'s inbound slots are full. Will it take the honest peer?"),
+            format!(
+                "No, the app refuses: \"{refusal}\". Bitcoin Core first tries to evict an \
+                 inbound peer to make room, but before it picks one it protects some: 4 by \
+                 network group, the 8 with the fastest replies, those that sent transactions \
+                 or blocks most recently, and the longest connected. With only {} inbound \
+                 peers, all are protected, so the newcomer is turned away.",
+                ECLIPSE.max_inbound
+            ),
             vec![Command::AddLink {
                 from: honest,
                 to: victim,
             }],
         ),
         step(
+            format!("Broadcast from the honest {source} and finish."),
+            format!("Will {victim} hear of the honest transaction?"),
             format!(
-                "Broadcast from the honest {source} and finish: every honest peer and every \
-                 attacker has it; the victim {victim} never sees it."
+                "No: every honest peer and every attacker has it; the victim {victim} never \
+                 sees it."
             ),
             broadcast_and_finish(source),
         ),
         step(
             format!(
-                "Stop {} censoring and broadcast again: one honest link is enough, and \
-                 {victim} hears of the transaction.",
+                "Stop {} censoring, broadcast again and finish.",
+                attackers[0]
+            ),
+            "Is one honest link enough?",
+            format!(
+                "Yes: {victim} hears of the transaction through {}.",
                 attackers[0]
             ),
             [
-                vec![select(attackers[0]), Command::ToggleCensor],
+                vec![set_state(attackers[0], PeerState::Online)],
                 broadcast_and_finish(source),
             ]
             .concat(),
         ),
     ];
-    let things = strings(&[
-        "Remove one attacker's link to the victim, then link an honest peer to it.",
-        "Take an attacker offline instead of stopping it censoring: does the victim hear anything then?",
-        "Why does Bitcoin pick outbound peers from many different networks?",
+    let things = tries(&[
+        (
+            "Remove a link an attacker opened to the victim, then link an honest peer to it.",
+            "With an inbound slot free, the honest link is made, and the victim hears the next \
+             transaction through it: one honest link breaks an eclipse.",
+        ),
+        (
+            "Take an attacker offline instead of stopping it censoring: does the victim hear \
+             anything then?",
+            "No: an offline attacker passes nothing on either. In this model its link, and \
+             so its slot at the victim, stays until it is removed.",
+        ),
+        (
+            "Why does Bitcoin pick its outbound peers from many different networks?",
+            "So that an attacker who controls addresses in a few networks (a few /16 address \
+             ranges or providers) can fill only a few of a node's outbound slots. Bitcoin Core \
+             also keeps anchors (the last block-relay peers, reconnected after a restart), \
+             tests old addresses before replacing them, and opens short feeler connections to \
+             keep its table of good addresses fresh: all answers to the 2015 attack.",
+        ),
     ]);
     (intro, open(scenario), steps, things)
 }
@@ -1055,6 +1436,27 @@ fn relay_policies() -> Parts {
             count(m.messages_by_kind.tx)
         )
     };
+    let push = &results
+        .iter()
+        .find(|c| c.relay == "push")
+        .expect("push is compared")
+        .metrics;
+    let push_result = if push.reached < net.n_peers() {
+        format!(
+            "No: {} of the {} peers never hear of it. Each informed peer pushes to 3 random \
+             neighbours a round, for 4 rounds, and the gossip can die out before it reaches \
+             everyone.",
+            net.n_peers() - push.reached,
+            net.n_peers()
+        )
+    } else {
+        format!(
+            "This time, yes: all {} peers. But each informed peer pushes to only 3 random \
+             neighbours a round, for 4 rounds, so with another network or seed some can be \
+             missed.",
+            net.n_peers()
+        )
+    };
     let intro = format!(
         "Three ways to spread a transaction over the same {} peers. Flood sends the \
          transaction to every neighbour at once. Bitcoin's announce-request first announces \
@@ -1065,9 +1467,10 @@ fn relay_policies() -> Parts {
     );
     let steps = vec![
         step(
+            format!("Select {source} and press Compare relays."),
+            "Which policy will reach every peer first, and which will send the fewest messages?",
             format!(
-                "Select {source} and press Compare relays: the plot shows each policy's \
-                 coverage over time. {}; {}; {}.",
+                "The plot shows each policy's coverage over time. {}; {}; {}.",
                 describe("flood", "Flood"),
                 describe("bitcoin", "Announce-request"),
                 describe("push", "Push gossip")
@@ -1076,6 +1479,9 @@ fn relay_policies() -> Parts {
         ),
         step(
             format!("Watch flood relay: broadcast from {source}."),
+            "What does every informed peer do at once?",
+            "It sends the whole transaction (orange dots) over every link but the one it \
+             came from.",
             vec![
                 Command::SetRelay(RelayPolicy::Flood),
                 Command::Reset,
@@ -1085,26 +1491,45 @@ fn relay_policies() -> Parts {
             ],
         ),
         step(
-            "Switch to announce-request and replay: small announcements go first, the \
-             transaction follows only where it is asked for.",
+            "Switch to announce-request, turn on \"Skip quiet time\" and replay.",
+            "What will travel first: the transaction, or something smaller?",
+            "Small announcements (INV, hollow rings) go first; a peer that lacks the \
+             transaction asks for it (GETDATA, small squares), and only then does the \
+             transaction itself travel. Between them, peers wait for their timers: the clock \
+             skips those quiet stretches.",
             vec![
                 Command::SetRelay(RelayPolicy::from_name("bitcoin").expect("a policy")),
+                Command::SkipQuiet(true),
                 Command::Replay,
             ],
         ),
         step(
-            "Switch to push gossip and replay: each informed peer pushes to 3 random \
-             neighbours a round, for 4 rounds; some peers may be missed.",
+            "Switch to push gossip and replay.",
+            "Will every peer hear of it this time?",
+            push_result,
             vec![
                 Command::SetRelay(RelayPolicy::from_name("push").expect("a policy")),
                 Command::Replay,
             ],
         ),
     ];
-    let things = strings(&[
-        "Compare again from an unreachable peer: does the ranking change?",
-        "Set push gossip's fanout to 2, then 6: how do speed and messages move?",
-        "Censor a few peers and compare: which policy suffers most?",
+    let things = tries(&[
+        (
+            "Compare again from an unreachable peer: does the ranking change?",
+            "Flood stays fastest whatever the source: it sends on every link at once, so each \
+             peer hears by the quickest path. The other numbers shift with the source.",
+        ),
+        (
+            "Set push gossip's fanout to 2, then 6: how do speed and messages move?",
+            "A larger fanout reaches peers sooner and misses fewer, at the cost of more \
+             messages: Demers et al.'s trade-off between coverage and traffic.",
+        ),
+        (
+            "Censor a few peers and compare: which policy suffers most?",
+            "Usually push gossip, which sends to a few random neighbours and may pick censoring \
+             ones; flood and announce-request try every link, so they miss only peers cut off \
+             behind the censors.",
+        ),
     ]);
     (intro, open(scenario), steps, things)
 }
@@ -1124,23 +1549,57 @@ mod tests {
         state
     }
 
-    /// Presses "Do it" on step `i`; a message is allowed only if the step's text quotes it.
-    fn do_it(state: &mut AppState, lesson: &Lesson, i: usize) {
-        for command in &lesson.steps[i].commands {
-            state.dispatch(command.clone());
-            // Long work goes a slice per frame, as on the page.
-            while state.work().is_some() {
-                state.dispatch(Command::Tick { ms: 16.0 });
-            }
-            if let Some(message) = state.message() {
-                assert!(
-                    lesson.steps[i].text.contains(message),
-                    "lesson {} step {}: unexpected message {message:?}",
-                    lesson.id,
-                    i + 1
-                );
-            }
+    /// Dispatches `command` and lets long work run to its end, a tick at a time, as on the page.
+    fn carry_out(state: &mut AppState, command: Command) {
+        state.dispatch(command);
+        while state.work().is_some() {
+            state.dispatch(Command::Tick { ms: 16.0 });
         }
+    }
+
+    /// Presses "Do it" on step `i` (from 0) straight after step `i - 1`; a message is
+    /// allowed only if the step's result quotes it.
+    fn do_it(state: &mut AppState, lesson: &Lesson, i: usize) {
+        carry_out(state, Command::Run(lesson.steps[i].commands.clone()));
+        if let Some(message) = state.message() {
+            assert!(
+                lesson.steps[i].result.contains(message),
+                "lesson {} step {}: unexpected message {message:?}",
+                lesson.id,
+                i + 1
+            );
+        }
+    }
+
+    /// What a class sees of the state: the run's inputs, the network, the selection, the
+    /// display choices and the latest transaction's outcome.
+    fn seen(state: &AppState) -> String {
+        let tx = state.current_tx();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{} {} {}\n{:?}",
+            state.to_scenario(),
+            state
+                .network()
+                .peers()
+                .map(|p| (p.id, p.state, p.role))
+                .collect::<Vec<_>>(),
+            state.selected_peers(),
+            state.shows_cut_vertices(),
+            state.skips_quiet(),
+            state.relay().name(),
+            tx.map(|tx| state.simulation().metrics(tx)),
+        )
+    }
+
+    /// The state after pressing "Do it" on each of `presses` (steps from 1) in turn.
+    fn pressing(lesson: &Lesson, presses: &[usize]) -> AppState {
+        let mut tour = Tour::new(lesson.clone());
+        let mut state = AppState::new();
+        carry_out(&mut state, tour.restart());
+        for &n in presses {
+            carry_out(&mut state, tour.go_to(n).expect("the step exists"));
+        }
+        state
     }
 
     fn tx(state: &AppState) -> TxId {
@@ -1223,6 +1682,81 @@ mod tests {
     }
 
     #[test]
+    fn the_tour_goes_forward_by_one_step_and_elsewhere_from_the_start() {
+        let lesson = lesson_of("block-one-node");
+        let steps = &lesson.steps;
+        let mut tour = Tour::new(lesson.clone());
+        let opening = vec![
+            lesson.open.clone(),
+            Command::ShowCutVertices(false),
+            Command::SkipQuiet(false),
+        ];
+        assert_eq!(tour.next_step(), Some(1));
+        assert_eq!(tour.restart(), Command::Run(opening.clone()));
+        assert_eq!(
+            tour.forward(),
+            Some(Command::Run(steps[0].commands.clone()))
+        );
+        assert_eq!(
+            tour.forward(),
+            Some(Command::Run(steps[1].commands.clone()))
+        );
+        assert_eq!(tour.done(), 2);
+        let mut back = opening.clone();
+        back.extend(steps[0].commands.iter().cloned());
+        assert_eq!(tour.back(), Some(Command::Run(back)));
+        assert_eq!(tour.done(), 1);
+        // The same step again: from the start, not a second helping.
+        let mut again = opening.clone();
+        again.extend(steps[0].commands.iter().cloned());
+        assert_eq!(tour.go_to(1), Some(Command::Run(again)));
+        assert_eq!(tour.go_to(steps.len() + 1), None);
+        assert_eq!(tour.done(), 1, "a step that does not exist changes nothing");
+        tour.go_to(steps.len()).unwrap();
+        assert_eq!((tour.next_step(), tour.forward()), (None, None));
+        tour.restart();
+        assert_eq!(tour.back(), None);
+    }
+
+    #[test]
+    fn pressing_every_do_it_twice_ends_as_pressing_each_once() {
+        for info in CATALOGUE {
+            let lesson = lesson_of(info.id);
+            let once: Vec<usize> = (1..=lesson.steps.len()).collect();
+            let twice: Vec<usize> = once.iter().flat_map(|&n| [n, n]).collect();
+            assert_eq!(
+                seen(&pressing(&lesson, &twice)),
+                seen(&pressing(&lesson, &once)),
+                "lesson {}",
+                lesson.id
+            );
+        }
+    }
+
+    #[test]
+    fn steps_pressed_out_of_order_end_where_the_last_one_does_in_order() {
+        for info in CATALOGUE.iter().filter(|i| i.id != "bitcoin-scale") {
+            let lesson = lesson_of(info.id);
+            let len = lesson.steps.len();
+            for presses in [
+                vec![len, 1],
+                vec![3, 1, 2],
+                vec![2, 2, len, len - 1],
+                vec![1, 3, 2, 3],
+            ] {
+                let last = *presses.last().unwrap();
+                let in_order: Vec<usize> = (1..=last).collect();
+                assert_eq!(
+                    seen(&pressing(&lesson, &presses)),
+                    seen(&pressing(&lesson, &in_order)),
+                    "lesson {} pressed {presses:?}",
+                    lesson.id
+                );
+            }
+        }
+    }
+
+    #[test]
     fn lesson_1_reaches_all_six_and_hops_are_distances() {
         let lesson = lesson_of("gossip-basics");
         let mut state = opened(&lesson);
@@ -1242,7 +1776,7 @@ mod tests {
         do_it(&mut state, &lesson, 2);
         let far = state.selected_peers()[0];
         assert!(lesson.steps[2]
-            .text
+            .result
             .contains(&format!("{} hops", distances[far.index()].unwrap())));
     }
 
@@ -1276,8 +1810,17 @@ mod tests {
         let mut state = opened(&lesson);
         let before = state.network().clone();
         do_it(&mut state, &lesson, 0);
-        let ordinary = state.selected_peers()[0];
+        let censoring: Vec<PeerId> = state
+            .network()
+            .peers()
+            .filter(|p| p.state == PeerState::Censoring)
+            .map(|p| p.id)
+            .collect();
+        let &[ordinary] = censoring.as_slice() else {
+            panic!("step 1 censors one peer, not {censoring:?}");
+        };
         assert!(!state.cut_vertices().contains(&ordinary));
+        assert!(!state.shows_cut_vertices());
         do_it(&mut state, &lesson, 1);
         let m = state.simulation().metrics(tx(&state));
         assert_eq!(m.reached, m.reachable);
@@ -1289,6 +1832,36 @@ mod tests {
         do_it(&mut state, &lesson, 2);
         let hub = state.selected_peers()[0];
         assert_eq!(state.cut_vertices(), &[hub]);
+        assert!(state.shows_cut_vertices(), "step 3 turns the highlight on");
+        assert_eq!(
+            state.network().peer(hub).unwrap().state,
+            PeerState::Censoring
+        );
+        // The one bridge the result and the things to try name, found by brute force:
+        // the only link whose removal splits the network.
+        let splitting: Vec<_> = before
+            .links()
+            .filter(|l| {
+                let mut cut = before.clone();
+                cut.remove_link(l.id).unwrap();
+                graph::components(&cut).len() > 1
+            })
+            .map(|l| (l.from, l.to))
+            .collect();
+        let &[(a, b)] = splitting.as_slice() else {
+            panic!("lesson 3 has one bridge, not {splitting:?}");
+        };
+        assert!(lesson.steps[2]
+            .result
+            .contains(&format!("{hub}: the only peer")));
+        let newcomer = if a == hub { b } else { a };
+        assert_eq!(before.degree(newcomer), 1);
+        assert!(lesson.steps[2]
+            .result
+            .contains(&format!("link to {newcomer}")));
+        assert!(lesson.things_to_try[1]
+            .answer
+            .contains(&format!("between {a} and {b}")));
         assert_eq!(
             state.network().peer(ordinary).unwrap().state,
             PeerState::Online
@@ -1303,7 +1876,11 @@ mod tests {
             .filter(|c| !c.contains(&source))
             .flatten()
             .collect();
-        assert_eq!(expected.len(), GROUP as usize);
+        assert_eq!(
+            expected.len(),
+            GROUP as usize + 1,
+            "a group and the newcomer"
+        );
         let mut got = unreached(&state);
         got.sort();
         let mut expected_sorted = expected.clone();
@@ -1315,7 +1892,98 @@ mod tests {
             .iter()
             .all(|u| u.reason == UnreachedReason::BehindNonRelayingPeer));
         do_it(&mut state, &lesson, 4);
-        assert!(expected.contains(&state.selected_peers()[0]));
+        let clicked = state.selected_peers()[0];
+        assert!(expected.contains(&clicked));
+        let why = format!(
+            "Every online path from {source} to {clicked} passes through {hub}, which is censoring."
+        );
+        assert_eq!(state.why_unreached(clicked), Some(why.clone()));
+        assert!(lesson.steps[4].result.contains(&why));
+        // Un-censoring the hub afterwards does not change why the peer was missed.
+        state.dispatch(set_state(hub, PeerState::Online));
+        assert_eq!(
+            state.why_unreached(clicked),
+            Some(format!(
+                "{why} (So it was when the transaction passed; the network has changed since.)"
+            ))
+        );
+        // Nor does a rebuild of the same inputs (an undo and a redo).
+        state.dispatch(Command::Undo);
+        state.dispatch(Command::Redo);
+        assert!(state
+            .why_unreached(clicked)
+            .is_some_and(|s| s.starts_with(&why) && s.contains("changed since")));
+    }
+
+    #[test]
+    fn lesson_3_answers_hold_on_its_network() {
+        let lesson = lesson_of("block-one-node");
+        let net = built(&match &lesson.open {
+            Command::LoadScenario(s) => (**s).clone(),
+            other => panic!("lesson 3 opens a scenario, not {other:?}"),
+        });
+        let hub = PeerId(GROUP);
+        let reached_with = |censored: &[PeerId], extra: Option<(u32, u32)>| {
+            let mut net = net.clone();
+            for &p in censored {
+                net.set_state(p, PeerState::Censoring).unwrap();
+            }
+            if let Some((a, b)) = extra {
+                link(&mut net, a, b);
+            }
+            run(&net, RelayPolicy::Flood, 1, PeerId(0))
+                .metrics(TxId(0))
+                .reached
+        };
+        // Of all pairs of censoring peers (not the hub, not the source), only the hub's two
+        // neighbours in the far group cut anyone off: the rest of that group.
+        let far_entry = [PeerId(GROUP + 1), PeerId(GROUP + 1 + GROUP / 2)];
+        let others: Vec<PeerId> = net.peer_ids().filter(|&p| p != hub && p.0 != 0).collect();
+        for (i, &a) in others.iter().enumerate() {
+            for &b in &others[i + 1..] {
+                let expected = if [a, b] == far_entry {
+                    net.n_peers() - (GROUP as usize - 2)
+                } else {
+                    net.n_peers()
+                };
+                assert_eq!(reached_with(&[a, b], None), expected, "{a} and {b}");
+            }
+        }
+        assert!(lesson.things_to_try[2]
+            .answer
+            .contains(&format!("censor {} and {}", far_entry[0], far_entry[1])));
+        // A link between the groups leaves only the newcomer behind a censoring hub.
+        assert_eq!(
+            reached_with(&[hub], Some((1, GROUP + 2))),
+            net.n_peers() - 1
+        );
+        assert!(lesson.things_to_try[0].answer.contains("Only the newcomer"));
+    }
+
+    #[test]
+    fn lessons_2_and_6_answers_hold_on_their_networks() {
+        // The star reaches its clients with one message per client.
+        let star = presets::generated(
+            Topology::Star { clients: CLIENTS },
+            LatencyModel::Constant { ms: 100.0 },
+            RelayPolicy::ClientServer(ClientServerParams::default()),
+            1,
+        );
+        let sim = run(&built(&star), star.relay.clone(), 1, PeerId(3));
+        let m = sim.metrics(TxId(0));
+        assert_eq!(
+            (m.reached, m.messages),
+            (CLIENTS as usize + 1, CLIENTS as u64)
+        );
+        // Lesson 6: the light peer's own transaction gets out.
+        let lesson = lesson_of("node-roles");
+        let Command::LoadScenario(scenario) = &lesson.open else {
+            panic!("lesson 6 opens a scenario");
+        };
+        let net = built(scenario);
+        let light = net.peers().find(|p| p.role == Role::Light).unwrap().id;
+        let m = run(&net, RelayPolicy::Flood, 1, light).metrics(TxId(0));
+        assert_eq!(m.reached, net.n_peers());
     }
 
     #[test]
@@ -1373,7 +2041,7 @@ mod tests {
             .simulation()
             .unreached(tx(&state))
             .iter()
-            .all(|u| u.reason == UnreachedReason::Partitioned));
+            .all(|u| u.reason == UnreachedReason::NoLinks));
         assert!(lonely
             .iter()
             .all(|&p| !state.network().peer(p).unwrap().reachable));
@@ -1423,13 +2091,26 @@ mod tests {
             .max()
             .unwrap();
         assert!(lesson.steps[1]
-            .text
+            .result
             .contains(&format!("more than {max_hops} hops")));
         do_it(&mut state, &lesson, 2);
         let far = state.selected_peers()[0];
         assert_eq!(state.simulation().hops(t, far), Some(max_hops));
+        // "The transaction itself about once per peer": bodies within 10 % of the peers reached.
+        let m = state.simulation().metrics(t);
+        let bodies = m.messages_by_kind.tx as f64;
+        let informed = (m.reached - 1) as f64;
+        assert!(
+            (bodies - informed).abs() <= 0.1 * informed,
+            "{bodies} bodies, {informed}"
+        );
+        // A flood on the same network is faster, as the question says.
+        let flood = run(state.network(), RelayPolicy::Flood, 1, PeerId(0)).metrics(TxId(0));
+        assert!(flood.t100_ms.unwrap() < m.t100_ms.unwrap() / 3.0);
         do_it(&mut state, &lesson, 3);
         assert!(state.is_playing(), "the replay plays");
+        assert!(state.skips_quiet());
+        assert_eq!(state.relay().name(), "bitcoin");
     }
 
     #[test]
@@ -1478,7 +2159,7 @@ mod tests {
             .all(|c| c.coverage.last().map(|l| l.1) == Some(c.metrics.reached)));
         // The narration quotes the numbers of the run.
         assert!(lesson.steps[0]
-            .text
+            .result
             .contains(&format!("{} messages", count(flood.messages))));
         do_it(&mut state, &lesson, 1);
         do_it(&mut state, &lesson, 2);

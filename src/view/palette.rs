@@ -12,7 +12,7 @@ pub const MINING: &str = "#E69F00";
 pub const ARCHIVAL: &str = "#009E73";
 /// Offline peers.
 pub const OFFLINE: &str = "#9AA0A6";
-/// Censoring peers' ring, and transaction bodies in flight.
+/// Censoring peers' ring.
 pub const CENSOR: &str = "#D55E00";
 /// Single points of failure.
 pub const CUT: &str = "#CC79A7";
@@ -20,10 +20,10 @@ pub const CUT: &str = "#CC79A7";
 pub const FLASH: &str = "#8A8F98";
 /// Links.
 pub const LINK: &str = "#C3CAD3";
-/// Announcements (INV) in flight.
-pub const INV: &str = "#0072B2";
-/// Requests (GETDATA) in flight.
-pub const GETDATA: &str = "#009E73";
+/// Messages in flight, told apart by shape rather than colour (so none is
+/// mistaken for a role or a state): transactions as filled dots,
+/// announcements (INV) as hollow rings, requests (GETDATA) as small squares.
+pub const MESSAGE: &str = "#000000";
 /// Selection.
 pub const SELECTED: &str = "#111111";
 /// The source of the transaction.

@@ -116,8 +116,20 @@ pub enum Command {
     /// The run on screen is untouched; the results are a snapshot that stays
     /// until the next comparison or until another network loads.
     CompareRelays,
-    /// Stops long work (see [`AppState::work`]) where it got to.
+    /// Stops long work (see [`AppState::work`]) where it got to, and drops the
+    /// commands of a [`Command::Run`] still waiting for it.
     Cancel,
+    /// Puts a peer in a state (online, censoring, offline), whatever it was:
+    /// doing it twice is doing it once.
+    SetPeerState { peer: PeerId, state: PeerState },
+    /// Shows or hides the single points of failure (cut vertices and bridges).
+    ShowCutVertices(bool),
+    /// Skips quiet time while playing: when no message is in flight, the clock
+    /// jumps to the next event (see [`AppState::quiet_skipped`]).
+    SkipQuiet(bool),
+    /// Carries out these commands in order, as one press of a button; one that
+    /// starts long work holds the rest until it ends (a tick at a time).
+    Run(Vec<Command>),
 }
 
 /// One relay policy's spread in a comparison (see [`Command::CompareRelays`]).
@@ -359,6 +371,22 @@ pub struct AppState {
     comparison: Vec<Comparison>,
     /// Long work under way, a slice per tick.
     work: Option<Work>,
+    /// How the run is shown; kept when another network loads.
+    viewing: Viewing,
+    /// Commands of a [`Command::Run`] waiting for long work to end.
+    pending: std::collections::VecDeque<Command>,
+    /// Virtual time skipped as quiet since the last broadcast, reset or load.
+    quiet_skipped: Time,
+    /// The network as the latest transaction left it, kept once an edit made
+    /// after the spread ended changes it: why a peer was missed is read off this.
+    passed: Option<(TxId, Network)>,
+}
+
+/// Display choices that outlive the network they were made on.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Viewing {
+    show_cut_vertices: bool,
+    skip_quiet: bool,
 }
 
 /// How long a redundant delivery keeps flashing, in wall-clock milliseconds.
@@ -456,6 +484,10 @@ impl AppState {
             bridges: Vec::new(),
             comparison: Vec::new(),
             work: None,
+            viewing: Viewing::default(),
+            pending: Default::default(),
+            quiet_skipped: Time::ZERO,
+            passed: None,
         };
         state.refresh_facts();
         // Inputs at time 0 (edits made before any broadcast) shape the network as it opens.
@@ -571,6 +603,22 @@ impl AppState {
         !self.redo.is_empty()
     }
 
+    /// Whether the single points of failure are shown.
+    pub fn shows_cut_vertices(&self) -> bool {
+        self.viewing.show_cut_vertices
+    }
+
+    /// Whether quiet time is skipped while playing (see [`Command::SkipQuiet`]).
+    pub fn skips_quiet(&self) -> bool {
+        self.viewing.skip_quiet
+    }
+
+    /// Virtual time jumped over as quiet (nothing in flight) since the run
+    /// last started from 0, for the page to say so.
+    pub fn quiet_skipped(&self) -> Time {
+        self.quiet_skipped
+    }
+
     /// Whether the run has nothing left to do.
     pub fn is_finished(&self) -> bool {
         self.sim.is_idle() && self.applied == self.inputs.len()
@@ -630,9 +678,44 @@ impl AppState {
         if !matches!(command, Command::Tick { .. } | Command::MovePeer { .. }) {
             self.message = None;
         }
-        if let Err(message) = self.execute(command) {
-            self.message = Some(message);
+        match command {
+            Command::Run(commands) => {
+                self.pending.extend(commands);
+                self.run_pending();
+            }
+            command => {
+                let ticked = matches!(command, Command::Tick { .. });
+                if let Err(message) = self.execute(command) {
+                    self.message = Some(message);
+                }
+                if ticked {
+                    self.run_pending();
+                }
+            }
         }
+    }
+
+    /// Carries out waiting commands until one starts long work or none is left.
+    ///
+    /// A refusal among them is kept as the message (a lesson step may show one
+    /// on purpose) and the rest still run.
+    fn run_pending(&mut self) {
+        while self.work.is_none() {
+            let Some(command) = self.pending.pop_front() else {
+                break;
+            };
+            if let Err(message) = self.execute(command) {
+                self.message = Some(message);
+            }
+        }
+    }
+
+    /// Takes `next`'s network and run, keeping how things are shown and the
+    /// commands still waiting.
+    fn replace(&mut self, mut next: AppState) {
+        next.viewing = self.viewing;
+        next.pending = std::mem::take(&mut self.pending);
+        *self = next;
     }
 
     fn execute(&mut self, command: Command) -> Result<(), String> {
@@ -647,6 +730,9 @@ impl AppState {
                 | Command::ClearSelection
                 | Command::SetSpeed(_)
                 | Command::Notice(_)
+                | Command::ShowCutVertices(_)
+                | Command::SkipQuiet(_)
+                | Command::Run(_)
         );
         if !keeps_work {
             self.work = None;
@@ -654,10 +740,10 @@ impl AppState {
         match command {
             Command::LoadPreset(id) => {
                 let seed = self.seed;
-                *self = AppState::with_preset(&id, seed)?;
+                self.replace(AppState::with_preset(&id, seed)?);
             }
             Command::LoadScenario(scenario) => {
-                *self = AppState::from_scenario("scenario", &scenario)?;
+                self.replace(AppState::from_scenario("scenario", &scenario)?);
             }
             Command::SetSeed(seed) => {
                 let relay = self.relay.clone();
@@ -670,7 +756,7 @@ impl AppState {
                 };
                 next.relay = relay;
                 next.rebuild()?;
-                *self = next;
+                self.replace(next);
             }
             Command::Generate { topology, peers } => {
                 let topology = topology_of(&topology, peers)?;
@@ -678,7 +764,7 @@ impl AppState {
                     Topology::Star { .. } => RelayPolicy::ClientServer(Default::default()),
                     _ => self.relay.clone(),
                 };
-                *self = AppState::generated(topology, relay, self.seed)?;
+                self.replace(AppState::generated(topology, relay, self.seed)?);
             }
             Command::SetRelay(relay) => {
                 relay.validate().map_err(|e| e.to_string())?;
@@ -790,6 +876,7 @@ impl AppState {
                 };
                 self.input(Action::Broadcast { peer })?;
                 self.playing = true;
+                self.quiet_skipped = Time::ZERO;
             }
             Command::Play => {
                 if self.is_finished() && self.sim.n_transactions() == 0 {
@@ -827,7 +914,25 @@ impl AppState {
                     self.work = Some(Work::Finishing);
                 }
             }
-            Command::Cancel => {}
+            Command::Cancel => self.pending.clear(),
+            Command::SetPeerState { peer, state } => {
+                let now = self
+                    .network()
+                    .peer(peer)
+                    .ok_or(format!("there is no peer {peer}"))?;
+                if now.state != state {
+                    self.input(Action::SetState { peer, state })?;
+                }
+            }
+            Command::ShowCutVertices(on) => self.viewing.show_cut_vertices = on,
+            Command::SkipQuiet(on) => self.viewing.skip_quiet = on,
+            Command::Run(commands) => {
+                // Nested: its commands go first, before the rest of the outer run.
+                for (i, command) in commands.into_iter().enumerate() {
+                    self.pending.insert(i, command);
+                }
+            }
+            Command::Tick { ms } => self.tick(ms),
             Command::SetSpeed(speed) => {
                 self.speed = match speed {
                     Speed::Factor(f) if f.is_finite() => {
@@ -846,11 +951,13 @@ impl AppState {
                 }
                 self.redo.clear();
                 self.clock = Time::ZERO;
+                self.quiet_skipped = Time::ZERO;
                 self.playing = false;
                 self.rebuild()?;
             }
             Command::Replay => {
                 self.clock = Time::ZERO;
+                self.quiet_skipped = Time::ZERO;
                 self.rebuild()?;
                 self.playing = true;
             }
@@ -880,7 +987,6 @@ impl AppState {
                 self.inputs.splice(index..index, command);
                 self.rebuild()?;
             }
-            Command::Tick { ms } => self.tick(ms),
             Command::Notice(text) => return Err(text),
             Command::MovePeer { peer, x, y } => {
                 if self.network().contains(peer) {
@@ -981,7 +1087,16 @@ impl AppState {
         // It joins the inputs at the clock: a loaded timeline's later entries stay, and run
         // when their time comes (everything up to the clock has been applied already).
         self.sim.step_until(self.clock);
-        let applied = self.sim.apply(action.clone()).map_err(|e| e.to_string())?;
+        let kept = self.keep_passed_network(&action);
+        let applied = match self.sim.apply(action.clone()) {
+            Ok(applied) => applied,
+            Err(e) => {
+                if kept {
+                    self.passed = None;
+                }
+                return Err(e.to_string());
+            }
+        };
         let input = Input {
             at: self.clock,
             action,
@@ -1014,8 +1129,35 @@ impl AppState {
         Ok(())
     }
 
+    /// Before an edit made once the latest transaction has finished spreading,
+    /// keeps the network as it left it (once per transaction); returns whether it did.
+    fn keep_passed_network(&mut self, action: &Action) -> bool {
+        let Some(tx) = self.current_tx() else {
+            return false;
+        };
+        let fresh = !matches!(&self.passed, Some((kept, _)) if *kept == tx);
+        if fresh && self.sim.is_idle() && !matches!(action, Action::Broadcast { .. }) {
+            self.passed = Some((tx, self.sim.network().clone()));
+            return true;
+        }
+        false
+    }
+
+    /// Why `peer` never heard of the latest transaction, once its spread has
+    /// ended; read off the network as the transaction left it if that has
+    /// changed since. `None` if it heard, or the run is still going.
+    pub fn why_unreached(&self, peer: PeerId) -> Option<String> {
+        let tx = self.current_tx().filter(|_| self.is_finished())?;
+        let then = match &self.passed {
+            Some((kept, net)) if *kept == tx => Some(net),
+            _ => None,
+        };
+        crate::view::explain::explain_unreached(&self.sim, tx, peer, then)
+    }
+
     /// Starts the run again from the base network and replays the inputs up to the clock.
     fn rebuild(&mut self) -> Result<(), String> {
+        self.passed = None;
         let mut sim = Simulation::new(self.base.clone(), self.relay.clone(), self.seed)
             .map_err(|e| e.to_string())?;
         sim.set_tracing(true);
@@ -1049,6 +1191,7 @@ impl AppState {
             }
             let (at, action) = (input.at, input.action.clone());
             self.sim.step_until(at);
+            self.keep_passed_network(&action);
             // Inputs made here were accepted when made (and the run is deterministic); a
             // loaded timeline's entry may be refused when its time comes: say so.
             if let Err(error) = self.sim.apply(action) {
@@ -1144,7 +1287,19 @@ impl AppState {
                 Speed::Factor(f) => dt.0 as f64 * f,
                 Speed::Classroom => dt.0 as f64 * self.classroom_hop().as_ms_f64() / 1000.0,
             };
-            let target = self.clock + Time(virtual_us.round() as u64);
+            let mut target = self.clock + Time(virtual_us.round() as u64);
+            if self.viewing.skip_quiet && self.flights.is_empty() {
+                // Nothing in flight: on to the next event (a timer, a send, an edit).
+                let next_input = self.inputs.get(self.applied).map(|i| i.at);
+                let next = [self.sim.next_event_time(), next_input]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                if let Some(next) = next.filter(|&next| next > target) {
+                    self.quiet_skipped = self.quiet_skipped + (next - target);
+                    target = next;
+                }
+            }
             self.advance_to(target);
             if self.is_finished() && self.flights.is_empty() {
                 self.playing = false;
@@ -1417,6 +1572,69 @@ mod tests {
         assert_eq!(m.reachable, 30);
         assert!(state.flights().is_empty());
         assert!(state.is_finished());
+    }
+
+    #[test]
+    fn skipping_quiet_time_jumps_the_waits_and_leaves_the_run_as_it_was() {
+        let watch = |skip: bool| {
+            let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+            state.dispatch(Command::SetRelay(
+                RelayPolicy::from_name("bitcoin").unwrap(),
+            ));
+            state.dispatch(Command::SkipQuiet(skip));
+            state.dispatch(Command::Broadcast);
+            let mut ticks = 0;
+            while state.is_playing() {
+                state.dispatch(Command::Tick { ms: 100.0 });
+                ticks += 1;
+            }
+            let tx = state.current_tx().unwrap();
+            (ticks, state.quiet_skipped(), state.simulation().metrics(tx))
+        };
+        let (slow_ticks, none, plain) = watch(false);
+        let (fast_ticks, skipped, skipping) = watch(true);
+        assert_eq!(none, Time::ZERO);
+        assert!(skipped > Time::ZERO);
+        assert_eq!(plain, skipping, "the same run, only shown faster");
+        assert!(
+            fast_ticks * 2 < slow_ticks,
+            "{fast_ticks} ticks against {slow_ticks}"
+        );
+    }
+
+    #[test]
+    fn a_run_of_commands_keeps_its_refusals_and_set_state_sets() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let peer = PeerId(1);
+        let censor = Command::SetPeerState {
+            peer,
+            state: PeerState::Censoring,
+        };
+        state.dispatch(Command::Run(vec![
+            censor.clone(),
+            Command::AddLink {
+                from: peer,
+                to: peer,
+            },
+            censor.clone(),
+            Command::ShowCutVertices(true),
+        ]));
+        assert_eq!(
+            state.network().peer(peer).unwrap().state,
+            PeerState::Censoring
+        );
+        assert!(state.message().is_some(), "the refused link is said");
+        assert!(state.shows_cut_vertices());
+        assert_eq!(
+            state.to_scenario().timeline.len(),
+            1,
+            "setting twice is one edit"
+        );
+        state.dispatch(Command::LoadPreset("tutorial-6".into()));
+        assert!(
+            state.shows_cut_vertices(),
+            "display choices outlive the network"
+        );
     }
 
     #[test]

@@ -55,11 +55,11 @@ fn every_lesson_opens_and_every_do_it_works() {
                 // A refusal is part of a step only where its text quotes it.
                 if let Some(message) = message(&page).await {
                     assert!(
-                        step.text.contains(&message),
+                        step.result.contains(&message),
                         "lesson {} step {}: unexpected message {message:?} for {:?}",
                         info.id,
                         i + 1,
-                        step.text
+                        step.result
                     );
                 }
             }
@@ -78,7 +78,7 @@ fn lesson_3_censoring_the_cut_vertex_leaves_exactly_the_peers_behind_it() {
         do_step(&page, 2).await;
         let [reached, peers] = page.settled_stats(["stat-reached", "stat-peers"]).await;
         assert_eq!(reached, peers, "censoring an ordinary peer changes nothing");
-        // Steps 3 and 4: censor the cut vertex N8 instead, broadcast again.
+        // Steps 3 and 4: censor the cut vertex N8 instead (the highlight comes on), broadcast again.
         do_step(&page, 3).await;
         do_step(&page, 4).await;
         page.settled_stats(["stat-reached"]).await;
@@ -96,8 +96,18 @@ fn lesson_3_censoring_the_cut_vertex_leaves_exactly_the_peers_behind_it() {
             .collect();
         assert_eq!(
             unreached,
-            (9..=16).collect::<Vec<u32>>(),
-            "exactly the peers behind N8"
+            (9..=17).collect::<Vec<u32>>(),
+            "exactly the peers behind N8: the far group and the newcomer"
+        );
+        assert_eq!(
+            page.by_testid("highlight")
+                .await
+                .prop("checked")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("true"),
+            "step 3 turned on \"Show single points of failure\""
         );
         let censor = listed.iter().find(|p| p.id == 8).expect("N8 is listed");
         assert_eq!(censor.state, "censoring");
@@ -105,7 +115,125 @@ fn lesson_3_censoring_the_cut_vertex_leaves_exactly_the_peers_behind_it() {
         page.select_peer(9).await;
         assert_eq!(
             page.text("why").await,
-            "Every path from N0 to N9 passes through N8, which is censoring."
+            "Every online path from N0 to N9 passes through N8, which is censoring."
         );
+        // Stop N8 censoring now: the explanation still tells what happened, and says so.
+        page.select_peer(8).await;
+        page.click("censor").await;
+        page.select_peer(9).await;
+        assert_eq!(
+            page.text("why").await,
+            "Every online path from N0 to N9 passes through N8, which is censoring. (So it was \
+             when the transaction passed; the network has changed since.)"
+        );
+    });
+}
+
+/// What the page shows once the run has ended: its statistics and every listed peer.
+async fn shown(page: &Page) -> (Vec<u64>, Vec<crate::harness::PeerEntry>) {
+    page.click("finish").await;
+    let stats = if page.has_testid("stat-reached").await {
+        page.settled_stats(["stat-peers", "stat-links", "stat-reached", "stat-messages"])
+            .await
+            .to_vec()
+    } else {
+        page.settled_stats(["stat-peers", "stat-links"])
+            .await
+            .to_vec()
+    };
+    (stats, page.peers().await)
+}
+
+/// Opens the lesson afresh, presses these steps' "Do it" in turn, and reads what is shown.
+async fn after_pressing(
+    page: &Page,
+    id: &str,
+    presses: &[usize],
+) -> (Vec<u64>, Vec<crate::harness::PeerEntry>) {
+    page.choose("lessons", "").await;
+    open_lesson(page, id).await;
+    for &n in presses {
+        do_step(page, n).await;
+    }
+    shown(page).await
+}
+
+#[test]
+fn every_do_it_pressed_twice_or_out_of_order_ends_as_the_steps_in_order() {
+    run("lessons-twice", |page| async move {
+        page.open().await;
+        page.wait_for("[data-peer-id]", WAIT).await;
+        for info in CATALOGUE {
+            let len = lessons::lesson(info.id).expect("a lesson").steps.len();
+            let once: Vec<usize> = (1..=len).collect();
+            let twice: Vec<usize> = once.iter().flat_map(|&n| [n, n]).collect();
+            let in_order = after_pressing(&page, info.id, &once).await;
+            assert_eq!(
+                after_pressing(&page, info.id, &twice).await,
+                in_order,
+                "lesson {}: every Do it twice",
+                info.id
+            );
+            assert_eq!(
+                after_pressing(&page, info.id, &[len, 1, 3, 2]).await,
+                after_pressing(&page, info.id, &[1, 2]).await,
+                "lesson {}: steps out of order",
+                info.id
+            );
+        }
+    });
+}
+
+#[test]
+fn a_step_asks_first_shows_its_result_after_and_the_buttons_move_between_steps() {
+    run("lessons-predict", |page| async move {
+        page.open().await;
+        page.wait_for("[data-peer-id]", WAIT).await;
+        open_lesson(&page, "block-one-node").await;
+        let lesson = lessons::lesson("block-one-node").expect("a lesson");
+        assert_eq!(
+            page.text("lesson-progress").await,
+            format!("Step 1 of {}", lesson.steps.len())
+        );
+        assert!(page
+            .text("step-1")
+            .await
+            .contains(&lesson.steps[0].question));
+        assert!(
+            !page.has_testid("result-1").await,
+            "no answer before the class predicts"
+        );
+        page.click("lesson-next").await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(page.text("result-1").await, lesson.steps[0].result);
+        page.click("lesson-next").await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(
+            page.text("lesson-progress").await,
+            format!("Step 3 of {}", lesson.steps.len())
+        );
+        let [reached, peers] = page.settled_stats(["stat-reached", "stat-peers"]).await;
+        assert_eq!(reached, peers, "step 2: everyone has it");
+        page.click("lesson-back").await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(
+            page.text("lesson-progress").await,
+            format!("Step 2 of {}", lesson.steps.len())
+        );
+        assert!(!page.has_testid("result-2").await);
+        assert!(
+            !page.has_testid("stat-reached").await,
+            "back before the broadcast"
+        );
+        page.click("lesson-restart").await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(!page.has_testid("result-1").await);
+        let censoring = page
+            .peers()
+            .await
+            .into_iter()
+            .filter(|p| p.state == "censoring")
+            .count();
+        assert_eq!(censoring, 0, "restart: the lesson's network as it opens");
     });
 }
