@@ -4,6 +4,7 @@
 //! the Yew components in `ui` only dispatch actions to it and draw what it says.
 
 pub mod explain;
+pub mod guide;
 pub mod layout;
 pub mod lessons;
 pub mod palette;
