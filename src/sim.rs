@@ -9,6 +9,7 @@ pub mod action;
 pub mod caps;
 pub mod engine;
 pub mod error;
+pub mod eviction;
 pub mod generate;
 pub mod graph;
 pub mod id;
