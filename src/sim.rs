@@ -13,6 +13,7 @@ pub mod eviction;
 pub mod generate;
 pub mod graph;
 pub mod id;
+pub mod join;
 pub mod latency;
 pub mod metrics;
 pub mod network;
