@@ -481,6 +481,23 @@ mod tests {
     }
 
     #[test]
+    fn light_peers_never_win_the_transaction_and_block_tie_breaks() {
+        // As in the first thirty, but 13 and 16 are light (a bloom filter, no block
+        // services): Core sorts them first, so they stay exposed, the same five remain
+        // and 16 goes. Were they sorted last instead, they would take the places of 0 and
+        // 1 in step 4, and 17 would go.
+        let mut net = thirty([0, 1, 0, 0, 1]);
+        for i in [13, 16] {
+            net.set_role(ev(i).peer, Role::Light).unwrap();
+        }
+        assert_eq!(
+            links(&unprotected_inbound(&net, PeerId(0))),
+            [17, 16, 15, 14, 13]
+        );
+        assert_eq!(eviction_candidate(&net, PeerId(0)), Some(ev(16)));
+    }
+
+    #[test]
     fn the_eight_fastest_are_never_evicted() {
         // Forty peers in one region: netgroup protection takes the youngest four (36-39),
         // links 28-35 are the fastest (1-8 ms, the rest 50 ms). Without the ping rule
