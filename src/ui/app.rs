@@ -931,7 +931,7 @@ pub fn app() -> Html {
             }
             if let Some(work) = state.work() {
                 <div class="message work" role="status" data-testid="work">
-                    { work.sentence() }
+                    { state.join_status().unwrap_or_else(|| work.sentence()) }
                     <button type="button" class="quiet" data-testid="cancel-work" onclick={on_cancel}>{"Stop"}</button>
                 </div>
             }
@@ -947,6 +947,9 @@ pub fn app() -> Html {
                     {"The network you had before this one is kept. "}
                     <button type="button" class="quiet" data-testid="restore-previous" onclick={on_restore}>{"Bring back the previous network"}</button>
                 </div>
+            }
+            if let Some(tour) = tour.as_ref().filter(|_| shared.guide_open.get()) {
+                { lesson_panel::teacher_guide(tour.lesson(), &lesson_actions.guide) }
             }
             <main class="workspace">
                 <section class="stage" aria-label="Network view">

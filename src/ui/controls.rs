@@ -3,6 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::sim::network::Limits;
 use crate::sim::relay::{PushParams, RelayPolicy, RumorMode, RumorParams};
 use crate::ui::events::{checked_of, value_of};
 use crate::ui::format;
@@ -301,11 +302,55 @@ pub fn edit_panel(state: &AppState, dispatch: &Callback<Command>) -> Html {
                 { button("Censor", "censor", "The selected peer receives but never relays, or stops censoring (C)", selected > 0, send(dispatch, Command::ToggleCensor)) }
                 { button("Offline", "offline", "Take the selected peer offline, or bring it back (O)", selected > 0, send(dispatch, Command::ToggleOffline)) }
                 { button("Cut off", "cut", "Remove every link between the selected peers and the rest: a partition", selected > 0, send(dispatch, Command::CutBetween { side: state.selected_peers().to_vec() })) }
+                { button("Join a peer", "join-peer", "A new node joins as Bitcoin Core's do: it asks the DNS seeds for addresses, then opens its outbound links one by one", true, send(dispatch, Command::JoinPeer { reachable: true })) }
                 { button("Undo", "undo", "Undo (Ctrl+Z)", state.can_undo(), send(dispatch, Command::Undo)) }
                 { button("Redo", "redo", "Redo (Ctrl+Shift+Z)", state.can_redo(), send(dispatch, Command::Redo)) }
             </div>
+            { limits_choice(state, dispatch) }
             <p class="hint">{"Click a peer to select it, shift-click to add one, shift-drag over empty space to select a region (then Cut off partitions it), alt-drag a line across the network to cut the links it crosses. Drag a peer to move it, or drop it onto another peer to link them; drag the background to pan, scroll to zoom."}</p>
         </section>
+    }
+}
+
+/// The link limits on offer, as (label, limits).
+const LIMITS: [(&str, Limits); 2] = [
+    ("The tutorial's: 8 outbound, 117 inbound", Limits::TUTORIAL),
+    (
+        "Bitcoin Core today: 8 full-relay + 2 block-relay-only outbound, a feeler, 114 inbound",
+        Limits::BITCOIN_CORE,
+    ),
+];
+
+/// Chooses the network's link limits; a network with other limits shows them as they are.
+fn limits_choice(state: &AppState, dispatch: &Callback<Command>) -> Html {
+    let current = state.network().limits();
+    let chosen = LIMITS.iter().position(|(_, l)| *l == current);
+    let onchange = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some((_, limits)) = value_of(&e)
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| LIMITS.get(i))
+            {
+                dispatch.emit(Command::SetLimits(*limits));
+            }
+        })
+    };
+    html! {
+        <label class="limits">{"Link limits "}
+            <select data-testid="limits" {onchange} aria-label="Link limits">
+                if chosen.is_none() {
+                    <option selected=true value="">{ format!(
+                        "This network's: {} outbound, {} inbound",
+                        current.max_outbound, current.max_inbound
+                    ) }</option>
+                }
+                { for LIMITS.iter().enumerate().map(|(i, (label, _))| html! {
+                    <option value={i.to_string()} selected={chosen == Some(i)}>{ *label }</option>
+                }) }
+            </select>
+        </label>
     }
 }
 

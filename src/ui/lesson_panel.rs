@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::ui::events::value_of;
+use crate::view::guide;
 use crate::view::lessons::{self, Lesson, Tour};
 
 /// The Lessons menu: choosing one opens its network and its narration.
@@ -94,6 +95,70 @@ pub fn lesson_panel(tour: &Tour, guide_open: bool, actions: &LessonActions) -> H
             <h3>{"Things to try"}</h3>
             <ul class="things">
                 { for lesson.things_to_try.iter().map(|t| html! { <li>{ t.question.clone() }</li> }) }
+            </ul>
+        </section>
+    }
+}
+
+/// The open lesson's teacher's guide: one page for the screen and for print
+/// (the print stylesheet shows this page alone).
+pub fn teacher_guide(lesson: &Lesson, on_close: &Callback<bool>) -> Html {
+    let Some(guide) = guide::guide(lesson.id) else {
+        return html! {};
+    };
+    let close = {
+        let on_close = on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(false))
+    };
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    });
+    html! {
+        <section class="guide" data-testid="guide" aria-label={format!("Teacher's guide to lesson {}", lesson.number)}>
+            <div class="guide-head">
+                <h2>{ format!("Teacher's guide · Lesson {}: {}", lesson.number, lesson.title) }</h2>
+                <div class="no-print">
+                    <button type="button" data-testid="print-guide" onclick={print}>{"Print"}</button>
+                    <button type="button" class="quiet" data-testid="close-guide" onclick={close}>{"Close"}</button>
+                </div>
+            </div>
+            <p class="guide-meta">{ format!("{} · about {} minutes · {} steps", guide.level, guide.minutes, lesson.steps.len()) }</p>
+            <h3>{"Learning goals"}</h3>
+            <ul>{ for guide.goals.iter().map(|g| html! { <li>{ *g }</li> }) }</ul>
+            <h3>{"Before you start"}</h3>
+            <p>{ lesson.intro.clone() }</p>
+            { for guide.background.iter().map(|b| html! { <p>{ *b }</p> }) }
+            <h3>{"Steps: ask, do, then discuss"}</h3>
+            <ol class="guide-steps">
+                { for lesson.steps.iter().map(|s| html! {
+                    <li>
+                        <p><strong>{"Do: "}</strong>{ s.action.clone() }</p>
+                        <p><strong>{"Ask: "}</strong>{ s.question.clone() }</p>
+                        <p><strong>{"Expect: "}</strong>{ s.result.clone() }</p>
+                    </li>
+                }) }
+            </ol>
+            <h3>{"Things to try, with answers"}</h3>
+            <ul>
+                { for lesson.things_to_try.iter().map(|t| html! {
+                    <li><p>{ t.question.clone() }</p><p class="answer">{ t.answer.clone() }</p></li>
+                }) }
+            </ul>
+            <h3>{"Misconceptions to watch for"}</h3>
+            <ul>
+                { for guide.misconceptions.iter().map(|m| html! {
+                    <li><p><em>{ format!("\u{201c}{}\u{201d}", m.claim) }</em></p><p>{ m.truth }</p></li>
+                }) }
+            </ul>
+            <h3>{"What the model simplifies"}</h3>
+            <ul>{ for guide.simplifications.iter().map(|s| html! { <li>{ *s }</li> }) }</ul>
+            <h3>{"References"}</h3>
+            <ul>
+                { for guide.references.iter().map(|r| html! {
+                    <li>{ r.title }{" "}<a href={r.url}>{ r.url }</a></li>
+                }) }
             </ul>
         </section>
     }

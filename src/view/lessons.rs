@@ -13,6 +13,7 @@
 use crate::sim::engine::Simulation;
 use crate::sim::generate::Topology;
 use crate::sim::graph;
+use crate::sim::join::{self, JoinOutcome};
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{EditError, Limits, LinkKind, Network, PeerId, PeerState, Role};
 use crate::sim::relay::{ClientServerParams, RelayPolicy};
@@ -731,12 +732,14 @@ fn block_one_node() -> Parts {
                        who is cut off?"
                 .into(),
             answer: format!(
-                "The link between {} and {}; removing it leaves {} ({} peers) unable to hear \
-                 from {source}.",
+                "The link between {} and {}; removing it leaves {} unable to hear from \
+                 {source}.",
                 bridge.from,
                 bridge.to,
-                names(&beyond),
-                beyond.len()
+                match beyond.len() {
+                    1 => beyond[0].to_string(),
+                    n => format!("{} ({n} peers)", names(&beyond)),
+                }
             ),
         },
         Try {
@@ -955,6 +958,7 @@ fn nat_peers() -> Parts {
     let lonely = isolated(&scarce_net);
     let scarce_reachable = scarce_net.peers().filter(|p| p.reachable).count();
     let n = net.n_peers();
+    let (newcomer, join_result) = watch_join(&scarce_net, scarce.seed, &scarce.latency_model());
     let intro = format!(
         "Most Bitcoin nodes accept no incoming connections: they sit behind NAT (a home \
          router) or a firewall, have listening turned off, or run over Tor alone. They are \
@@ -1009,6 +1013,15 @@ fn nat_peers() -> Parts {
             ),
             broadcast_and_finish(PeerId(0)),
         ),
+        step(
+            format!(
+                "Press \"Join a peer\" and watch a new unreachable node, {newcomer}, join: it \
+                 asks the DNS seeds for addresses, then opens its outbound links one by one."
+            ),
+            "Will the newcomer find room?",
+            join_result,
+            vec![Command::JoinPeer { reachable: false }],
+        ),
     ];
     let things = tries(&[
         (
@@ -1030,6 +1043,50 @@ fn nat_peers() -> Parts {
         ),
     ]);
     (intro, open(scenario), steps, things)
+}
+
+/// The peer that joins `net` as [`Command::JoinPeer`] adds it, and what its
+/// join does, in words: the plan the app will play.
+fn watch_join(net: &Network, seed: u64, latency: &LatencyModel) -> (PeerId, String) {
+    let mut net = net.clone();
+    let newcomer = net.add_peer(Role::Full, false).expect("a peer fits");
+    let plan = join::plan_join(
+        &net,
+        newcomer,
+        seed ^ (u64::from(newcomer.0) << 32),
+        latency,
+    );
+    let outcomes: Vec<&JoinOutcome> = plan.attempts.iter().map(|a| &a.outcome).collect();
+    let linked = outcomes.iter().filter(|o| o.link().is_some()).count();
+    let evicting = outcomes
+        .iter()
+        .filter(|o| matches!(o, JoinOutcome::LinkedEvicting { .. }))
+        .count();
+    let refused = outcomes.len() - linked;
+    let mut result = format!(
+        "The seeds name {} peers that accept links, and {newcomer} tries {} of them",
+        plan.addresses.len(),
+        outcomes.len()
+    );
+    result += &match linked {
+        0 => ": every one refuses".to_string(),
+        n => format!(": {n} accept"),
+    };
+    if evicting > 0 {
+        result += &format!(" ({evicting} after evicting one of their inbound peers)");
+    }
+    if refused > 0 {
+        if linked > 0 {
+            result += &format!(" and {refused} refuse");
+        }
+        result += ", as their inbound slots are full and, with so few inbound peers, Bitcoin \
+                   Core protects them all from eviction";
+    }
+    result += &format!(
+        ". {newcomer} ends with {linked} outbound link{}.",
+        if linked == 1 { "" } else { "s" }
+    );
+    (newcomer, result)
 }
 
 // ---- 6. Node roles ----------------------------------------------------------------------------
@@ -1063,9 +1120,9 @@ fn node_roles() -> Parts {
          relays. Mining nodes also build blocks. Light wallets, like phone wallets, open a few \
          links, accept none and relay nothing. In this model a light peer receives every \
          transaction; real ones mostly do not: wallets that use compact block filters (BIP 157 \
-         and 158) usually take no unconfirmed transactions at all, and bloom-filter wallets \
-         (BIP 37) get only those that match their filter; Bitcoin Core stopped serving bloom \
-         filters by default in 0.19."
+         and 158) learn of a payment from the filters of blocks, so only once it is in a block, \
+         and bloom-filter wallets (BIP 37) get only the transactions that match their filter; \
+         Bitcoin Core stopped serving bloom filters by default in 0.19."
         .to_string();
     let steps = vec![
         step(
@@ -1177,12 +1234,13 @@ fn bitcoin_scale() -> Parts {
     let intro = format!(
         "A network on Bitcoin's scale: {peers} peers, each of which opened {} outbound links to \
          reachable peers ({} links in all). A node knows thousands of addresses but is linked \
-         to only a few dozen peers at most. This run uses Bitcoin's own relay: a peer \
+         to at most {} peers. This run uses Bitcoin's own relay: a peer \
          announces a transaction (INV), a neighbour that lacks it asks for it (GETDATA), and \
          only then is the transaction itself sent (TX). Announcements wait for random timers: \
          2 s on average towards outbound peers, 5 s towards inbound ones.",
         net.limits().max_outbound,
-        count(net.n_links() as u64)
+        count(net.n_links() as u64),
+        net.limits().max_total
     );
     let steps = vec![
         step(
@@ -1480,8 +1538,8 @@ fn relay_policies() -> Parts {
         step(
             format!("Watch flood relay: broadcast from {source}."),
             "What does every informed peer do at once?",
-            "It sends the whole transaction (orange dots) over every link but the one it \
-             came from.",
+            "It sends the whole transaction (black dots) over every link but the one it came \
+             from.",
             vec![
                 Command::SetRelay(RelayPolicy::Flood),
                 Command::Reset,
@@ -2045,6 +2103,39 @@ mod tests {
         assert!(lonely
             .iter()
             .all(|&p| !state.network().peer(p).unwrap().reachable));
+        // Step 5: the newcomer joins attempt by attempt, as the result says.
+        let before = state.network().clone();
+        do_it(&mut state, &lesson, 4);
+        let newcomer = PeerId(before.peer_slots() as u32);
+        let counts = state.network().link_counts(newcomer);
+        assert_eq!(counts.inbound, 0);
+        assert!(!state.network().peer(newcomer).unwrap().reachable);
+        let ends = format!("{newcomer} ends with {} outbound link", counts.total());
+        assert!(
+            lesson.steps[4].result.contains(&ends),
+            "{}",
+            lesson.steps[4].result
+        );
+        // Every refusal was for full inbound slots with nobody evictable (at most 20 inbound
+        // peers are always protected).
+        let mut replay = before.clone();
+        replay.add_peer(Role::Full, false).unwrap();
+        let latency = state.latency_model().clone();
+        let plan = join::plan_join(
+            &replay,
+            newcomer,
+            1 ^ (u64::from(newcomer.0) << 32),
+            &latency,
+        );
+        for attempt in &plan.attempts {
+            if let JoinOutcome::Refused(e) = &attempt.outcome {
+                assert!(matches!(e, EditError::InboundFull { .. }), "{e}");
+                assert!(before.link_counts(attempt.target).inbound <= 20);
+            }
+        }
+        assert!(lesson.steps[4]
+            .result
+            .contains(&format!("tries {} of them", plan.attempts.len())));
     }
 
     #[test]
@@ -2127,6 +2218,14 @@ mod tests {
         );
         do_it(&mut state, &lesson, 1);
         assert!(state.message().unwrap().contains("inbound links"));
+        // "With only 3 inbound peers, all are protected": Core's rules find nobody to evict.
+        assert_eq!(
+            crate::sim::eviction::eviction_candidate(state.network(), victim),
+            None
+        );
+        assert!(lesson.steps[1]
+            .result
+            .contains(&format!("With only {} inbound", limits.max_inbound)));
         do_it(&mut state, &lesson, 2);
         assert_eq!(unreached(&state), vec![victim]);
         do_it(&mut state, &lesson, 3);

@@ -8,11 +8,13 @@
 
 use crate::sim::action::Action;
 use crate::sim::engine::{Created, Simulation, TxId};
+use crate::sim::eviction::eviction_candidate;
 use crate::sim::generate::Topology;
 use crate::sim::graph;
+use crate::sim::join::{plan_join, JoinPlan};
 use crate::sim::latency::LatencyModel;
 use crate::sim::metrics::Metrics;
-use crate::sim::network::{LinkId, Network, PeerId, PeerState, Role};
+use crate::sim::network::{EditError, Limits, LinkId, LinkKind, Network, PeerId, PeerState, Role};
 use crate::sim::relay::RelayPolicy;
 use crate::sim::scenario::Scenario;
 use crate::sim::time::Time;
@@ -130,7 +132,16 @@ pub enum Command {
     /// Carries out these commands in order, as one press of a button; one that
     /// starts long work holds the rest until it ends (a tick at a time).
     Run(Vec<Command>),
+    /// A new full peer joins as a Bitcoin Core node does: it asks the DNS seeds
+    /// for addresses, then opens its outbound links one at a time, a step every
+    /// [`JOIN_STEP_MS`] of wall-clock time (long work: [`Command::Cancel`] stops it).
+    JoinPeer { reachable: bool },
+    /// Gives the network other link limits (refused if its links do not fit).
+    SetLimits(Limits),
 }
+
+/// Wall-clock milliseconds between a joining peer's connection attempts.
+pub const JOIN_STEP_MS: f64 = 600.0;
 
 /// One relay policy's spread in a comparison (see [`Command::CompareRelays`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -238,6 +249,19 @@ enum Work {
     Finishing,
     /// Running a relay comparison ([`Command::CompareRelays`]).
     Comparing(Box<ComparisonJob>),
+    /// A peer joining, attempt by attempt ([`Command::JoinPeer`]).
+    Joining(Box<Joining>),
+}
+
+/// A join under way: the plan, the attempts made, and the wall-clock wait
+/// before the next one.
+#[derive(Clone, Debug)]
+pub struct Joining {
+    plan: JoinPlan,
+    made: usize,
+    wait_ms: f64,
+    /// What the last attempt did, for the page.
+    last: String,
 }
 
 /// Where long work stands, for the page to show.
@@ -603,6 +627,11 @@ impl AppState {
         !self.redo.is_empty()
     }
 
+    /// The latency model links added later draw from.
+    pub fn latency_model(&self) -> &LatencyModel {
+        &self.latency
+    }
+
     /// Whether the single points of failure are shown.
     pub fn shows_cut_vertices(&self) -> bool {
         self.viewing.show_cut_vertices
@@ -653,7 +682,30 @@ impl AppState {
                 events: job.events(),
                 virtual_time: None,
             },
+            Work::Joining(join) => WorkProgress {
+                what: "a peer joining",
+                events: join.made as u64,
+                virtual_time: None,
+            },
         })
+    }
+
+    /// A joining peer's progress, one line for the page: whom the seeds named,
+    /// which attempt it is at, and what the last one did.
+    pub fn join_status(&self) -> Option<String> {
+        let Some(Work::Joining(join)) = &self.work else {
+            return None;
+        };
+        let plan = &join.plan;
+        Some(format!(
+            "{} asked {} DNS seeds and got {} addresses; attempt {} of {}. {}",
+            plan.newcomer,
+            crate::sim::join::DNS_SEEDS,
+            plan.addresses.len(),
+            join.made,
+            plan.attempts.len(),
+            join.last
+        ))
     }
 
     /// Bumped whenever peers or links change, so views can cache by it.
@@ -924,6 +976,38 @@ impl AppState {
                     self.input(Action::SetState { peer, state })?;
                 }
             }
+            Command::JoinPeer { reachable } => {
+                let created = self.input(Action::AddPeer {
+                    role: Role::Full,
+                    reachable,
+                })?;
+                let Created::Peer(newcomer) = created else {
+                    return Err("the new peer was not made".into());
+                };
+                self.selection = Selection::Peers(vec![newcomer]);
+                let seed = self.seed ^ (u64::from(newcomer.0) << 32);
+                let plan = plan_join(self.network(), newcomer, seed, &self.latency);
+                if plan.attempts.is_empty() {
+                    return Err(format!(
+                        "{newcomer} joined, but the DNS seeds named no peer that accepts links"
+                    ));
+                }
+                self.work = Some(Work::Joining(Box::new(Joining {
+                    plan,
+                    made: 0,
+                    wait_ms: JOIN_STEP_MS,
+                    last: "It asks the seeds first.".into(),
+                })));
+            }
+            Command::SetLimits(limits) => {
+                let mut base = self.base.clone();
+                base.set_limits(limits).map_err(|e| e.to_string())?;
+                // The limits must fit the network as edited too, not only as it started.
+                let mut now = self.network().clone();
+                now.set_limits(limits).map_err(|e| e.to_string())?;
+                self.base = base;
+                self.rebuild()?;
+            }
             Command::ShowCutVertices(on) => self.viewing.show_cut_vertices = on,
             Command::SkipQuiet(on) => self.viewing.skip_quiet = on,
             Command::Run(commands) => {
@@ -1056,13 +1140,77 @@ impl AppState {
     }
 
     fn add_link(&mut self, from: PeerId, to: PeerId) -> Result<(), String> {
-        self.input(Action::AddLink {
+        if let Some(evicted) = self.link_evicting(from, to, None, LinkKind::default())? {
+            self.message = Some(format!(
+                "{to}'s inbound slots were full, so, as Bitcoin Core does, it evicted {evicted} \
+                 (the youngest of its largest network group, after protecting the rest) to \
+                 take {from}."
+            ));
+        }
+        Ok(())
+    }
+
+    /// `from` opens a link to `to`; if `to`'s inbound slots are full it first
+    /// evicts the inbound peer Bitcoin Core would (see
+    /// [`eviction_candidate`]), both as one command. Returns the evicted peer.
+    fn link_evicting(
+        &mut self,
+        from: PeerId,
+        to: PeerId,
+        latency_ms: Option<f64>,
+        kind: LinkKind,
+    ) -> Result<Option<PeerId>, String> {
+        let add = Action::AddLink {
             from,
             to,
-            latency_ms: None,
-            kind: Default::default(),
-        })?;
-        Ok(())
+            latency_ms,
+            kind,
+        };
+        let full = matches!(
+            self.network().check_link(from, to, kind),
+            Err(EditError::InboundFull { .. })
+        );
+        match eviction_candidate(self.network(), to).filter(|_| full) {
+            Some(evicted) => {
+                let drop = Action::RemoveLink {
+                    a: evicted.peer,
+                    b: to,
+                };
+                self.input_all(vec![drop, add])?;
+                Ok(Some(evicted.peer))
+            }
+            None => self.input(add).map(|_| None),
+        }
+    }
+
+    /// One joining attempt, if its time has come; returns the join if it goes on.
+    fn join_slice(&mut self, mut join: Box<Joining>, wall_ms: f64) -> Option<Box<Joining>> {
+        join.wait_ms -= wall_ms;
+        if join.wait_ms > 0.0 {
+            return Some(join);
+        }
+        join.wait_ms += JOIN_STEP_MS;
+        let attempt = join.plan.attempts.get(join.made).cloned()?;
+        join.made += 1;
+        let newcomer = join.plan.newcomer;
+        let target = attempt.target;
+        let what = match attempt.kind {
+            LinkKind::BlockRelayOnly => "a block-relay-only link",
+            _ => "a full-relay link",
+        };
+        join.last = match self.link_evicting(
+            newcomer,
+            target,
+            Some(attempt.latency.as_ms_f64()),
+            attempt.kind,
+        ) {
+            Ok(None) => format!("{target} accepted {what}."),
+            Ok(Some(evicted)) => {
+                format!("{target} was full: it evicted {evicted} and accepted {what}.")
+            }
+            Err(why) => format!("{target} refused: {why}."),
+        };
+        (join.made < join.plan.attempts.len()).then_some(join)
     }
 
     fn toggle_state(&mut self, target: PeerState) -> Result<(), String> {
@@ -1248,9 +1396,12 @@ impl AppState {
         ended
     }
 
-    /// One frame's slice of long work.
-    fn work_slice(&mut self) {
+    /// One frame's slice of long work, `wall_ms` after the last.
+    fn work_slice(&mut self, wall_ms: f64) {
         match self.work.take() {
+            Some(Work::Joining(join)) => {
+                self.work = self.join_slice(join, wall_ms).map(Work::Joining);
+            }
             Some(Work::Finishing) if !self.finish_slice(WORK_EVENTS_PER_TICK) => {
                 self.work = Some(Work::Finishing);
             }
@@ -1280,7 +1431,7 @@ impl AppState {
     }
 
     fn tick(&mut self, wall_ms: f64) {
-        self.work_slice();
+        self.work_slice(wall_ms.clamp(0.0, 250.0));
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
         if self.playing {
             let virtual_us = match self.speed {
@@ -1635,6 +1786,135 @@ mod tests {
             state.shows_cut_vertices(),
             "display choices outlive the network"
         );
+    }
+
+    /// Ticks 16 ms frames until long work ends; returns how many it took.
+    fn frames_until_idle(state: &mut AppState) -> usize {
+        let mut frames = 0;
+        while state.work().is_some() {
+            state.dispatch(Command::Tick { ms: 16.0 });
+            frames += 1;
+            assert!(frames < 100_000, "the work ends");
+        }
+        frames
+    }
+
+    #[test]
+    fn a_joining_peer_links_attempt_by_attempt_as_its_plan_says() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        state.dispatch(Command::SetLimits(Limits::BITCOIN_CORE));
+        assert_eq!(state.message(), None);
+        let before = state.network().clone();
+        state.dispatch(Command::JoinPeer { reachable: true });
+        let newcomer = state.selected_peers()[0];
+        assert!(state.join_status().unwrap().contains("DNS seeds"));
+        assert_eq!(
+            state.network().degree(newcomer),
+            0,
+            "no link before the first step"
+        );
+        let frames = frames_until_idle(&mut state);
+        // The plan, replayed independently on a copy of the network with the newcomer.
+        let mut copy = before.clone();
+        let id = copy.add_peer(Role::Full, true).unwrap();
+        assert_eq!(id, newcomer);
+        let plan = plan_join(
+            &copy,
+            id,
+            state.seed() ^ (u64::from(id.0) << 32),
+            state.latency_model(),
+        );
+        let outcomes = crate::sim::join::apply_plan(&mut copy, &plan);
+        let linked = outcomes.iter().filter(|o| o.link().is_some()).count();
+        let counts = state.network().link_counts(newcomer);
+        assert_eq!((counts.total() as usize, counts.inbound), (linked, 0));
+        assert!(
+            linked
+                <= (Limits::BITCOIN_CORE.max_outbound
+                    + Limits::BITCOIN_CORE.max_block_relay_outbound) as usize
+        );
+        // One attempt per step of JOIN_STEP_MS wall-clock time.
+        let expected = (plan.attempts.len() as f64 * JOIN_STEP_MS / 16.0).ceil() as usize;
+        assert!(
+            frames.abs_diff(expected) <= plan.attempts.len() + 1,
+            "{frames} frames, {expected} expected"
+        );
+        // The whole join is inputs: undoing them one by one removes it.
+        let links: Vec<_> = copy.links().map(|l| (l.from, l.to, l.kind)).collect();
+        let mut now: Vec<_> = state
+            .network()
+            .links()
+            .map(|l| (l.from, l.to, l.kind))
+            .collect();
+        let mut want = links.clone();
+        now.sort_by_key(|&(a, b, _)| (a, b));
+        want.sort_by_key(|&(a, b, _)| (a, b));
+        assert_eq!(now, want, "the same links as the plan applied in one go");
+    }
+
+    #[test]
+    fn linking_to_a_full_peer_evicts_whom_core_would_and_one_undo_restores_it() {
+        // A hub with 30 inbound slots, all taken, from peers in three regions.
+        let limits = Limits {
+            max_outbound: 8,
+            max_block_relay_outbound: 0,
+            feeler_slots: 0,
+            max_inbound: 30,
+            max_total: 38,
+        };
+        let mut net = Network::new(limits);
+        let hub = net.add_peer(Role::Full, true).unwrap();
+        for i in 0..31u32 {
+            let p = net.add_peer(Role::Full, true).unwrap();
+            net.set_region(p, (i % 3) as u16).unwrap();
+            if i < 30 {
+                net.add_link(
+                    p,
+                    hub,
+                    Time::from_ms(50 + u64::from(i) * 3),
+                    LinkKind::FullRelay,
+                )
+                .unwrap();
+            }
+        }
+        let newcomer = PeerId(31);
+        let expected = eviction_candidate(&net, hub).expect("30 inbound: someone can go");
+        let scenario = Scenario::from_network(&net, 1, RelayPolicy::Flood);
+        let mut state = AppState::from_scenario("scenario", &scenario).unwrap();
+        state.dispatch(Command::AddLink {
+            from: newcomer,
+            to: hub,
+        });
+        let said = state.message().expect("the eviction is said").to_string();
+        assert!(
+            said.contains(&format!("it evicted {}", expected.peer)),
+            "{said}"
+        );
+        assert!(state.network().link_between(newcomer, hub).is_some());
+        assert!(state.network().link_between(expected.peer, hub).is_none());
+        assert_eq!(state.network().link_counts(hub).inbound, 30);
+        state.dispatch(Command::Undo);
+        assert!(state.network().link_between(expected.peer, hub).is_some());
+        assert!(state.network().link_between(newcomer, hub).is_none());
+    }
+
+    #[test]
+    fn limits_are_set_only_where_the_links_fit() {
+        let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
+        state.dispatch(Command::SetLimits(Limits::BITCOIN_CORE));
+        assert_eq!(state.network().limits(), Limits::BITCOIN_CORE);
+        let links = state.network().n_links();
+        let tight = Limits {
+            max_outbound: 1,
+            max_block_relay_outbound: 0,
+            feeler_slots: 0,
+            max_inbound: 1,
+            max_total: 2,
+        };
+        state.dispatch(Command::SetLimits(tight));
+        assert!(state.message().is_some(), "too tight for the links it has");
+        assert_eq!(state.network().limits(), Limits::BITCOIN_CORE);
+        assert_eq!(state.network().n_links(), links);
     }
 
     #[test]

@@ -131,6 +131,14 @@ fn lesson_3_censoring_the_cut_vertex_leaves_exactly_the_peers_behind_it() {
 
 /// What the page shows once the run has ended: its statistics and every listed peer.
 async fn shown(page: &Page) -> (Vec<u64>, Vec<crate::harness::PeerEntry>) {
+    // Long work (finishing a large run, a peer joining) ends first: Finish would cut it short.
+    page.wait_until("long work to end", WAIT, || async {
+        match page.has_testid("work").await {
+            false => Ok(()),
+            true => Err(page.text("work").await),
+        }
+    })
+    .await;
     page.click("finish").await;
     let stats = if page.has_testid("stat-reached").await {
         page.settled_stats(["stat-peers", "stat-links", "stat-reached", "stat-messages"])
@@ -235,5 +243,29 @@ fn a_step_asks_first_shows_its_result_after_and_the_buttons_move_between_steps()
             .filter(|p| p.state == "censoring")
             .count();
         assert_eq!(censoring, 0, "restart: the lesson's network as it opens");
+    });
+}
+
+#[test]
+fn a_joining_peer_asks_the_seeds_then_links_one_by_one() {
+    run("join", |page| async move {
+        page.open().await;
+        page.wait_for("[data-peer-id]", WAIT).await;
+        let [links] = page.settled_stats(["stat-links"]).await;
+        page.click("join-peer").await;
+        let status = page.text("work").await;
+        assert!(status.contains("DNS seeds"), "{status}");
+        // Not all at once: the first link comes a step later, the rest one by one.
+        let [now] = page.settled_stats(["stat-links"]).await;
+        assert!(now < links + 8, "{now} links straight away, from {links}");
+        page.wait_until("the join to end", WAIT, || async {
+            match page.has_testid("work").await {
+                false => Ok(()),
+                true => Err(page.text("work").await),
+            }
+        })
+        .await;
+        let [after] = page.settled_stats(["stat-links"]).await;
+        assert!(after > now, "links were made: {now} then {after}");
     });
 }
