@@ -485,7 +485,8 @@ pub const GUIDES: [Guide; 9] = [
             "Students can explain why gossip reaches thousands of peers in a few hops, though \
              each peer has only a few links.",
             "Students can read a hop histogram and name the typical and the largest hop count.",
-            "Students can weigh the speed of flooding at scale against its message cost.",
+            "Students can explain why Bitcoin's relay takes seconds where a flood would take a \
+             fraction of one, and what the waiting buys.",
         ],
         minutes: 15,
         level: "Secondary school (age 16+)",
@@ -498,13 +499,15 @@ pub const GUIDES: [Guide; 9] = [
             },
             Misconception {
                 claim: "A transaction crosses the real network in well under a second.",
-                truth: "Flooding in the model is that fast. Bitcoin Core waits before each \
+                truth: "A flood would be that fast. Bitcoin Core waits before each \
                         announcement (on average 2 s to outbound peers, 5 s to inbound) and \
-                        sends the transaction only when asked, so real spread takes seconds.",
+                        sends the transaction only when asked, so the spread takes seconds, as \
+                        this lesson's run shows.",
             },
         ],
         simplifications: &[
-            "Flood relay; lesson 9 compares Bitcoin's announce-request.",
+            "Bitcoin's announce-request relay with Core's timers and per-announcement limits, \
+             but one transaction at a time: no queues of other traffic.",
             "Latencies are log-normal around 100 ms whatever the distance, with no bandwidth \
              limit and no time to check a transaction.",
             "Each of the 10,000 peers opens 8 outbound links to reachable peers. The size and \

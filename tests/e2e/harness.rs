@@ -573,6 +573,15 @@ where
     F: FnOnce(Page) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    run_within(name, TEST_TIMEOUT, body)
+}
+
+/// [`run`] with a longer time limit, for a test that must work through a large network.
+pub fn run_within<F, Fut>(name: &'static str, limit: Duration, body: F)
+where
+    F: FnOnce(Page) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let site = site();
     let driver = Driver::shared();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -605,7 +614,7 @@ where
             client: client.clone(),
             base: site.url.clone(),
         };
-        let task = tokio::spawn(tokio::time::timeout(TEST_TIMEOUT, body(page.clone())));
+        let task = tokio::spawn(tokio::time::timeout(limit, body(page.clone())));
         let outcome = task.await;
         let failed = !matches!(outcome, Ok(Ok(())));
         if failed {
@@ -621,7 +630,7 @@ where
     drop(driver);
     match outcome {
         Ok(Ok(())) => {}
-        Ok(Err(_)) => panic!("{name} took longer than {TEST_TIMEOUT:?}"),
+        Ok(Err(_)) => panic!("{name} took longer than {limit:?}"),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => panic!("{name} did not finish: {e}"),
     }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use gossipscope::view::lessons::{self, CATALOGUE};
 
-use crate::harness::{run, Page, WAIT};
+use crate::harness::{run, run_within, Page, WAIT};
 
 /// Opens a lesson from the Lessons menu and waits for its narration.
 async fn open_lesson(page: &Page, id: &str) {
@@ -135,7 +135,7 @@ async fn shown(page: &Page) -> (Vec<u64>, Vec<crate::harness::PeerEntry>) {
     page.wait_until("long work to end", WAIT, || async {
         match page.has_testid("work").await {
             false => Ok(()),
-            true => Err(page.text("work").await),
+            true => Err("long work under way".to_string()),
         }
     })
     .await;
@@ -166,30 +166,81 @@ async fn after_pressing(
     shown(page).await
 }
 
-#[test]
-fn every_do_it_pressed_twice_or_out_of_order_ends_as_the_steps_in_order() {
-    run("lessons-twice", |page| async move {
-        page.open().await;
-        page.wait_for("[data-peer-id]", WAIT).await;
-        for info in CATALOGUE {
-            let len = lessons::lesson(info.id).expect("a lesson").steps.len();
+/// Pressing every Do it of lesson `id` twice ends as pressing each once; unless `quick`,
+/// steps pressed out of order end as the steps in order up to the last one pressed.
+fn twice_and_out_of_order(id: &'static str, quick: bool) {
+    // Lesson 7 works through 10,000 peers a dozen times: about 100 s alone.
+    let limit = Duration::from_secs(if quick { 480 } else { 180 });
+    run_within(
+        format!("lesson-{id}-presses").leak(),
+        limit,
+        move |page| async move {
+            page.open().await;
+            page.wait_for("[data-peer-id]", WAIT).await;
+            let len = lessons::lesson(id).expect("a lesson").steps.len();
             let once: Vec<usize> = (1..=len).collect();
             let twice: Vec<usize> = once.iter().flat_map(|&n| [n, n]).collect();
-            let in_order = after_pressing(&page, info.id, &once).await;
+            let in_order = after_pressing(&page, id, &once).await;
             assert_eq!(
-                after_pressing(&page, info.id, &twice).await,
+                after_pressing(&page, id, &twice).await,
                 in_order,
-                "lesson {}: every Do it twice",
-                info.id
+                "lesson {id}: every Do it twice"
             );
-            assert_eq!(
-                after_pressing(&page, info.id, &[len, 1, 3, 2]).await,
-                after_pressing(&page, info.id, &[1, 2]).await,
-                "lesson {}: steps out of order",
-                info.id
-            );
-        }
-    });
+            if !quick {
+                assert_eq!(
+                    after_pressing(&page, id, &[len, 1, 3, 2]).await,
+                    after_pressing(&page, id, &[1, 2]).await,
+                    "lesson {id}: steps out of order"
+                );
+            }
+        },
+    );
+}
+
+#[test]
+fn lesson_1_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("gossip-basics", false);
+}
+
+#[test]
+fn lesson_2_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("client-server-vs-p2p", false);
+}
+
+#[test]
+fn lesson_3_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("block-one-node", false);
+}
+
+#[test]
+fn lesson_4_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("partition", false);
+}
+
+#[test]
+fn lesson_5_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("nat-peers", false);
+}
+
+#[test]
+fn lesson_6_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("node-roles", false);
+}
+
+/// 10,000 peers: only the presses twice here (the native tests take the other orders).
+#[test]
+fn lesson_7_presses_twice_end_as_once() {
+    twice_and_out_of_order("bitcoin-scale", true);
+}
+
+#[test]
+fn lesson_8_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("eclipse-attack", false);
+}
+
+#[test]
+fn lesson_9_presses_twice_or_out_of_order_end_as_in_order() {
+    twice_and_out_of_order("relay-policies", false);
 }
 
 #[test]
@@ -261,11 +312,59 @@ fn a_joining_peer_asks_the_seeds_then_links_one_by_one() {
         page.wait_until("the join to end", WAIT, || async {
             match page.has_testid("work").await {
                 false => Ok(()),
-                true => Err(page.text("work").await),
+                true => Err("long work under way".to_string()),
             }
         })
         .await;
         let [after] = page.settled_stats(["stat-links"]).await;
         assert!(after > now, "links were made: {now} then {after}");
+    });
+}
+
+#[test]
+fn the_teacher_s_guide_holds_each_step_s_question_and_answer_and_prints_alone() {
+    run("guide", |page| async move {
+        page.open().await;
+        page.wait_for("[data-peer-id]", WAIT).await;
+        open_lesson(&page, "eclipse-attack").await;
+        assert!(!page.has_testid("guide").await);
+        page.click("teacher-guide").await;
+        page.wait_for("[data-testid=guide]", WAIT).await;
+        let text = page.text("guide").await;
+        let lesson = lessons::lesson("eclipse-attack").expect("a lesson");
+        let guide = gossipscope::view::guide::guide("eclipse-attack").expect("a guide");
+        for step in &lesson.steps {
+            assert!(text.contains(&step.question), "{:?}", step.question);
+            assert!(text.contains(&step.result), "{:?}", step.result);
+        }
+        for t in &lesson.things_to_try {
+            assert!(text.contains(&t.answer), "{:?}", t.answer);
+        }
+        assert!(text.contains(guide.goals[0]));
+        assert!(text.contains(guide.references[0].url));
+        // The print stylesheet hides everything but the guide.
+        let hides_the_rest: bool = page
+            .client
+            .execute(
+                "for (const sheet of document.styleSheets) {
+                   for (const rule of sheet.cssRules) {
+                     if (rule.media && rule.media.mediaText === 'print'
+                         && rule.cssText.includes('visibility: hidden')
+                         && rule.cssText.includes('.guide')) { return true; }
+                   }
+                 }
+                 return false;",
+                vec![],
+            )
+            .await
+            .expect("the script runs")
+            .as_bool()
+            .unwrap_or(false);
+        assert!(hides_the_rest, "a print rule shows the guide alone");
+        page.screenshot("teacher-guide")
+            .await
+            .expect("a screenshot");
+        page.click("close-guide").await;
+        assert!(!page.has_testid("guide").await);
     });
 }
