@@ -229,6 +229,23 @@ impl Shared {
 
     /// Carries out a user's command, saves the result in the browser, and re-renders.
     fn dispatch(&self, command: Command) {
+        // A lesson's steps assume the state its earlier steps left: these may change it.
+        let off_track = matches!(
+            command,
+            Command::LoadPreset(_)
+                | Command::LoadScenario(_)
+                | Command::SetSeed(_)
+                | Command::Generate { .. }
+                | Command::Undo
+                | Command::Redo
+                | Command::Cancel
+                | Command::SetLimits(_)
+        );
+        if off_track {
+            if let Some(tour) = self.lesson.borrow_mut().as_mut() {
+                tour.lose_track();
+            }
+        }
         // Opening a scenario (a file, a lesson) keeps the network it replaces, as a link does.
         let command = match command {
             Command::LoadScenario(scenario) => return self.replace_with(scenario),
@@ -284,6 +301,9 @@ impl Shared {
 
     /// Puts an opened network on screen, keeping the one there as the previous one.
     fn replace_state(&self, opened: AppState) {
+        if let Some(tour) = self.lesson.borrow_mut().as_mut() {
+            tour.lose_track();
+        }
         let current = share::encode_quick(&self.state.borrow().to_scenario());
         *self.state.borrow_mut() = opened;
         let _ = storage::write(saves::PREVIOUS_KEY, &current);
@@ -341,7 +361,13 @@ impl Shared {
                 || !state.flashes().is_empty()
         };
         if busy {
+            let was_working = self.state.borrow().is_busy();
             self.state.borrow_mut().dispatch(Command::Tick { ms: dt });
+            // Work done on ticks (a join, a lesson's waiting commands) is saved when it ends.
+            if was_working && !self.state.borrow().is_busy() {
+                self.autosave();
+                self.refresh.emit(());
+            }
         }
         // Let the layout settle within a slice of the frame.
         let start = now();
@@ -528,6 +554,15 @@ pub fn app() -> Html {
                         if typing(event) {
                             return;
                         }
+                        // The teacher's guide is read, not played: Escape closes it, and no
+                        // shortcut acts on the network behind it.
+                        if shared.guide_open.get() {
+                            if event.key() == "Escape" {
+                                shared.guide_open.set(false);
+                                shared.refresh.emit(());
+                            }
+                            return;
+                        }
                         if event.key() == "?" || (event.key() == "Escape" && shared.shortcuts.get())
                         {
                             shared
@@ -584,11 +619,16 @@ pub fn app() -> Html {
     let on_lesson = {
         let shared = shared.clone();
         Callback::from(move |lesson: Option<Lesson>| {
-            let mut tour = lesson.map(Tour::new);
-            if let Some(tour) = tour.as_mut() {
-                shared.dispatch(tour.restart());
+            if let Some(lesson) = &lesson {
+                // Opened as a file is: the network on screen is kept as the previous one.
+                shared.dispatch(lesson.open.clone());
+                shared.dispatch(Command::Run(vec![
+                    Command::ShowCutVertices(false),
+                    Command::SkipQuiet(false),
+                ]));
             }
-            *shared.lesson.borrow_mut() = tour;
+            *shared.lesson.borrow_mut() = lesson.map(Tour::new);
+            shared.guide_open.set(false);
             shared.refresh.emit(());
         })
     };
@@ -963,7 +1003,7 @@ pub fn app() -> Html {
                 </section>
                 <aside class="sidebar">
                     if let Some(tour) = tour.as_ref() {
-                        { lesson_panel::lesson_panel(tour, shared.guide_open.get(), &lesson_actions) }
+                        { lesson_panel::lesson_panel(tour, state.is_busy(), shared.guide_open.get(), &lesson_actions) }
                     }
                     { stats::comparison(&state) }
                     { stats::stats(&state) }

@@ -332,6 +332,15 @@ fn dot(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64, square: bool) {
     }
 }
 
+/// A small diamond (a square on its corner), the shape of a request in flight.
+fn diamond(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64) {
+    ctx.move_to(x, y - r);
+    ctx.line_to(x + r, y);
+    ctx.line_to(x, y + r);
+    ctx.line_to(x - r, y);
+    ctx.close_path();
+}
+
 fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport) {
     let layout = state.layout();
     let clock = state.clock();
@@ -352,9 +361,12 @@ fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewpor
             let done = ((clock - flight.sent).0 as f64 / span).clamp(0.0, 1.0);
             let p = (a.0 + (b.0 - a.0) * done, a.1 + (b.1 - a.1) * done);
             let (x, y) = view.to_screen(p);
+            // Each kind keeps its shape at any count, as the legend shows it.
+            // (Transactions become squares when there are many: cheaper, and still filled.)
             match kind {
-                MessageKind::GetData => dot(ctx, x, y, radius * 0.7, true),
-                _ => dot(ctx, x, y, radius, many),
+                MessageKind::GetData => diamond(ctx, x, y, radius * 0.8),
+                MessageKind::Inv => dot(ctx, x, y, radius, false),
+                MessageKind::Tx => dot(ctx, x, y, radius, many),
             }
         }
         if kind == MessageKind::Inv {

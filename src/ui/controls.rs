@@ -339,7 +339,8 @@ fn limits_choice(state: &AppState, dispatch: &Callback<Command>) -> Html {
     };
     html! {
         <label class="limits">{"Link limits "}
-            <select data-testid="limits" {onchange} aria-label="Link limits">
+            // Keyed by the limits in force and any message, so a refused choice is redrawn.
+            <select key={format!("{current:?}{}", state.message().is_some())} data-testid="limits" {onchange} aria-label="Link limits">
                 if chosen.is_none() {
                     <option selected=true value="">{ format!(
                         "This network's: {} outbound, {} inbound",
@@ -380,7 +381,7 @@ pub fn legend(state: &AppState, dispatch: &Callback<Command>) -> Html {
                 { swatch(ring(palette::FLASH), "duplicate dropped") }
                 { swatch(format!("background: {message}; width: 0.6em; height: 0.6em"), "transaction in flight") }
                 { swatch(format!("border: 2px solid {message}; background: #fff; width: 0.5em; height: 0.5em"), "announcement (INV)") }
-                { swatch(format!("background: {message}; border-radius: 0; width: 0.45em; height: 0.45em"), "request (GETDATA)") }
+                { swatch(format!("background: {message}; border-radius: 0; width: 0.45em; height: 0.45em; transform: rotate(45deg)"), "request (GETDATA)") }
                 <li>{"filled peers show their hop count"}</li>
             </ul>
             <label class="toggle">

@@ -38,7 +38,10 @@ pub struct LessonActions {
 
 /// The open lesson: every step with its question, the results of the steps
 /// done, the current one marked, and Back, Next and Restart.
-pub fn lesson_panel(tour: &Tour, guide_open: bool, actions: &LessonActions) -> Html {
+///
+/// A step's result shows once the app has carried it out (`busy` is false),
+/// and only while the network is the one the steps left.
+pub fn lesson_panel(tour: &Tour, busy: bool, guide_open: bool, actions: &LessonActions) -> Html {
     let lesson = tour.lesson();
     let done = tour.done();
     let total = lesson.steps.len();
@@ -72,6 +75,11 @@ pub fn lesson_panel(tour: &Tour, guide_open: bool, actions: &LessonActions) -> H
                 <button type="button" data-testid="lesson-next" disabled={done >= total} onclick={go(done + 1)}>{"Next"}</button>
                 <button type="button" class="quiet" data-testid="lesson-restart" onclick={go(0)}>{"Restart"}</button>
             </div>
+            if !tour.on_track() {
+                <p class="off-track" data-testid="lesson-off-track">
+                    {"The network has changed outside the lesson: the next step opens the lesson again first."}
+                </p>
+            }
             <ol class="steps">
                 { for lesson.steps.iter().enumerate().map(|(i, step)| {
                     let n = i + 1;
@@ -83,8 +91,10 @@ pub fn lesson_panel(tour: &Tour, guide_open: bool, actions: &LessonActions) -> H
                         <li {class} data-testid={format!("step-{n}")} aria-current={(n == done + 1).then_some("step")}>
                             <span class="action">{ step.action.clone() }</span>{" "}
                             <button type="button" data-testid={format!("do-step-{n}")} onclick={go(n)}>{"Do it"}</button>
-                            if n <= done {
+                            if n <= done && tour.on_track() && !(busy && n == done) {
                                 <p class="result" data-testid={format!("result-{n}")}>{ step.result.clone() }</p>
+                            } else if n == done && busy {
+                                <p class="question muted">{"Working…"}</p>
                             } else {
                                 <p class="question"><strong>{"Predict: "}</strong>{ step.question.clone() }</p>
                             }

@@ -401,10 +401,13 @@ pub const GUIDES: [Guide; 9] = [
         ],
         simplifications: &[
             "A peer is reachable or not for the whole lesson.",
-            "A reachable peer with full inbound slots refuses the link. A full Bitcoin Core node \
-             may instead evict one of its inbound peers to make room.",
-            "Links are made once, when the network is built. Real nodes keep trying other \
-             addresses until their outbound slots are full.",
+            "With only 6 inbound slots, Bitcoin Core's eviction rules protect every inbound peer, \
+             so a full peer refuses a newcomer. Core first protects up to 20 inbound peers (more \
+             with block-relay-only ones), then half of the rest; a full node with more than \
+             that evicts one to make room, and so does the app when a link is made to such a \
+             peer.",
+            "The generated networks are built in one go, each peer trying random reachable \
+             peers; only the newcomer of step 5 joins as Core does, address by address.",
             "The second network has tiny limits (2 outbound, 6 inbound) so that slots run out. \
              Bitcoin Core allows 8 full-relay and 2 block-relay-only outbound and up to 114 \
              inbound.",
@@ -578,7 +581,10 @@ pub const GUIDES: [Guide; 9] = [
              allows 8 full-relay and 2 block-relay-only outbound and up to 114 inbound.",
             "The attackers only censor; they do not feed the victim false blocks or double \
              spends.",
-            "No address tables, anchors, feelers or eviction are modelled.",
+            "No address tables, anchors or feelers are modelled. Inbound eviction is, by Core's \
+             rules with the region standing in for the network group and no record of recent \
+             transactions or blocks: with 3 inbound peers all are protected, so the honest \
+             peer is refused.",
         ],
         references: &[HEILMAN, HEILMAN_EPRINT, CORE_0_21, CORE_EVICTION],
         background: &[

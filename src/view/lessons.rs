@@ -79,12 +79,31 @@ pub struct Try {
 pub struct Tour {
     lesson: Lesson,
     done: usize,
+    /// Whether the app is known to be in the state after step `done`: false
+    /// once something outside the lesson (another network, an undo, a stop)
+    /// may have changed it, so the next step starts the lesson over.
+    on_track: bool,
 }
 
 impl Tour {
-    /// A lesson not yet begun (its network is opened by [`Tour::restart`]).
+    /// A lesson not yet begun, its network just opened.
     pub fn new(lesson: Lesson) -> Tour {
-        Tour { lesson, done: 0 }
+        Tour {
+            lesson,
+            done: 0,
+            on_track: true,
+        }
+    }
+
+    /// Something outside the lesson changed the app (another network, an undo,
+    /// long work stopped): the next step opens the lesson again first.
+    pub fn lose_track(&mut self) {
+        self.on_track = false;
+    }
+
+    /// Whether the app is in the state the steps done so far leave.
+    pub fn on_track(&self) -> bool {
+        self.on_track
     }
 
     /// The lesson.
@@ -108,7 +127,7 @@ impl Tour {
         if n > self.lesson.steps.len() {
             return None;
         }
-        let commands = if n >= 1 && n == self.done + 1 {
+        let commands = if n >= 1 && n == self.done + 1 && self.on_track {
             self.lesson.steps[n - 1].commands.clone()
         } else {
             // As the lesson opens: its network, and nothing highlighted or skipped.
@@ -123,6 +142,7 @@ impl Tour {
             all
         };
         self.done = n;
+        self.on_track = true;
         Some(Command::Run(commands))
     }
 
@@ -596,7 +616,8 @@ fn client_server_vs_p2p() -> Parts {
         (
             "Take down a second, then a third peer of the mesh: when does someone miss out?",
             "When the peers taken down include every neighbour of some peer, or together split \
-             the mesh; turn on \"Show single points of failure\" after each one to see it coming.",
+             the mesh. To see it coming, remove peers instead: \"Show single points of failure\" \
+             then marks the peers whose loss would split what is left.",
         ),
         (
             "In the star, censor the server instead of taking it down: what do the clients see?",
@@ -1204,23 +1225,64 @@ fn node_roles() -> Parts {
 
 // ---- 7. Bitcoin scale -------------------------------------------------------------------------
 
-fn bitcoin_scale() -> Parts {
+/// What lesson 7 quotes of its run: Bitcoin's relay from N0 over its 10,000
+/// peers, and a flood over the same network for comparison.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct ScaleRun {
+    reached: usize,
+    t50_ms: f64,
+    t100_ms: f64,
+    messages: u64,
+    tx_bodies: u64,
+    flood_t100_ms: f64,
+    flood_tx_bodies: u64,
+    max_hops: u32,
+    /// The most common hop count, and how many peers have it.
+    typical_hops: u32,
+    at_typical: usize,
+    /// The lowest-numbered peer at `max_hops`.
+    farthest: u32,
+}
+
+/// Lesson 7's numbers, measured once (two runs over 10,000 peers take too long
+/// to repeat each time a class opens the lesson in a browser tab); a test
+/// measures them again with [`measure_scale`] and checks every one.
+const SCALE_RUN: ScaleRun = ScaleRun {
+    reached: 10_000,
+    t50_ms: 8910.208,
+    t100_ms: 14344.069,
+    messages: 101_631,
+    tx_bodies: 9_999,
+    flood_t100_ms: 340.625,
+    flood_tx_bodies: 150_001,
+    max_hops: 9,
+    typical_hops: 5,
+    at_typical: 3_203,
+    farthest: 872,
+};
+
+/// Lesson 7's scenario: the 10,000-peer preset with Bitcoin's relay.
+fn scale_scenario() -> Scenario {
     let mut scenario = presets::scenario("bitcoin-10000", 1).expect("preset");
-    let relay = RelayPolicy::from_name("bitcoin").expect("a policy");
-    scenario.relay = relay.clone();
-    let net = built(&scenario);
+    scenario.relay = RelayPolicy::from_name("bitcoin").expect("a policy");
+    scenario
+}
+
+/// Runs lesson 7's two simulations and reads off what it quotes.
+#[cfg(test)]
+fn measure_scale(net: &Network, scenario: &Scenario) -> ScaleRun {
     let source = PeerId(0);
     let tx = crate::sim::engine::TxId(0);
-    let sim = run(&net, relay, scenario.seed, source);
+    let sim = run(net, scenario.relay.clone(), scenario.seed, source);
     let m = sim.metrics(tx);
-    let flood = run(&net, RelayPolicy::Flood, scenario.seed, source).metrics(tx);
+    let flood = run(net, RelayPolicy::Flood, scenario.seed, source).metrics(tx);
     let hops: Vec<u32> = net.peer_ids().filter_map(|p| sim.hops(tx, p)).collect();
     let max_hops = hops.iter().copied().max().unwrap_or(0);
     let mut histogram = vec![0usize; max_hops as usize + 1];
     for &h in &hops {
         histogram[h as usize] += 1;
     }
-    let (typical, _) = histogram
+    let (typical, &at_typical) = histogram
         .iter()
         .enumerate()
         .max_by_key(|&(h, &n)| (n, std::cmp::Reverse(h)))
@@ -1229,7 +1291,30 @@ fn bitcoin_scale() -> Parts {
         .peer_ids()
         .find(|&p| sim.hops(tx, p) == Some(max_hops))
         .expect("some peer is farthest");
-    let when = |t: Option<f64>| t.map_or_else(|| "a while".to_string(), duration);
+    ScaleRun {
+        reached: m.reached,
+        t50_ms: m.t50_ms.expect("half reached"),
+        t100_ms: m.t100_ms.expect("all reached"),
+        messages: m.messages,
+        tx_bodies: m.messages_by_kind.tx,
+        flood_t100_ms: flood.t100_ms.expect("all reached"),
+        flood_tx_bodies: flood.messages_by_kind.tx,
+        max_hops,
+        typical_hops: typical as u32,
+        at_typical,
+        farthest: farthest.0,
+    }
+}
+
+fn bitcoin_scale() -> Parts {
+    let scenario = scale_scenario();
+    let net = built(&scenario);
+    let source = PeerId(0);
+    let numbers = SCALE_RUN;
+    let max_hops = numbers.max_hops;
+    let typical = numbers.typical_hops;
+    let farthest = PeerId(numbers.farthest);
+    let when = duration;
     let peers = count(net.n_peers() as u64);
     let intro = format!(
         "A network on Bitcoin's scale: {peers} peers, each of which opened {} outbound links to \
@@ -1257,16 +1342,16 @@ fn bitcoin_scale() -> Parts {
             format!(
                 "How long will the transaction take to reach every peer? (Sent on at once, \
                  with no timers, it would take {}.)",
-                when(flood.t100_ms)
+                when(numbers.flood_t100_ms)
             ),
             format!(
                 "All {} peers have it after {}, half of them after {}, and no peer is more \
                  than {max_hops} hops away. The timers cost time on purpose: they make it \
                  harder to tell which peer sent a transaction first, and let a peer announce \
                  many transactions in one message.",
-                count(m.reached as u64),
-                when(m.t100_ms),
-                when(m.t50_ms)
+                count(numbers.reached as u64),
+                when(numbers.t100_ms),
+                when(numbers.t50_ms)
             ),
             broadcast_and_finish(source),
         ),
@@ -1276,7 +1361,7 @@ fn bitcoin_scale() -> Parts {
             format!(
                 "{max_hops}, the most of any peer; most peers ({} of them) got the transaction \
                  in {typical} hops.",
-                count(histogram[typical] as u64)
+                count(numbers.at_typical as u64)
             ),
             vec![select(farthest)],
         ),
@@ -1288,8 +1373,8 @@ fn bitcoin_scale() -> Parts {
                  time jumps the clock over those waits and says how much it skipped. The run \
                  took {} messages, but only {} transaction bodies: the small announcements go \
                  everywhere, the transaction itself about once per peer.",
-                count(m.messages),
-                count(m.messages_by_kind.tx)
+                count(numbers.messages),
+                count(numbers.tx_bodies)
             ),
             vec![Command::SkipQuiet(true), Command::Replay],
         ),
@@ -1301,10 +1386,10 @@ fn bitcoin_scale() -> Parts {
             &format!(
                 "Flood reaches everyone in {} instead of {}, but sends {} transaction bodies \
                  instead of {}.",
-                when(flood.t100_ms),
-                when(m.t100_ms),
-                count(flood.messages_by_kind.tx),
-                count(m.messages_by_kind.tx)
+                when(numbers.flood_t100_ms),
+                when(numbers.t100_ms),
+                count(numbers.flood_tx_bodies),
+                count(numbers.tx_bodies)
             ),
         ),
         (
@@ -1552,7 +1637,7 @@ fn relay_policies() -> Parts {
             "Switch to announce-request, turn on \"Skip quiet time\" and replay.",
             "What will travel first: the transaction, or something smaller?",
             "Small announcements (INV, hollow rings) go first; a peer that lacks the \
-             transaction asks for it (GETDATA, small squares), and only then does the \
+             transaction asks for it (GETDATA, small diamonds), and only then does the \
              transaction itself travel. Between them, peers wait for their timers: the clock \
              skips those quiet stretches.",
             vec![
@@ -1774,6 +1859,15 @@ mod tests {
         assert_eq!((tour.next_step(), tour.forward()), (None, None));
         tour.restart();
         assert_eq!(tour.back(), None);
+        // Off track (another network opened, say): the next step starts over.
+        tour.forward().unwrap();
+        tour.lose_track();
+        assert!(!tour.on_track());
+        let mut over = opening.clone();
+        over.extend(steps[0].commands.iter().cloned());
+        over.extend(steps[1].commands.iter().cloned());
+        assert_eq!(tour.forward(), Some(Command::Run(over)));
+        assert!(tour.on_track());
     }
 
     #[test]
@@ -2164,6 +2258,13 @@ mod tests {
         assert_eq!(behind, right);
         do_it(&mut state, &lesson, 4);
         assert_eq!(reached(&state), state.network().n_peers() - 1);
+    }
+
+    #[test]
+    fn lesson_7_quotes_the_numbers_of_its_own_runs() {
+        let scenario = scale_scenario();
+        let measured = measure_scale(&built(&scenario), &scenario);
+        assert_eq!(measured, SCALE_RUN, "measured {measured:#?}");
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub const FLASH: &str = "#8A8F98";
 pub const LINK: &str = "#C3CAD3";
 /// Messages in flight, told apart by shape rather than colour (so none is
 /// mistaken for a role or a state): transactions as filled dots,
-/// announcements (INV) as hollow rings, requests (GETDATA) as small squares.
+/// announcements (INV) as hollow rings, requests (GETDATA) as small diamonds.
 pub const MESSAGE: &str = "#000000";
 /// Selection.
 pub const SELECTED: &str = "#111111";

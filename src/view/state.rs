@@ -140,6 +140,25 @@ pub enum Command {
     SetLimits(Limits),
 }
 
+/// Whether a command leaves long work (and the commands waiting for it) going:
+/// watching and selecting do; anything that changes the run or the network does not.
+fn keeps_work(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Tick { .. }
+            | Command::MovePeer { .. }
+            | Command::SelectPeer { .. }
+            | Command::SelectLink(_)
+            | Command::SelectPeers(_)
+            | Command::ClearSelection
+            | Command::SetSpeed(_)
+            | Command::Notice(_)
+            | Command::ShowCutVertices(_)
+            | Command::SkipQuiet(_)
+            | Command::Run(_)
+    )
+}
+
 /// Wall-clock milliseconds between a joining peer's connection attempts.
 pub const JOIN_STEP_MS: f64 = 600.0;
 
@@ -632,6 +651,12 @@ impl AppState {
         &self.latency
     }
 
+    /// Whether long work is under way or commands of a [`Command::Run`] are
+    /// still waiting for it.
+    pub fn is_busy(&self) -> bool {
+        self.work.is_some() || !self.pending.is_empty()
+    }
+
     /// Whether the single points of failure are shown.
     pub fn shows_cut_vertices(&self) -> bool {
         self.viewing.show_cut_vertices
@@ -726,9 +751,21 @@ impl AppState {
     // ---- Changing -----------------------------------------------------------------------------
 
     /// Carries out a command; a refusal leaves everything as it was and sets [`AppState::message`].
+    ///
+    /// A command that ends long work also drops the commands of an earlier
+    /// [`Command::Run`] still waiting for it: they were meant for the state
+    /// that work would have left.
     pub fn dispatch(&mut self, command: Command) {
         if !matches!(command, Command::Tick { .. } | Command::MovePeer { .. }) {
             self.message = None;
+        }
+        let ends_work = match &command {
+            Command::Run(commands) => !commands.iter().all(keeps_work),
+            other => !keeps_work(other),
+        };
+        if ends_work {
+            self.work = None;
+            self.pending.clear();
         }
         match command {
             Command::Run(commands) => {
@@ -772,21 +809,7 @@ impl AppState {
 
     fn execute(&mut self, command: Command) -> Result<(), String> {
         // Anything but watching and selecting ends long work where it got to.
-        let keeps_work = matches!(
-            command,
-            Command::Tick { .. }
-                | Command::MovePeer { .. }
-                | Command::SelectPeer { .. }
-                | Command::SelectLink(_)
-                | Command::SelectPeers(_)
-                | Command::ClearSelection
-                | Command::SetSpeed(_)
-                | Command::Notice(_)
-                | Command::ShowCutVertices(_)
-                | Command::SkipQuiet(_)
-                | Command::Run(_)
-        );
-        if !keeps_work {
+        if !keeps_work(&command) {
             self.work = None;
         }
         match command {
@@ -1000,13 +1023,17 @@ impl AppState {
                 })));
             }
             Command::SetLimits(limits) => {
-                let mut base = self.base.clone();
-                base.set_limits(limits).map_err(|e| e.to_string())?;
-                // The limits must fit the network as edited too, not only as it started.
-                let mut now = self.network().clone();
-                now.set_limits(limits).map_err(|e| e.to_string())?;
-                self.base = base;
-                self.rebuild()?;
+                // Tried on a copy: every input made so far must still be accepted under the
+                // new limits, or nothing changes.
+                let mut trial = self.clone();
+                trial.base.set_limits(limits).map_err(|e| e.to_string())?;
+                trial.rebuild()?;
+                if let Some(refused) = trial.message.take() {
+                    return Err(format!(
+                        "those limits do not fit this run's edits: {refused}"
+                    ));
+                }
+                *self = trial;
             }
             Command::ShowCutVertices(on) => self.viewing.show_cut_vertices = on,
             Command::SkipQuiet(on) => self.viewing.skip_quiet = on,
@@ -1915,6 +1942,27 @@ mod tests {
         assert!(state.message().is_some(), "too tight for the links it has");
         assert_eq!(state.network().limits(), Limits::BITCOIN_CORE);
         assert_eq!(state.network().n_links(), links);
+        // A peer joins under Core's limits (opening block-relay-only links) and is removed
+        // again: the network as it starts and as it ends fit the tutorial's limits, but the
+        // join's links in between do not, so the limits stay.
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        state.dispatch(Command::SetLimits(Limits::BITCOIN_CORE));
+        state.dispatch(Command::JoinPeer { reachable: true });
+        frames_until_idle(&mut state);
+        let newcomer = state.selected_peers()[0];
+        assert!(state.network().link_counts(newcomer).block_relay_outbound > 0);
+        state.dispatch(Command::RemoveSelection);
+        let inputs = state.to_scenario().timeline;
+        state.dispatch(Command::SetLimits(Limits::TUTORIAL));
+        assert!(
+            state
+                .message()
+                .is_some_and(|m| m.contains("do not fit this run's edits")),
+            "{:?}",
+            state.message()
+        );
+        assert_eq!(state.network().limits(), Limits::BITCOIN_CORE);
+        assert_eq!(state.to_scenario().timeline, inputs);
     }
 
     #[test]
