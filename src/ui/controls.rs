@@ -314,9 +314,9 @@ pub fn edit_panel(state: &AppState, dispatch: &Callback<Command>) -> Html {
 
 /// The link limits on offer, as (label, limits).
 const LIMITS: [(&str, Limits); 2] = [
-    ("The tutorial's: 8 outbound, 117 inbound", Limits::TUTORIAL),
+    ("Tutorial: 8 out, 117 in", Limits::TUTORIAL),
     (
-        "Bitcoin Core today: 8 full-relay + 2 block-relay-only outbound, a feeler, 114 inbound",
+        "Bitcoin Core today: 8 + 2 out, 114 in",
         Limits::BITCOIN_CORE,
     ),
 ];
@@ -338,12 +338,12 @@ fn limits_choice(state: &AppState, dispatch: &Callback<Command>) -> Html {
         })
     };
     html! {
-        <label class="limits">{"Link limits "}
+        <label class="limits" title="The tutorial's limits, or Bitcoin Core today's: 8 full-relay and 2 block-relay-only outbound links, a feeler, up to 114 inbound">{"Link limits "}
             // Keyed by the limits in force and any message, so a refused choice is redrawn.
             <select key={format!("{current:?}{}", state.message().is_some())} data-testid="limits" {onchange} aria-label="Link limits">
                 if chosen.is_none() {
                     <option selected=true value="">{ format!(
-                        "This network's: {} outbound, {} inbound",
+                        "This network's: {} out, {} in",
                         current.max_outbound, current.max_inbound
                     ) }</option>
                 }

@@ -249,6 +249,10 @@ fn a_step_asks_first_shows_its_result_after_and_the_buttons_move_between_steps()
         page.open().await;
         page.wait_for("[data-peer-id]", WAIT).await;
         open_lesson(&page, "block-one-node").await;
+        assert!(
+            page.has_testid("restore-bar").await,
+            "the network on screen before the lesson is kept"
+        );
         let lesson = lessons::lesson("block-one-node").expect("a lesson");
         assert_eq!(
             page.text("lesson-progress").await,
@@ -273,6 +277,9 @@ fn a_step_asks_first_shows_its_result_after_and_the_buttons_move_between_steps()
         );
         let [reached, peers] = page.settled_stats(["stat-reached", "stat-peers"]).await;
         assert_eq!(reached, peers, "step 2: everyone has it");
+        page.screenshot("lesson-3-after-step-2")
+            .await
+            .expect("a screenshot");
         page.click("lesson-back").await;
         tokio::time::sleep(Duration::from_millis(150)).await;
         assert_eq!(
@@ -309,6 +316,7 @@ fn a_joining_peer_asks_the_seeds_then_links_one_by_one() {
         // Not all at once: the first link comes a step later, the rest one by one.
         let [now] = page.settled_stats(["stat-links"]).await;
         assert!(now < links + 8, "{now} links straight away, from {links}");
+        page.screenshot("joining").await.expect("a screenshot");
         page.wait_until("the join to end", WAIT, || async {
             match page.has_testid("work").await {
                 false => Ok(()),
