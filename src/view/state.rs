@@ -9,7 +9,7 @@
 use crate::sim::action::Action;
 use crate::sim::engine::{Created, Simulation, TxId};
 use crate::sim::eviction::eviction_candidate;
-use crate::sim::generate::Topology;
+use crate::sim::generate::{GeneratorSpec, Topology};
 use crate::sim::graph;
 use crate::sim::join::{plan_join, JoinPlan};
 use crate::sim::latency::LatencyModel;
@@ -423,6 +423,10 @@ pub struct AppState {
     /// The network as the latest transaction left it, kept once an edit made
     /// after the spread ended changes it: why a peer was missed is read off this.
     passed: Option<(TxId, Network)>,
+    /// The generator the base network came from, while the base is still exactly
+    /// what it builds: then a saved or shared scenario carries the generator and
+    /// the inputs, not every peer and link.
+    spec: Option<GeneratorSpec>,
 }
 
 /// Display choices that outlive the network they were made on.
@@ -531,6 +535,7 @@ impl AppState {
             pending: Default::default(),
             quiet_skipped: Time::ZERO,
             passed: None,
+            spec: scenario.generator.clone(),
         };
         state.refresh_facts();
         // Inputs at time 0 (edits made before any broadcast) shape the network as it opens.
@@ -1033,6 +1038,8 @@ impl AppState {
                         "those limits do not fit this run's edits: {refused}"
                     ));
                 }
+                // The generator would build other links under other limits: spell it out.
+                trial.spec = None;
                 *self = trial;
             }
             Command::ShowCutVertices(on) => self.viewing.show_cut_vertices = on,
@@ -1607,10 +1614,22 @@ impl AppState {
     }
 
     /// The current network, seed, relay and inputs as a scenario (for saving and sharing).
+    ///
+    /// A generated network is carried as its generator and seed (the core builds
+    /// it again exactly), so a link to a 1,000-peer network with a few edits stays
+    /// short; any other network is spelled out peer by peer.
     pub fn to_scenario(&self) -> Scenario {
         let mut scenario = Scenario::from_network(&self.base, self.seed, self.relay.clone());
         scenario.latency = self.latency.clone();
-        scenario.notes = self.notes.clone();
+        match &self.spec {
+            Some(spec) => {
+                scenario.peers.clear();
+                scenario.links.clear();
+                scenario.next_peer_id = None;
+                scenario.generator = Some(spec.clone());
+            }
+            None => scenario.notes = self.notes.clone(),
+        }
         scenario.timeline = self
             .inputs
             .iter()
@@ -1963,6 +1982,88 @@ mod tests {
         );
         assert_eq!(state.network().limits(), Limits::BITCOIN_CORE);
         assert_eq!(state.to_scenario().timeline, inputs);
+    }
+
+    /// What a run shows of every peer: state, links, and when and how the latest
+    /// transaction reached it.
+    fn every_peer(state: &AppState) -> Vec<(PeerState, usize, Option<Time>, Option<u32>)> {
+        let tx = state.current_tx().expect("a broadcast");
+        let sim = state.simulation();
+        state
+            .network()
+            .peers()
+            .map(|p| {
+                (
+                    p.state,
+                    state.network().degree(p.id),
+                    sim.first_arrival(tx, p.id),
+                    sim.hops(tx, p.id),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_generated_network_is_shared_as_its_generator_and_edits_and_runs_the_same() {
+        let mut state = AppState::with_preset("bitcoin-1000", 1).unwrap();
+        let (a, b) = {
+            let link = state.network().links().nth(7).unwrap();
+            (link.from, link.to)
+        };
+        state.dispatch(Command::SetPeerState {
+            peer: PeerId(5),
+            state: PeerState::Censoring,
+        });
+        state.dispatch(Command::SelectLink(
+            state.network().link_between(a, b).unwrap(),
+        ));
+        state.dispatch(Command::RemoveSelection);
+        state.dispatch(Command::AddLink {
+            from: PeerId(900),
+            to: PeerId(3),
+        });
+        state.dispatch(Command::SelectPeer {
+            peer: PeerId(0),
+            additive: false,
+        });
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        frames_until_idle(&mut state);
+        state.dispatch(Command::SetPeerState {
+            peer: PeerId(12),
+            state: PeerState::Offline,
+        });
+        assert_eq!(state.message(), None);
+        let link = crate::view::share::encode(&state.to_scenario());
+        assert!(link.len() <= 2000, "{} characters", link.len());
+        // Opened elsewhere: the same network, the same run, peer by peer.
+        let scenario = crate::view::share::decode(&link).unwrap();
+        assert!(scenario.peers.is_empty() && scenario.generator.is_some());
+        let mut opened = AppState::from_scenario("scenario", &scenario).unwrap();
+        opened.dispatch(Command::Finish);
+        frames_until_idle(&mut opened);
+        assert_eq!(opened.network().n_links(), state.network().n_links());
+        assert_eq!(every_peer(&opened), every_peer(&state));
+        // Spelled out instead, it is the same network but far longer.
+        let mut spelled = state.to_scenario();
+        let built = spelled.build().unwrap().network;
+        spelled = Scenario::from_network(&built, spelled.seed, spelled.relay.clone());
+        assert!(crate::view::share::encode(&spelled).len() > 10 * link.len());
+    }
+
+    #[test]
+    fn other_limits_spell_the_network_out_and_it_still_round_trips() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        state.dispatch(Command::SetLimits(Limits::BITCOIN_CORE));
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        let scenario = state.to_scenario();
+        assert!(scenario.generator.is_none());
+        assert_eq!(scenario.peers.len(), 30);
+        let mut opened = AppState::from_scenario("scenario", &scenario).unwrap();
+        opened.dispatch(Command::Finish);
+        assert_eq!(opened.network().limits(), Limits::BITCOIN_CORE);
+        assert_eq!(every_peer(&opened), every_peer(&state));
     }
 
     #[test]
