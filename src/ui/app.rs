@@ -99,6 +99,8 @@ struct Shared {
     refresh: Callback<()>,
     /// The fragment of the last share link made here (so it is not reopened).
     shared_fragment: RefCell<Option<String>>,
+    /// That link as a QR code (an SVG), or why it cannot be one; made when shared.
+    shared_qr: RefCell<Option<Result<String, String>>>,
     /// The network a link replaced (as a share link's fragment): one click brings it back.
     previous: RefCell<Option<String>>,
     /// A link that arrived while there was work on screen, waiting for the user's answer.
@@ -517,6 +519,7 @@ pub fn app() -> Html {
             Rc::new(Shared {
                 state: Rc::new(RefCell::new(state)),
                 shared_fragment: RefCell::new(None),
+                shared_qr: RefCell::new(None),
                 previous: RefCell::new(previous),
                 pending_link: RefCell::new(None),
                 autosave_failed: Cell::new(false),
@@ -613,6 +616,7 @@ pub fn app() -> Html {
             let fragment = share::encode(&shared.state.borrow().to_scenario());
             *shared.shared_fragment.borrow_mut() = Some(fragment.clone());
             storage::set_fragment(&fragment);
+            *shared.shared_qr.borrow_mut() = Some(share::qr_svg(&storage::href()));
             shared.refresh.emit(());
         })
     };
@@ -941,6 +945,7 @@ pub fn app() -> Html {
             .borrow()
             .as_ref()
             .map(|_| storage::href()),
+        qr: shared.shared_qr.borrow().clone(),
         canvas: canvas.clone(),
         state: shared.state.clone(),
     };

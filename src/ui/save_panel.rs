@@ -19,6 +19,8 @@ pub struct SaveActions {
     pub on_share: Callback<MouseEvent>,
     /// The link shown after sharing, if any.
     pub link: Option<String>,
+    /// That link as a QR code's SVG, or why it cannot be one.
+    pub qr: Option<Result<String, String>>,
     /// The canvas, for PNG export.
     pub canvas: NodeRef,
     /// The app's state, read when an export is clicked (never on render: a large
@@ -112,6 +114,16 @@ pub fn save_panel(actions: &SaveActions) -> Html {
                     <input type="text" readonly=true data-testid="share-link" value={link.clone()} />
                 </label>
             }
+            { match &actions.qr {
+                Some(Ok(svg)) => html! {
+                    <figure class="qr" data-testid="share-qr">
+                        { Html::from_html_unchecked(AttrValue::from(svg.clone())) }
+                        <figcaption>{"Scan to open this network on a phone"}</figcaption>
+                    </figure>
+                },
+                Some(Err(why)) => html! { <p class="hint" data-testid="share-qr-missing">{ why.clone() }</p> },
+                None => html! {},
+            } }
             <p class="hint">{"Your network is saved in this browser as you work: a reload brings it back."}</p>
         </section>
     }

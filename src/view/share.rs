@@ -49,6 +49,27 @@ fn encode_at(scenario: &Scenario, level: u8) -> String {
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
+/// The longest link drawn as a QR code: beyond this the code's modules get too
+/// small to scan from across a classroom.
+pub const MAX_QR_CHARS: usize = 2_000;
+
+/// `link` as a QR code, an SVG picture with a quiet zone, black on white.
+pub fn qr_svg(link: &str) -> Result<String, String> {
+    if link.len() > MAX_QR_CHARS {
+        return Err(format!(
+            "the link is {} characters, too long to scan as a QR code (at most {MAX_QR_CHARS})",
+            link.len()
+        ));
+    }
+    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::L)
+        .map_err(|e| format!("no QR code for this link: {e}"))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
 /// The scenario a fragment (with or without `#`) carries.
 pub fn decode(fragment: &str) -> Result<Scenario, String> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
@@ -127,6 +148,41 @@ pub fn fits_the_app(scenario: &Scenario) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::view::presets;
+
+    /// The modules across the code `qr_svg` draws for `text`, read off the SVG: its width
+    /// over one module's side (the first dark square's), less the quiet zone's 4 a side.
+    fn modules_drawn(text: &str) -> usize {
+        let svg = qr_svg(text).unwrap();
+        let number_after = |key: &str| -> f64 {
+            let rest = svg.split(key).nth(1).expect("the key is in the SVG");
+            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            digits.parse().unwrap()
+        };
+        let width = number_after("width=\"");
+        // The path's first square: "M{x} {y}h{side}...".
+        let path = svg.split(" d=\"M").nth(1).expect("a path");
+        let side: String = path
+            .split('h')
+            .nth(1)
+            .expect("a side")
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        let module: f64 = side.parse().unwrap();
+        assert!(width >= 240.0, "at least 240 pixels across: {width}");
+        (width / module) as usize - 8
+    }
+
+    #[test]
+    fn a_qr_code_has_the_size_the_standard_gives_for_its_length_at_level_l() {
+        // ISO/IEC 18004's byte-mode capacities at error correction L: version 1 holds 17
+        // bytes, version 2 32, version 14 458; a version-v code is 17 + 4v modules across.
+        assert_eq!(modules_drawn(&"a".repeat(17)), 21);
+        assert_eq!(modules_drawn(&"a".repeat(18)), 25);
+        assert_eq!(modules_drawn(&"a".repeat(442)), 73);
+        let too_long = "a".repeat(MAX_QR_CHARS + 1);
+        assert!(qr_svg(&too_long).unwrap_err().contains("too long to scan"));
+    }
 
     #[test]
     fn a_link_round_trips_the_scenario() {

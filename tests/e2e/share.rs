@@ -84,6 +84,26 @@ fn share_link_round_trip_reproduces_the_network() {
             .unwrap()
             .unwrap_or_default();
         assert!(link.contains("#s="), "the link holds the scenario: {link}");
+        // A generated network with an edit travels as its generator and the edit: short
+        // enough for a chat message and a QR code, which the panel shows.
+        assert!(link.len() < 2_000, "{} characters", link.len());
+        assert!(page.has_testid("share-qr").await, "the link as a QR code");
+        let squares: i64 = page
+            .client
+            .execute(
+                "const svg = document.querySelector('[data-testid=share-qr] svg');
+                 return svg ? svg.getBoundingClientRect().width : 0;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap_or(0.0) as i64;
+        assert!(
+            squares >= 200,
+            "the QR code is drawn large enough to scan: {squares} px"
+        );
+        page.screenshot("share-qr").await.expect("a screenshot");
         forget_autosave(&page).await;
         page.client.goto("about:blank").await.unwrap();
         page.client.goto(&link).await.unwrap();
