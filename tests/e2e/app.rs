@@ -558,3 +558,30 @@ fn app_finishing_a_large_run_shows_progress_and_can_be_stopped() {
         .await;
     });
 }
+
+#[test]
+fn app_works_from_a_sub_path_of_a_plain_static_server() {
+    run("sub-path", |page| async move {
+        // dist/ copied into a folder two levels down, as on a school's or a host's server.
+        let outer =
+            std::env::temp_dir().join(format!("gossipscope-sub-path-{}", std::process::id()));
+        let inner = outer.join("class").join("gossipscope");
+        std::fs::create_dir_all(&inner).unwrap();
+        let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+        for entry in std::fs::read_dir(&dist).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), inner.join(entry.file_name())).unwrap();
+            }
+        }
+        let url = crate::harness::serve(&outer).expect("the server starts");
+        page.client
+            .goto(&format!("{url}class/gossipscope/"))
+            .await
+            .unwrap();
+        page.wait_for("[data-peer-id]", WAIT).await;
+        let [peers] = page.settled_stats(["stat-peers"]).await;
+        assert_eq!(peers, 30, "the default network opens");
+        let _ = std::fs::remove_dir_all(&outer);
+    });
+}
