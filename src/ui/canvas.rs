@@ -181,6 +181,7 @@ impl Renderer {
         }
         ctx.set_fill_style_str("#FFFFFF");
         ctx.fill_rect(0.0, 0.0, width as f64, height as f64);
+        draw_ring_guides(&ctx, state, view);
         let _ = ctx.draw_image_with_html_canvas_element(&self.links, 0.0, 0.0);
         draw_flights(&ctx, state, view);
         draw_peers(&ctx, state, view, highlight);
@@ -330,6 +331,27 @@ fn dot(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64, square: bool) {
         ctx.move_to(x + r, y);
         let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
     }
+}
+
+/// Faint circles, one per hop (or per hop's worth of time), around the rings' centre.
+fn draw_ring_guides(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport) {
+    let Some((centre, rings)) = state.ring_guides() else {
+        return;
+    };
+    // Where the centre peer is drawn now (it glides there too).
+    let Some(at) = state.layout().position(centre) else {
+        return;
+    };
+    let (cx, cy) = view.to_screen(at);
+    ctx.set_stroke_style_str("#E3E7EC");
+    ctx.set_line_width(1.0);
+    ctx.begin_path();
+    for k in 1..=rings {
+        let r = f64::from(k) * crate::view::rings::RING_GAP * view.scale;
+        ctx.move_to(cx + r, cy);
+        let _ = ctx.arc(cx, cy, r, 0.0, std::f64::consts::TAU);
+    }
+    ctx.stroke();
 }
 
 /// A small diamond (a square on its corner), the shape of a request in flight.

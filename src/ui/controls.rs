@@ -9,6 +9,7 @@ use crate::ui::events::{checked_of, value_of};
 use crate::ui::format;
 use crate::view::palette;
 use crate::view::presets::PRESETS;
+use crate::view::rings::Arrangement;
 use crate::view::state::{AppState, Command, Speed, MAX_APP_PEERS, TOPOLOGIES};
 
 fn button(
@@ -249,6 +250,18 @@ pub fn playback_bar(
             }
         })
     };
+    let on_arrange = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some((_, a)) = value_of(&e)
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| ARRANGEMENTS.get(i))
+            {
+                dispatch.emit(Command::Arrange(*a));
+            }
+        })
+    };
     let on_skip = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| dispatch.emit(Command::SkipQuiet(checked_of(&e))))
@@ -268,6 +281,13 @@ pub fn playback_bar(
                 <select data-testid="speed" onchange={on_speed} aria-label="Speed">
                     { for SPEEDS.iter().enumerate().map(|(i, (label, _))| html! {
                         <option value={i.to_string()} selected={i == current}>{ *label }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Layout "}
+                <select data-testid="arrangement" onchange={on_arrange} aria-label="Layout">
+                    { for ARRANGEMENTS.iter().enumerate().map(|(i, (label, a))| html! {
+                        <option value={i.to_string()} selected={*a == state.arrangement()}>{ *label }</option>
                     }) }
                 </select>
             </label>
@@ -311,6 +331,13 @@ pub fn edit_panel(state: &AppState, dispatch: &Callback<Command>) -> Html {
         </section>
     }
 }
+
+/// The layouts on offer, as (label, arrangement).
+const ARRANGEMENTS: [(&str, Arrangement); 3] = [
+    ("Forces", Arrangement::Force),
+    ("Rings by hops", Arrangement::RingsByHops),
+    ("Rings by time", Arrangement::RingsByTime),
+];
 
 /// The link limits on offer, as (label, limits).
 const LIMITS: [(&str, Limits); 2] = [

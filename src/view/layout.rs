@@ -870,6 +870,44 @@ impl Layout {
     }
 
     /// Un-settles the layout and raises its temperature to at least `alpha`.
+    /// Moves every placed peer `fraction` of the way to its place in `targets`
+    /// (by slot; peers without a target stay), with no forces; returns whether
+    /// any is still more than half a unit from its place. The layout counts as
+    /// moving until they all arrive, and holds still after.
+    pub fn glide(&mut self, targets: &[Option<(f64, f64)>], fraction: f64) -> bool {
+        let fraction = fraction.clamp(0.0, 1.0);
+        let mut moving = false;
+        for &slot in &self.order {
+            let i = slot as usize;
+            let Some(&Some((tx, ty))) = targets.get(i) else {
+                continue;
+            };
+            let (dx, dy) = (tx - self.x[i], ty - self.y[i]);
+            if dx * dx + dy * dy > 0.25 {
+                self.x[i] = clamp_coordinate(self.x[i] + dx * fraction);
+                self.y[i] = clamp_coordinate(self.y[i] + dy * fraction);
+                moving = true;
+            } else {
+                self.x[i] = clamp_coordinate(tx);
+                self.y[i] = clamp_coordinate(ty);
+            }
+            self.vx[i] = 0.0;
+            self.vy[i] = 0.0;
+        }
+        if moving {
+            // Views cache what they drew by this count: a glide is movement too.
+            self.ticks += 1;
+        }
+        self.settled = !moving;
+        moving
+    }
+
+    /// Lets the forces move the peers again from where they are (after [`Layout::glide`]).
+    pub fn reheat(&mut self) {
+        let alpha = self.params.drag_alpha;
+        self.wake(alpha.max(0.3));
+    }
+
     fn wake(&mut self, alpha: f64) {
         self.alpha = self.alpha.max(alpha);
         self.settled = false;

@@ -21,6 +21,7 @@ use crate::sim::time::Time;
 use crate::sim::trace::{MessageKind, Outcome, TraceEvent};
 use crate::view::layout::Layout;
 use crate::view::presets;
+use crate::view::rings::{ring_layout, Arrangement};
 
 /// How fast virtual time runs on screen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -126,6 +127,9 @@ pub enum Command {
     SetPeerState { peer: PeerId, state: PeerState },
     /// Shows or hides the single points of failure (cut vertices and bridges).
     ShowCutVertices(bool),
+    /// Lays the peers out by forces, or in rings around the source (see [`crate::view::rings`]);
+    /// the peers glide to their new places.
+    Arrange(Arrangement),
     /// Skips quiet time while playing: when no message is in flight, the clock
     /// jumps to the next event (see [`AppState::quiet_skipped`]).
     SkipQuiet(bool),
@@ -154,10 +158,14 @@ fn keeps_work(command: &Command) -> bool {
             | Command::SetSpeed(_)
             | Command::Notice(_)
             | Command::ShowCutVertices(_)
+            | Command::Arrange(_)
             | Command::SkipQuiet(_)
             | Command::Run(_)
     )
 }
+
+/// The time constant of the peers' glide to new places, in wall-clock milliseconds.
+const GLIDE_MS: f64 = 100.0;
 
 /// Wall-clock milliseconds between a joining peer's connection attempts.
 pub const JOIN_STEP_MS: f64 = 600.0;
@@ -423,17 +431,27 @@ pub struct AppState {
     /// The network as the latest transaction left it, kept once an edit made
     /// after the spread ended changes it: why a peer was missed is read off this.
     passed: Option<(TxId, Network)>,
+    /// The ring places of the arrangement in force, and what they were computed
+    /// for: (network version, centre, arrangement).
+    rings: Option<(RingsKey, Places)>,
     /// The generator the base network came from, while the base is still exactly
     /// what it builds: then a saved or shared scenario carries the generator and
     /// the inputs, not every peer and link.
     spec: Option<GeneratorSpec>,
 }
 
+/// What ring places were computed for: (network version, centre, arrangement).
+type RingsKey = (u64, PeerId, Arrangement);
+
+/// A place per peer slot, `None` where there is no peer.
+type Places = Vec<Option<(f64, f64)>>;
+
 /// Display choices that outlive the network they were made on.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Viewing {
     show_cut_vertices: bool,
     skip_quiet: bool,
+    arrangement: Arrangement,
 }
 
 /// How long a redundant delivery keeps flashing, in wall-clock milliseconds.
@@ -535,6 +553,7 @@ impl AppState {
             pending: Default::default(),
             quiet_skipped: Time::ZERO,
             passed: None,
+            rings: None,
             spec: scenario.generator.clone(),
         };
         state.refresh_facts();
@@ -660,6 +679,54 @@ impl AppState {
     /// still waiting for it.
     pub fn is_busy(&self) -> bool {
         self.work.is_some() || !self.pending.is_empty()
+    }
+
+    /// How the peers are laid out.
+    pub fn arrangement(&self) -> Arrangement {
+        self.viewing.arrangement
+    }
+
+    /// The peer the rings are centred on: the latest transaction's source, else the
+    /// first selected peer, else the first peer.
+    pub fn ring_centre(&self) -> Option<PeerId> {
+        let tx_source = self.current_tx().and_then(|tx| self.sim.origin(tx));
+        tx_source
+            .or_else(|| self.selected_peers().first().copied())
+            .or_else(|| self.network().peer_ids().next())
+    }
+
+    /// The rings to draw as guides: the centre peer and how many rings (the outermost
+    /// holding the peers the gossip cannot reach, if any); `None` outside the rings.
+    pub fn ring_guides(&self) -> Option<(PeerId, u32)> {
+        let ((_, centre, arrangement), places) = self.rings.as_ref()?;
+        if *arrangement == Arrangement::Force || self.viewing.arrangement == Arrangement::Force {
+            return None;
+        }
+        let (cx, cy) = places.get(centre.index()).copied().flatten()?;
+        let outermost = places
+            .iter()
+            .flatten()
+            .map(|(x, y)| ((x - cx).powi(2) + (y - cy).powi(2)).sqrt())
+            .fold(0.0f64, f64::max);
+        Some((
+            *centre,
+            (outermost / crate::view::rings::RING_GAP).round() as u32,
+        ))
+    }
+
+    /// The rings' places for the arrangement in force, computed once per network
+    /// version, centre and arrangement.
+    fn ring_places(&mut self) -> &[Option<(f64, f64)>] {
+        let key = (
+            self.network_version,
+            self.ring_centre().unwrap_or(PeerId(0)),
+            self.viewing.arrangement,
+        );
+        if self.rings.as_ref().map(|(k, _)| *k) != Some(key) {
+            let places = ring_layout(self.sim.network(), key.1, key.2);
+            self.rings = Some((key, places));
+        }
+        &self.rings.as_ref().expect("just computed").1
     }
 
     /// Whether the single points of failure are shown.
@@ -1043,6 +1110,13 @@ impl AppState {
                 *self = trial;
             }
             Command::ShowCutVertices(on) => self.viewing.show_cut_vertices = on,
+            Command::Arrange(arrangement) => {
+                let was = std::mem::replace(&mut self.viewing.arrangement, arrangement);
+                if arrangement == Arrangement::Force && was != Arrangement::Force {
+                    self.layout.reheat();
+                }
+                self.rings = None;
+            }
             Command::SkipQuiet(on) => self.viewing.skip_quiet = on,
             Command::Run(commands) => {
                 // Nested: its commands go first, before the rest of the outer run.
@@ -1466,6 +1540,12 @@ impl AppState {
 
     fn tick(&mut self, wall_ms: f64) {
         self.work_slice(wall_ms.clamp(0.0, 250.0));
+        if self.viewing.arrangement != Arrangement::Force {
+            // A glide of about half a second to the rings' places.
+            let fraction = 1.0 - (-wall_ms.clamp(0.0, 250.0) / GLIDE_MS).exp();
+            let targets = self.ring_places().to_vec();
+            self.layout.glide(&targets, fraction);
+        }
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
         if self.playing {
             let virtual_us = match self.speed {
@@ -1509,7 +1589,8 @@ impl AppState {
     /// The view calls this as often as its frame budget allows, so large
     /// networks settle in a few frames' time rather than a tick per frame.
     pub fn relax_layout(&mut self) -> bool {
-        if self.layout.is_settled() {
+        // In rings the peers glide on ticks, by wall-clock time, not per call.
+        if self.layout.is_settled() || self.viewing.arrangement != Arrangement::Force {
             return false;
         }
         let network = self.sim.network();
@@ -2064,6 +2145,44 @@ mod tests {
         opened.dispatch(Command::Finish);
         assert_eq!(opened.network().limits(), Limits::BITCOIN_CORE);
         assert_eq!(every_peer(&opened), every_peer(&state));
+    }
+
+    #[test]
+    fn peers_glide_into_rings_around_the_source_within_a_second_and_back() {
+        let mut state = AppState::with_preset("bitcoin-1000", 1).unwrap();
+        while state.relax_layout() {}
+        state.dispatch(Command::SelectPeer {
+            peer: PeerId(4),
+            additive: false,
+        });
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Arrange(Arrangement::RingsByHops));
+        let mut frames = 0;
+        loop {
+            state.dispatch(Command::Tick { ms: 16.0 });
+            frames += 1;
+            if state.layout().is_settled() {
+                break;
+            }
+            assert!(frames < 1000);
+        }
+        assert!((5..=60).contains(&frames), "{frames} frames of 16 ms");
+        assert!(!state.relax_layout(), "no forces while in rings");
+        // Where each peer ended: its ring, by the graph module's own hop count.
+        let hops = graph::hop_distances(state.network(), PeerId(4), |p| p.relays());
+        let centre = state.layout().position(PeerId(4)).unwrap();
+        for p in state.network().peer_ids() {
+            let (x, y) = state.layout().position(p).unwrap();
+            let r = ((x - centre.0).powi(2) + (y - centre.1).powi(2)).sqrt();
+            let h = hops[p.index()].unwrap();
+            assert!(
+                (r - f64::from(h) * crate::view::rings::RING_GAP).abs() < 1.0,
+                "{p}: {r}"
+            );
+        }
+        // Back to the forces: the layout moves again.
+        state.dispatch(Command::Arrange(Arrangement::Force));
+        assert!(state.relax_layout());
     }
 
     #[test]

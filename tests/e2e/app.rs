@@ -585,3 +585,31 @@ fn app_works_from_a_sub_path_of_a_plain_static_server() {
         let _ = std::fs::remove_dir_all(&outer);
     });
 }
+
+#[test]
+fn app_rings_by_hops_put_the_source_in_the_middle_and_the_wave_around_it() {
+    run("rings", |page| async move {
+        page.open().await;
+        page.wait_for("[data-peer-id]", WAIT).await;
+        page.click("broadcast").await;
+        page.choose("arrangement", "1").await;
+        page.wait_for("canvas[data-layout=settled]", WAIT).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        page.screenshot("rings-by-hops")
+            .await
+            .expect("a screenshot");
+        page.click("finish").await;
+        page.choose("arrangement", "2").await;
+        page.wait_for("canvas[data-layout=settled]", WAIT).await;
+        page.screenshot("rings-by-time")
+            .await
+            .expect("a screenshot");
+        let chosen = page
+            .by_testid("arrangement")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(chosen.as_deref(), Some("2"));
+    });
+}
