@@ -414,7 +414,7 @@ pub fn legend(state: &AppState, dispatch: &Callback<Command>) -> Html {
             <label class="toggle">
                 <input type="checkbox" data-testid="highlight" checked={state.shows_cut_vertices()} {onchange} />
                 <span class="swatch" style={format!("background: {}", palette::CUT)}></span>
-                {" Show single points of failure (cut vertices and bridges)"}
+                <span class="toggle-text">{"Show single points of failure (cut vertices and bridges)"}</span>
             </label>
         </div>
     }
