@@ -12,7 +12,7 @@ use crate::sim::network::PeerId;
 use crate::sim::scenario::Scenario;
 use crate::ui::canvas::{Renderer, Viewport};
 use crate::ui::{controls, crash, inspector, lesson_panel, peer_list, save_panel, stats, storage};
-use crate::view::lessons::{Lesson, Tour};
+use crate::view::lessons::{self, Lesson, Tour};
 use crate::view::saves::{self, Arrival};
 use crate::view::share;
 use crate::view::state::{AppState, Command};
@@ -626,10 +626,7 @@ pub fn app() -> Html {
             if let Some(lesson) = &lesson {
                 // Opened as a file is: the network on screen is kept as the previous one.
                 shared.dispatch(lesson.open.clone());
-                shared.dispatch(Command::Run(vec![
-                    Command::ShowCutVertices(false),
-                    Command::SkipQuiet(false),
-                ]));
+                shared.dispatch(Command::Run(lessons::display_as_opened().to_vec()));
             }
             *shared.lesson.borrow_mut() = lesson.map(Tour::new);
             shared.guide_open.set(false);

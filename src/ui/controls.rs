@@ -31,6 +31,25 @@ fn send(dispatch: &Callback<Command>, command: Command) -> Callback<MouseEvent> 
     Callback::from(move |_| dispatch.emit(command.clone()))
 }
 
+/// A `<select>`'s handler over a table of (label, choice) whose options' values are
+/// the table's indices: dispatches the chosen entry's command.
+fn choose_from<T: Copy + 'static>(
+    dispatch: &Callback<Command>,
+    table: &'static [(&'static str, T)],
+    command: fn(T) -> Command,
+) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let chosen = value_of(&e)
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| table.get(i));
+        if let Some((_, choice)) = chosen {
+            dispatch.emit(command(*choice));
+        }
+    })
+}
+
 /// The speeds offered, as (label, speed).
 const SPEEDS: [(&str, Speed); 9] = [
     ("0.1×", Speed::Factor(0.1)),
@@ -240,28 +259,8 @@ pub fn playback_bar(
     on_fit: &Callback<MouseEvent>,
 ) -> Html {
     let can_broadcast = state.network().n_peers() > 0;
-    let on_speed = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(i) = value_of(&e).parse::<usize>() {
-                if let Some((_, speed)) = SPEEDS.get(i) {
-                    dispatch.emit(Command::SetSpeed(*speed));
-                }
-            }
-        })
-    };
-    let on_arrange = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some((_, a)) = value_of(&e)
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| ARRANGEMENTS.get(i))
-            {
-                dispatch.emit(Command::Arrange(*a));
-            }
-        })
-    };
+    let on_speed = choose_from(dispatch, &SPEEDS, Command::SetSpeed);
+    let on_arrange = choose_from(dispatch, &ARRANGEMENTS, Command::Arrange);
     let on_skip = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| dispatch.emit(Command::SkipQuiet(checked_of(&e))))
@@ -352,18 +351,7 @@ const LIMITS: [(&str, Limits); 2] = [
 fn limits_choice(state: &AppState, dispatch: &Callback<Command>) -> Html {
     let current = state.network().limits();
     let chosen = LIMITS.iter().position(|(_, l)| *l == current);
-    let onchange = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some((_, limits)) = value_of(&e)
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| LIMITS.get(i))
-            {
-                dispatch.emit(Command::SetLimits(*limits));
-            }
-        })
-    };
+    let onchange = choose_from(dispatch, &LIMITS, Command::SetLimits);
     html! {
         <label class="limits" title="The tutorial's limits, or Bitcoin Core today's: 8 full-relay and 2 block-relay-only outbound links, a feeler, up to 114 inbound">{"Link limits "}
             // Keyed by the limits in force and any message, so a refused choice is redrawn.

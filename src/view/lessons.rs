@@ -20,7 +20,7 @@ use crate::sim::relay::{ClientServerParams, RelayPolicy};
 use crate::sim::scenario::Scenario;
 use crate::sim::time::Time;
 use crate::view::presets;
-use crate::view::state::{compare_relays, Command};
+use crate::view::state::{compare_relays, join_seed, Command};
 
 /// One guided lesson.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +85,12 @@ pub struct Tour {
     on_track: bool,
 }
 
+/// How a lesson is shown as it opens, after its network: nothing highlighted, no
+/// quiet time skipped.
+pub fn display_as_opened() -> [Command; 2] {
+    [Command::ShowCutVertices(false), Command::SkipQuiet(false)]
+}
+
 impl Tour {
     /// A lesson not yet begun, its network just opened.
     pub fn new(lesson: Lesson) -> Tour {
@@ -130,12 +136,8 @@ impl Tour {
         let commands = if n >= 1 && n == self.done + 1 && self.on_track {
             self.lesson.steps[n - 1].commands.clone()
         } else {
-            // As the lesson opens: its network, and nothing highlighted or skipped.
-            let mut all = vec![
-                self.lesson.open.clone(),
-                Command::ShowCutVertices(false),
-                Command::SkipQuiet(false),
-            ];
+            let mut all = vec![self.lesson.open.clone()];
+            all.extend(display_as_opened());
             for step in &self.lesson.steps[..n] {
                 all.extend(step.commands.iter().cloned());
             }
@@ -1071,12 +1073,7 @@ fn nat_peers() -> Parts {
 fn watch_join(net: &Network, seed: u64, latency: &LatencyModel) -> (PeerId, String) {
     let mut net = net.clone();
     let newcomer = net.add_peer(Role::Full, false).expect("a peer fits");
-    let plan = join::plan_join(
-        &net,
-        newcomer,
-        seed ^ (u64::from(newcomer.0) << 32),
-        latency,
-    );
+    let plan = join::plan_join(&net, newcomer, join_seed(seed, newcomer), latency);
     let outcomes: Vec<&JoinOutcome> = plan.attempts.iter().map(|a| &a.outcome).collect();
     let linked = outcomes.iter().filter(|o| o.link().is_some()).count();
     let evicting = outcomes
@@ -2215,12 +2212,7 @@ mod tests {
         let mut replay = before.clone();
         replay.add_peer(Role::Full, false).unwrap();
         let latency = state.latency_model().clone();
-        let plan = join::plan_join(
-            &replay,
-            newcomer,
-            1 ^ (u64::from(newcomer.0) << 32),
-            &latency,
-        );
+        let plan = join::plan_join(&replay, newcomer, join_seed(1, newcomer), &latency);
         for attempt in &plan.attempts {
             if let JoinOutcome::Refused(e) = &attempt.outcome {
                 assert!(matches!(e, EditError::InboundFull { .. }), "{e}");

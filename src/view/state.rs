@@ -164,6 +164,12 @@ fn keeps_work(command: &Command) -> bool {
     )
 }
 
+/// The seed a joining peer's plan is drawn from: the run's seed, told apart by the
+/// newcomer's id so that two joins differ.
+pub fn join_seed(seed: u64, newcomer: PeerId) -> u64 {
+    seed ^ (u64::from(newcomer.0) << 32)
+}
+
 /// The time constant of the peers' glide to new places, in wall-clock milliseconds.
 const GLIDE_MS: f64 = 100.0;
 
@@ -431,9 +437,8 @@ pub struct AppState {
     /// The network as the latest transaction left it, kept once an edit made
     /// after the spread ended changes it: why a peer was missed is read off this.
     passed: Option<(TxId, Network)>,
-    /// The ring places of the arrangement in force, and what they were computed
-    /// for: (network version, centre, arrangement).
-    rings: Option<(RingsKey, Places)>,
+    /// The ring places of the arrangement in force, once computed.
+    rings: Option<Rings>,
     /// The generator the base network came from, while the base is still exactly
     /// what it builds: then a saved or shared scenario carries the generator and
     /// the inputs, not every peer and link.
@@ -443,8 +448,16 @@ pub struct AppState {
 /// What ring places were computed for: (network version, centre, arrangement).
 type RingsKey = (u64, PeerId, Arrangement);
 
-/// A place per peer slot, `None` where there is no peer.
-type Places = Vec<Option<(f64, f64)>>;
+/// The rings' places for one network version, centre and arrangement.
+#[derive(Clone, Debug)]
+struct Rings {
+    key: RingsKey,
+    /// A place per peer slot, `None` where there is no peer.
+    places: Vec<Option<(f64, f64)>>,
+    /// How many rings there are around the centre (the outermost may hold the
+    /// peers the gossip cannot reach).
+    count: u32,
+}
 
 /// Display choices that outlive the network they were made on.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -698,35 +711,37 @@ impl AppState {
     /// The rings to draw as guides: the centre peer and how many rings (the outermost
     /// holding the peers the gossip cannot reach, if any); `None` outside the rings.
     pub fn ring_guides(&self) -> Option<(PeerId, u32)> {
-        let ((_, centre, arrangement), places) = self.rings.as_ref()?;
-        if *arrangement == Arrangement::Force || self.viewing.arrangement == Arrangement::Force {
+        if self.viewing.arrangement == Arrangement::Force {
             return None;
         }
-        let (cx, cy) = places.get(centre.index()).copied().flatten()?;
-        let outermost = places
-            .iter()
-            .flatten()
-            .map(|(x, y)| ((x - cx).powi(2) + (y - cy).powi(2)).sqrt())
-            .fold(0.0f64, f64::max);
-        Some((
-            *centre,
-            (outermost / crate::view::rings::RING_GAP).round() as u32,
-        ))
+        let rings = self.rings.as_ref()?;
+        Some((rings.key.1, rings.count))
     }
 
-    /// The rings' places for the arrangement in force, computed once per network
+    /// Computes the rings' places for the arrangement in force, once per network
     /// version, centre and arrangement.
-    fn ring_places(&mut self) -> &[Option<(f64, f64)>] {
+    fn refresh_rings(&mut self) {
         let key = (
             self.network_version,
             self.ring_centre().unwrap_or(PeerId(0)),
             self.viewing.arrangement,
         );
-        if self.rings.as_ref().map(|(k, _)| *k) != Some(key) {
-            let places = ring_layout(self.sim.network(), key.1, key.2);
-            self.rings = Some((key, places));
+        if self.rings.as_ref().is_some_and(|r| r.key == key) {
+            return;
         }
-        &self.rings.as_ref().expect("just computed").1
+        let places = ring_layout(self.sim.network(), key.1, key.2);
+        let (cx, cy) = places
+            .get(key.1.index())
+            .copied()
+            .flatten()
+            .unwrap_or((0.0, 0.0));
+        let outermost = places
+            .iter()
+            .flatten()
+            .map(|(x, y)| ((x - cx).powi(2) + (y - cy).powi(2)).sqrt())
+            .fold(0.0f64, f64::max);
+        let count = (outermost / crate::view::rings::RING_GAP).round() as u32;
+        self.rings = Some(Rings { key, places, count });
     }
 
     /// Whether the single points of failure are shown.
@@ -1080,7 +1095,7 @@ impl AppState {
                     return Err("the new peer was not made".into());
                 };
                 self.selection = Selection::Peers(vec![newcomer]);
-                let seed = self.seed ^ (u64::from(newcomer.0) << 32);
+                let seed = join_seed(self.seed, newcomer);
                 let plan = plan_join(self.network(), newcomer, seed, &self.latency);
                 if plan.attempts.is_empty() {
                     return Err(format!(
@@ -1115,7 +1130,6 @@ impl AppState {
                 if arrangement == Arrangement::Force && was != Arrangement::Force {
                     self.layout.reheat();
                 }
-                self.rings = None;
             }
             Command::SkipQuiet(on) => self.viewing.skip_quiet = on,
             Command::Run(commands) => {
@@ -1543,8 +1557,10 @@ impl AppState {
         if self.viewing.arrangement != Arrangement::Force {
             // A glide of about half a second to the rings' places.
             let fraction = 1.0 - (-wall_ms.clamp(0.0, 250.0) / GLIDE_MS).exp();
-            let targets = self.ring_places().to_vec();
-            self.layout.glide(&targets, fraction);
+            self.refresh_rings();
+            if let Some(rings) = &self.rings {
+                self.layout.glide(&rings.places, fraction);
+            }
         }
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
         if self.playing {
@@ -1948,7 +1964,7 @@ mod tests {
         let plan = plan_join(
             &copy,
             id,
-            state.seed() ^ (u64::from(id.0) << 32),
+            join_seed(state.seed(), id),
             state.latency_model(),
         );
         let outcomes = crate::sim::join::apply_plan(&mut copy, &plan);

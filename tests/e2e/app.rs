@@ -533,13 +533,7 @@ fn app_finishing_a_large_run_shows_progress_and_can_be_stopped() {
         let text = page.client.execute_async(script, vec![]).await.unwrap();
         let text = text.as_str().unwrap_or_default().to_string();
         assert!(text.starts_with("Finishing the run: "), "{text:?}");
-        page.wait_until("the work to stop", WAIT, || async {
-            match page.has_testid("work").await {
-                false => Ok(()),
-                true => Err("still working".to_string()),
-            }
-        })
-        .await;
+        page.wait_for_no_work("the work to stop").await;
         let [stopped_at] = page.settled_stats(["stat-reached"]).await;
         assert!(stopped_at < 10_000, "stopped part way: {stopped_at}");
         // Finish again: it goes on to the end.

@@ -1028,6 +1028,17 @@ impl Page {
         self.shift_click(&entry).await;
     }
 
+    /// Waits until no long work (finishing a large run, a peer joining) is shown.
+    pub async fn wait_for_no_work(&self, what: &str) {
+        self.wait_until(what, WAIT, || async {
+            match self.has_testid("work").await {
+                false => Ok(()),
+                true => Err("long work under way".to_string()),
+            }
+        })
+        .await;
+    }
+
     /// The numbers of these stats, read together; an error names the first that shows no number.
     pub async fn try_stats<const N: usize>(&self, ids: [&str; N]) -> Result<[u64; N], String> {
         let mut values = [0; N];

@@ -132,13 +132,7 @@ fn lesson_3_censoring_the_cut_vertex_leaves_exactly_the_peers_behind_it() {
 /// What the page shows once the run has ended: its statistics and every listed peer.
 async fn shown(page: &Page) -> (Vec<u64>, Vec<crate::harness::PeerEntry>) {
     // Long work (finishing a large run, a peer joining) ends first: Finish would cut it short.
-    page.wait_until("long work to end", WAIT, || async {
-        match page.has_testid("work").await {
-            false => Ok(()),
-            true => Err("long work under way".to_string()),
-        }
-    })
-    .await;
+    page.wait_for_no_work("long work to end").await;
     page.click("finish").await;
     let stats = if page.has_testid("stat-reached").await {
         page.settled_stats(["stat-peers", "stat-links", "stat-reached", "stat-messages"])
@@ -332,13 +326,7 @@ fn a_joining_peer_asks_the_seeds_then_links_one_by_one() {
         let [now] = page.settled_stats(["stat-links"]).await;
         assert!(now < links + 8, "{now} links straight away, from {links}");
         page.screenshot("joining").await.expect("a screenshot");
-        page.wait_until("the join to end", WAIT, || async {
-            match page.has_testid("work").await {
-                false => Ok(()),
-                true => Err("long work under way".to_string()),
-            }
-        })
-        .await;
+        page.wait_for_no_work("the join to end").await;
         let [after] = page.settled_stats(["stat-links"]).await;
         assert!(after > now, "links were made: {now} then {after}");
     });
