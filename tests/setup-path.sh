@@ -148,6 +148,32 @@ for package in "${@:3}"; do
 done
 EOF
 
+cat >"$stubs/npm" <<'EOF'
+#!/usr/bin/env bash
+# Stand-in npm: `install --prefix DIR ... binaryen@V` leaves a stand-in wasm-opt of version V in DIR.
+printf 'npm %s\n' "$*" >>"$STANDIN_LOG"
+printf 'npm %s\n' "$*" >>"$STANDIN_INSTALLS"
+printf '[stand-in npm] %s\n' "$*"
+if [ "${1:-}" != install ] || [ "${2:-}" != --prefix ]; then
+    echo "stand-in npm: unexpected call: npm $*" >&2
+    exit 1
+fi
+version=""
+for arg in "$@"; do
+    case "$arg" in binaryen@*) version="${arg#binaryen@}" ;; esac
+done
+[ -n "$version" ] || { echo "stand-in npm: no binaryen@VERSION in: npm $*" >&2; exit 1; }
+mkdir -p "$3/node_modules/.bin"
+printf '#!/usr/bin/env bash\necho "wasm-opt version %s (version_%s)"\n' "$version" "$version" >"$3/node_modules/.bin/wasm-opt"
+chmod +x "$3/node_modules/.bin/wasm-opt"
+EOF
+
+cat >"$stubs/node" <<'EOF'
+#!/usr/bin/env bash
+# Stand-in node: only has to be on PATH.
+exit 0
+EOF
+
 cat >"$apt/sudo" <<'EOF'
 #!/usr/bin/env bash
 # Stand-in sudo: logs, then runs the command as it is (used only when the test does not run as root).
@@ -164,6 +190,7 @@ run_setup() {
     env -i HOME="$home" CARGO_HOME="${3:-$cargo_home}" RUSTUP_HOME="$home/.rustup" PATH="$2" \
         STANDIN_LOG="$log" STANDIN_INSTALLS="$installs" STANDIN_STATE="$state" STANDIN_APT_BIN="$apt_bin" \
         CHROMIUM="$tmp/usr-bin/chromium" CHROMEDRIVER="$tmp/usr-bin/chromedriver" \
+        GOSSIPSCOPE_TOOLS="$tmp/tools" \
         "$sys/bash" -c 'set -euo pipefail
             cd "$1"
             source scripts/setup
@@ -214,11 +241,15 @@ announced_before "C compiler: installing build-essential (apt-get; about a minut
     "[stand-in apt-get] install -y build-essential"
 announced_before "chromium chromium-driver python3: installing (apt-get; about a minute)" \
     "[stand-in apt-get] install -y chromium"
+[ "$(count_lines "$log" "npm install --prefix $tmp/tools --no-audit --no-fund --loglevel=error binaryen@132")" -eq 1 ] ||
+    fail "binaryen@132 (wasm-opt) was not installed once into the tools folder"
+announced_before "wasm-opt (binaryen@132 from npm): installing into $tmp/tools (found: none; npm install, a few seconds)" \
+    "[stand-in npm] install"
 grep -qF "wasm32-unknown-unknown target: installing (rustup target add; under a minute)" "$tmp/$run_name.out" ||
     fail "the wasm32 target's install was not announced"
 grep -qF "rustfmt clippy: installing (rustup component add; under a minute)" "$tmp/$run_name.out" ||
     fail "the rustfmt and clippy install was not announced"
-ok "nothing installed: trunk $trunk_version, wasm-bindgen-cli $lock_version, the wasm32 target, rustfmt, clippy and the browser installed once each, each announced with its duration"
+ok "nothing installed: trunk $trunk_version, wasm-bindgen-cli $lock_version, wasm-opt, the wasm32 target, rustfmt, clippy and the browser installed once each, each announced with its duration"
 
 # 2. Everything installed by run 1.
 cp "$installs" "$tmp/installs.before"
@@ -227,6 +258,7 @@ run_setup again "$full_path"
 cmp -s "$installs" "$tmp/installs.before" || fail "the second setup installed something (see the calls below)"
 for line in "trunk $trunk_version: installed" \
     "wasm-bindgen-cli $lock_version (as in Cargo.lock): installed" \
+    "wasm-opt (binaryen@132 from npm, in tools/): installed" \
     "wasm32-unknown-unknown target: installed" \
     "rustfmt, clippy: installed" \
     "chromium, chromium-driver, python3: installed"; do
@@ -246,6 +278,15 @@ run_setup stale "$full_path"
 grep -qF "found: $lock_version, test runner 0.2.100;" "$tmp/$run_name.out" || fail "the wrong test runner's version was not named"
 [ "$("$cargo_home/bin/trunk" --version)" = "trunk $trunk_version" ] || fail "trunk is not $trunk_version after the reinstall"
 ok "a failing trunk and a test runner of the wrong version are reinstalled"
+
+# 3b. A wasm-opt of another version: reinstalled.
+printf '#!/usr/bin/env bash\necho "wasm-opt version 108"\n' >"$tmp/tools/node_modules/.bin/wasm-opt"
+run_setup old-wasm-opt "$full_path"
+[ "$status" -eq 0 ] || fail "the setup with an old wasm-opt exited with status $status"
+[ "$(count_lines "$log" "npm install --prefix $tmp/tools --no-audit --no-fund --loglevel=error binaryen@132")" -eq 2 ] ||
+    fail "the old wasm-opt was not reinstalled"
+grep -qF "(found: 108;" "$tmp/$run_name.out" || fail "the old wasm-opt's version was not named"
+ok "a wasm-opt of another version is reinstalled"
 
 # 4. No Rust at all: a message, not a silent exit 127.
 run_setup no-rust "$apt:$apt_bin:$sys" "$tmp/empty-cargo-home"

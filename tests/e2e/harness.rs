@@ -125,16 +125,16 @@ fn tail(text: &str, n: usize) -> String {
 
 /// Runs `trunk build --release --offline` in the repository.
 fn build(root: &Path, why: &str) -> Result<(), String> {
-    const HINT: &str = "run scripts/serve or scripts/test once to install trunk";
+    const HINT: &str = "run scripts/serve or scripts/test once to install trunk and wasm-opt";
     let trunk = find_trunk()
         .ok_or_else(|| format!("dist/ needs a build ({why}), but trunk was not found: {HINT}"))?;
-    // Trunk runs the wasm-bindgen CLI, which `cargo install` also put in Cargo's bin directory.
-    let mut path = std::env::var_os("PATH").unwrap_or_default();
-    if let Some(bin) = cargo_bin() {
-        let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-        dirs.push(bin);
-        path = std::env::join_paths(dirs).map_err(|e| e.to_string())?;
-    }
+    // Trunk runs the wasm-bindgen CLI, which `cargo install` also put in Cargo's bin directory,
+    // and wasm-opt, which scripts/setup put in tools/ (from npm).
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = vec![root.join("tools/node_modules/.bin")];
+    dirs.extend(std::env::split_paths(&path));
+    dirs.extend(cargo_bin());
+    let path = std::env::join_paths(dirs).map_err(|e| e.to_string())?;
     eprintln!("e2e: building dist/ with `trunk build --release --offline` ({why})");
     let started = Instant::now();
     let output = Command::new(&trunk)
