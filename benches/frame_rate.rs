@@ -1,85 +1,208 @@
-//! Browser benchmark: frame rate while a transaction spreads, layout settle time, time to interactive.
+//! Browser benchmark: time to show, frame rate and worst frame while a transaction spreads, in each layout, up to the whole Bitcoin network.
 //!
 //! Runs the built app (dist/, rebuilt when stale) in headless Chromium through
-//! the end-to-end harness, and prints one line per network size. Run with
+//! the end-to-end harness, and prints one line per network size and layout,
+//! then the `bitcoin-full` preset's own line. Run with
 //! `cargo bench --bench frame_rate`; the results go into BENCHMARKS.md by hand.
 //! Frame rates are counted by `requestAnimationFrame` in the page: the app
-//! draws in its own frame callback, so slow frames lower the count.
+//! draws in its own frame callback, so slow frames lower the count. The
+//! longest main-thread task is read from the browser's long-task entries.
+//! Screenshots of each line land in target/screenshots/bench-*.png.
 
 #[cfg(not(target_arch = "wasm32"))]
 #[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
 mod harness;
 
-/// Measured in the page: load a preset, time the layout until it settles,
-/// count frames idle and while a transaction spreads at 0.1x speed.
+/// Helpers the measurements share, defined once in the page.
+#[cfg(not(target_arch = "wasm32"))]
+const TOOLS: &str = r#"
+window.bench = {
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  // Frames per second over `ms`, and the longest gap between two frames.
+  frames: (ms) => new Promise((r) => {
+    let frames = 0, worst = 0; const t0 = performance.now(); let last = t0;
+    const frame = (t) => { frames++; worst = Math.max(worst, t - last); last = t;
+      if (t - t0 < ms) requestAnimationFrame(frame); else r({ fps: frames * 1000 / (t - t0), worst }); };
+    requestAnimationFrame(frame);
+  }),
+  text: (id) => (document.querySelector(`[data-testid=${id}]`) || {}).textContent || '',
+  choose: (id, value) => { const s = document.querySelector(`[data-testid=${id}]`); s.value = value; s.dispatchEvent(new Event('change', { bubbles: true })); },
+  click: (id) => document.querySelector(`[data-testid=${id}]`).click(),
+  busy: () => !!document.querySelector('[data-testid=work]'),
+  longest: 0,
+};
+new PerformanceObserver((list) => { for (const e of list.getEntries()) bench.longest = Math.max(bench.longest, e.duration); })
+  .observe({ type: 'longtask', buffered: true });
+arguments[arguments.length - 1](true);
+"#;
+
+/// Measured in the page: load a preset in a layout; time until it is shown
+/// (its peer count on screen) and until the layout settles; count frames idle
+/// and while a transaction spreads at 0.1x.
 #[cfg(not(target_arch = "wasm32"))]
 const MEASURE: &str = r#"
-const [preset, peers, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const [preset, peers, arrangement, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
 (async () => {
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const fps = (ms) => new Promise((r) => {
-    let frames = 0; const t0 = performance.now();
-    const frame = () => { frames++; if (performance.now() - t0 < ms) requestAnimationFrame(frame); else r(frames * 1000 / (performance.now() - t0)); };
-    requestAnimationFrame(frame);
-  });
-  const select = document.querySelector('[data-testid=preset]');
+  const b = window.bench;
+  b.choose('arrangement', arrangement);
+  b.longest = 0;
   const t0 = performance.now();
-  select.value = preset; select.dispatchEvent(new Event('change', { bubbles: true }));
-  const shown = () => document.querySelector('[data-testid=stat-peers]').textContent.trim();
-  while (shown() !== String(peers) || document.querySelector('[data-testid=graph]').dataset.layout !== 'settled') {
-    if (performance.now() - t0 > 60000) break;
-    await sleep(20);
-  }
+  b.choose('preset', preset);
+  while (b.text('stat-peers').trim() !== String(peers) && performance.now() - t0 < 60000) await b.sleep(20);
+  const show_ms = performance.now() - t0;
+  b.choose('arrangement', arrangement);
+  const graph = () => document.querySelector('[data-testid=graph]');
+  while (arrangement === '0' && graph().dataset.layout !== 'settled' && performance.now() - t0 < 60000) await b.sleep(20);
   const settle_ms = performance.now() - t0;
-  const idle = await fps(2000);
-  const speed = document.querySelector('[data-testid=speed]');
-  speed.value = '0'; speed.dispatchEvent(new Event('change', { bubbles: true }));
-  document.querySelector('[data-testid=broadcast]').click();
-  const spreading = await fps(3000);
-  const reached = document.querySelector('[data-testid=stat-reached]').textContent;
-  done({ settle_ms, idle, spreading, reached });
+  await b.sleep(1000);
+  const idle = await b.frames(2000);
+  b.choose('speed', '0');
+  b.click('broadcast');
+  const spreading = await b.frames(3000);
+  done({ show_ms, settle_ms, idle: idle.fps, spreading: spreading.fps, worst: spreading.worst,
+         longest: b.longest, reached: b.text('stat-reached') });
+})();
+"#;
+
+/// The whole network: time to show it, to finish a Bitcoin relay from N0 (Broadcast, then
+/// Finish), and the frame rate of a replay at 10x.
+#[cfg(not(target_arch = "wasm32"))]
+const FULL: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const b = window.bench;
+  b.longest = 0;
+  const t0 = performance.now();
+  b.choose('preset', 'bitcoin-full');
+  while (b.text('stat-peers').trim() !== '110000' && performance.now() - t0 < 120000) await b.sleep(20);
+  const show_ms = performance.now() - t0;
+  const show_longest = b.longest;
+  b.choose('arrangement', '1');
+  await b.sleep(1500);
+  b.longest = 0;
+  const t1 = performance.now();
+  b.click('broadcast');
+  await b.sleep(50);
+  b.click('finish');
+  await b.sleep(50);
+  while (b.busy() && performance.now() - t1 < 120000) await b.sleep(20);
+  const relay_ms = performance.now() - t1;
+  const relay_longest = b.longest;
+  const reached = b.text('stat-reached');
+  b.choose('speed', '6');
+  b.click('replay');
+  const replay = await b.frames(3000);
+  done({ show_ms, show_longest, relay_ms, relay_longest, reached, replay: replay.fps, worst: replay.worst,
+         heap_mb: (performance.memory ? performance.memory.usedJSHeapSize : 0) / 1e6 });
 })();
 "#;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    harness::run("frame-rate", |page| async move {
-        page.open().await;
-        page.wait_for("[data-peer-id]", harness::WAIT).await;
-        let interactive = page
-            .client
-            .execute("return performance.now();", vec![])
-            .await
-            .expect("the page answers");
-        println!(
-            "time to interactive (first peer listed, ms): {:.0}",
-            interactive.as_f64().unwrap_or(f64::NAN)
-        );
-        println!(
-            "{:>14} {:>16} {:>10} {:>15} {:>14}",
-            "preset", "layout settle ms", "idle fps", "spreading fps", "reached by 3 s"
-        );
-        for (preset, peers) in [
-            ("bitcoin-30", 30),
-            ("bitcoin-1000", 1000),
-            ("bitcoin-10000", 10_000),
-        ] {
+    harness::run_within(
+        "frame-rate",
+        std::time::Duration::from_secs(1800),
+        |page| async move {
+            page.open().await;
+            page.wait_for("[data-peer-id]", harness::WAIT).await;
+            let interactive = page
+                .client
+                .execute("return performance.now();", vec![])
+                .await
+                .expect("the page answers");
+            println!(
+                "time to interactive (first peer listed, ms): {:.0}",
+                interactive.as_f64().unwrap_or(f64::NAN)
+            );
+            page.client
+                .execute_async(TOOLS, vec![])
+                .await
+                .expect("the page takes the helpers");
+            println!(
+                "{:>14} {:>14} {:>8} {:>9} {:>9} {:>11} {:>11} {:>14} {:>12}",
+                "preset",
+                "layout",
+                "shown ms",
+                "settle ms",
+                "idle fps",
+                "spread fps",
+                "worst frame",
+                "longest task",
+                "reached by 3 s"
+            );
+            // `cargo bench --bench frame_rate -- full` measures the whole network alone.
+            let only_full = std::env::args().any(|a| a == "full");
+            let sizes: &[(&str, u32)] = if only_full {
+                &[]
+            } else {
+                &[
+                    ("bitcoin-30", 30),
+                    ("bitcoin-1000", 1000),
+                    ("bitcoin-10000", 10_000),
+                ]
+            };
+            for &(preset, peers) in sizes {
+                for (arrangement, name) in [
+                    ("0", "forces"),
+                    ("1", "rings by hops"),
+                    ("2", "rings by time"),
+                ] {
+                    let result = page
+                        .client
+                        .execute_async(
+                            MEASURE,
+                            vec![preset.into(), peers.into(), arrangement.into()],
+                        )
+                        .await
+                        .unwrap_or_else(|e| panic!("measuring {preset}: {e}"));
+                    let number = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
+                    println!(
+                    "{preset:>14} {name:>14} {:>8.0} {:>9.0} {:>9.1} {:>11.1} {:>9.0} ms {:>11.0} ms {:>12}",
+                    number("show_ms"),
+                    number("settle_ms"),
+                    number("idle"),
+                    number("spreading"),
+                    number("worst"),
+                    number("longest"),
+                    result["reached"].as_str().unwrap_or("?").trim(),
+                );
+                    let _ = page
+                        .screenshot(&format!("bench-{preset}-{}", name.replace(' ', "-")))
+                        .await;
+                }
+            }
+            // The whole network may take minutes where it is slow: wait for it.
+            page.client
+                .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                    Some(std::time::Duration::from_secs(600)),
+                    Some(std::time::Duration::from_secs(30)),
+                    Some(std::time::Duration::ZERO),
+                ))
+                .await
+                .expect("timeouts set");
             let result = page
                 .client
-                .execute_async(MEASURE, vec![preset.into(), peers.into()])
+                .execute_async(FULL, vec![])
                 .await
-                .unwrap_or_else(|e| panic!("measuring {preset}: {e}"));
+                .unwrap_or_else(|e| panic!("measuring bitcoin-full: {e}"));
             let number = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
             println!(
-                "{preset:>14} {:>16.0} {:>10.1} {:>15.1} {:>14}",
-                number("settle_ms"),
-                number("idle"),
-                number("spreading"),
-                result["reached"].as_str().unwrap_or("?"),
-            );
-        }
-    });
+            "bitcoin-full (110,000 peers, rings by hops): shown in {:.0} ms (longest task {:.0} ms); \
+             Broadcast + Finish: a Bitcoin relay from N0 done in {:.0} ms (longest task {:.0} ms), \
+             reached {}; replay at 10x: {:.1} fps, worst frame {:.0} ms; JS heap {:.0} MB",
+            number("show_ms"),
+            number("show_longest"),
+            number("relay_ms"),
+            number("relay_longest"),
+            result["reached"].as_str().unwrap_or("?").trim(),
+            number("replay"),
+            number("worst"),
+            number("heap_mb"),
+        );
+            let _ = page.screenshot("bench-bitcoin-full").await;
+        },
+    );
 }
 
 #[cfg(target_arch = "wasm32")]

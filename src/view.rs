@@ -9,6 +9,7 @@ pub mod layout;
 pub mod lessons;
 pub mod palette;
 pub mod presets;
+pub mod raster;
 pub mod rings;
 pub mod saves;
 pub mod share;

@@ -5,12 +5,13 @@
 //! layer and copied each frame; peers and messages are drawn fresh, batched by
 //! colour so a frame issues a handful of fills however many peers there are.
 
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::sim::network::{LinkKind, PeerId, PeerState, Role};
 use crate::sim::trace::MessageKind;
 use crate::view::palette::{self, role_colour};
+use crate::view::raster::{self, Raster, ALL_LINKS_MAX, RASTER_PEERS};
 use crate::view::state::{AppState, Selection};
 
 /// Pan and zoom: screen = layout * scale + offset.
@@ -103,11 +104,14 @@ struct LinkLayerKey {
     selected_link: Option<u32>,
 }
 
-/// The canvas renderer with its cached link layer.
+/// The canvas renderer with its cached link layer, and for large networks the
+/// pixels of the peers and messages with the canvas they are copied through.
 pub struct Renderer {
     links: HtmlCanvasElement,
     links_key: Option<LinkLayerKey>,
     links_drawn_at: f64,
+    raster: Raster,
+    peers: HtmlCanvasElement,
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -135,15 +139,19 @@ impl Renderer {
     /// A renderer with an empty link layer.
     pub fn new() -> Option<Renderer> {
         let document = web_sys::window()?.document()?;
-        let links = document
-            .create_element("canvas")
-            .ok()?
-            .dyn_into::<HtmlCanvasElement>()
-            .ok()?;
+        let offscreen = || {
+            document
+                .create_element("canvas")
+                .ok()?
+                .dyn_into::<HtmlCanvasElement>()
+                .ok()
+        };
         Some(Renderer {
-            links,
+            links: offscreen()?,
             links_key: None,
             links_drawn_at: f64::NEG_INFINITY,
+            raster: Raster::new(),
+            peers: offscreen()?,
         })
     }
 
@@ -183,8 +191,48 @@ impl Renderer {
         ctx.fill_rect(0.0, 0.0, width as f64, height as f64);
         draw_ring_guides(&ctx, state, view);
         let _ = ctx.draw_image_with_html_canvas_element(&self.links, 0.0, 0.0);
-        draw_flights(&ctx, state, view);
-        draw_peers(&ctx, state, view, highlight);
+        if state.network().n_peers() > RASTER_PEERS {
+            self.draw_pixels(&ctx, state, view, highlight, (width, height));
+        } else {
+            draw_flights(&ctx, state, view);
+            draw_peers(&ctx, state, view, highlight);
+        }
+    }
+
+    /// Peers and messages of a large network, painted as pixels and copied in one call.
+    fn draw_pixels(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        state: &AppState,
+        view: &Viewport,
+        highlight: bool,
+        (width, height): (u32, u32),
+    ) {
+        let radius = view.peer_radius(state.network().n_peers());
+        raster::paint(
+            &mut self.raster,
+            state,
+            (width, height),
+            |p| view.to_screen(p),
+            radius,
+            highlight,
+        );
+        if self.peers.width() != width || self.peers.height() != height {
+            self.peers.set_width(width);
+            self.peers.set_height(height);
+        }
+        let Some(layer) = context(&self.peers) else {
+            return;
+        };
+        let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(self.raster.pixels()),
+            width,
+            height,
+        ) else {
+            return;
+        };
+        let _ = layer.put_image_data(&image, 0.0, 0.0);
+        let _ = ctx.draw_image_with_html_canvas_element(&self.peers, 0.0, 0.0);
     }
 
     /// Whether the link layer must be drawn again for `key`.
@@ -272,7 +320,13 @@ impl Renderer {
         ctx.set_line_width(thick * if thin { 0.5 } else { 1.5 });
         ctx.set_stroke_style_str(palette::LINK);
         ctx.begin_path();
-        for link in net.links() {
+        // Too many links to draw each frame they move: only the selected peers' links then.
+        let selected = state.selected_peers();
+        let all = net.n_links() <= ALL_LINKS_MAX;
+        for link in net
+            .links()
+            .filter(|l| all || selected.contains(&l.from) || selected.contains(&l.to))
+        {
             let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) else {
                 continue;
             };

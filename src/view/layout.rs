@@ -344,6 +344,20 @@ impl QuadTree {
 ///
 /// It depends only on the pair, and points opposite ways for `(a, b)` and
 /// `(b, a)`, so the two are pushed apart the same way every run.
+/// The largest group pivot MDS places; above it the first placement is a
+/// [`sunflower`] disc (pivot MDS over 110,000 peers and a million links takes
+/// seconds, and forces cannot settle that many anyway).
+pub const PIVOT_MDS_PEERS: usize = 20_000;
+
+/// The `k`-th point of a sunflower (Vogel's spiral): points `spacing` apart on
+/// average, filling a disc evenly around the origin.
+pub fn sunflower(k: usize, spacing: f64) -> (f64, f64) {
+    const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
+    let r = spacing * (k as f64 + 0.5).sqrt();
+    let angle = k as f64 * GOLDEN_ANGLE;
+    (r * libm::cos(angle), r * libm::sin(angle))
+}
+
 fn jiggle(a: u32, b: u32, len: f64) -> (f64, f64) {
     let (low, high) = (a.min(b), a.max(b));
     let mut h = (u64::from(low) << 32 | u64::from(high)).wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -717,7 +731,14 @@ impl Layout {
         group.sort_unstable();
         let n = group.len();
         let length = self.params.link_length;
-        if n < 3 {
+        if n > PIVOT_MDS_PEERS {
+            // Too many for pivot MDS to be quick: a sunflower disc, in id order, that the
+            // app's rings then rearrange.
+            for (k, &i) in group.iter().enumerate() {
+                let (x, y) = sunflower(k, 0.5 * length);
+                self.put(i as usize, x, y);
+            }
+        } else if n < 3 {
             let angle = self.rng.unit() * TAU;
             for (k, &i) in group.iter().enumerate() {
                 let r = 0.5 * length * k as f64;
@@ -1274,6 +1295,44 @@ mod tests {
             ("grid 8x8", Topology::Grid { rows: 8, cols: 8 }),
             ("bitcoin 200", Topology::bitcoin(200)),
         ]
+    }
+
+    #[test]
+    fn a_sunflower_fills_its_disc_evenly_without_two_points_close() {
+        let (n, spacing) = (2000, 10.0);
+        let points: Vec<_> = (0..n).map(|k| sunflower(k, spacing)).collect();
+        // Every point lies within the disc of area n * pi * spacing^2 / ...: radius spacing * sqrt(n).
+        let radius = spacing * (n as f64).sqrt();
+        assert!(points
+            .iter()
+            .all(|&p| distance(p, (0.0, 0.0)) <= radius + 1e-9));
+        // No two points nearer than half the spacing (brute force over all pairs).
+        assert!(min_pair_distance(&points) > 0.5 * spacing);
+        // Evenly: the inner half of the disc's area holds half the points (within 1%).
+        let inner = points
+            .iter()
+            .filter(|&&p| distance(p, (0.0, 0.0)) <= radius / 2f64.sqrt())
+            .count();
+        assert!(
+            (inner as f64 - n as f64 / 2.0).abs() <= 0.01 * n as f64,
+            "{inner}"
+        );
+    }
+
+    #[test]
+    fn a_group_above_the_pivot_mds_size_is_placed_at_once_on_a_disc() {
+        let n = PIVOT_MDS_PEERS as u32 + 1;
+        let mut net = plain_network(n);
+        for i in 1..n {
+            link(&mut net, i - 1, i);
+        }
+        let mut layout = Layout::new(1);
+        layout.sync(&net);
+        assert_eq!(layout.n_placed(), PIVOT_MDS_PEERS + 1);
+        let spacing = 0.5 * LayoutParams::default().link_length;
+        let last = layout.position(PeerId(PIVOT_MDS_PEERS as u32)).unwrap();
+        let expected = spacing * (PIVOT_MDS_PEERS as f64 + 0.5).sqrt();
+        assert!((distance(last, (0.0, 0.0)) - expected).abs() < 1e-6);
     }
 
     #[test]

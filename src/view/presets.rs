@@ -2,7 +2,7 @@
 
 use crate::sim::generate::{GeneratorSpec, Topology};
 use crate::sim::latency::LatencyModel;
-use crate::sim::relay::{ClientServerParams, RelayPolicy};
+use crate::sim::relay::{BitcoinParams, ClientServerParams, RelayPolicy};
 use crate::sim::scenario::{Scenario, FORMAT};
 
 /// A named starting point.
@@ -15,7 +15,7 @@ pub struct Preset {
 }
 
 /// Every preset, in menu order; the first loads when the app opens.
-pub const PRESETS: [Preset; 5] = [
+pub const PRESETS: [Preset; 6] = [
     Preset {
         id: "bitcoin-30",
         label: "Bitcoin-like network, 30 peers",
@@ -36,7 +36,21 @@ pub const PRESETS: [Preset; 5] = [
         id: "bitcoin-10000",
         label: "Bitcoin-like network, 10,000 peers",
     },
+    Preset {
+        id: BITCOIN_FULL,
+        label: "The whole Bitcoin network: 10,000 reachable + 100,000 unreachable",
+    },
 ];
+
+/// The preset of Bitcoin's real size, with Bitcoin Core's relay and connection limits.
+pub const BITCOIN_FULL: &str = "bitcoin-full";
+
+/// Reachable peers in [`BITCOIN_FULL`]: about as many as accept connections on the real network.
+pub const FULL_REACHABLE: u32 = 10_000;
+
+/// Unreachable peers in [`BITCOIN_FULL`] (behind NAT or firewalls: outbound links only), the
+/// split sr-gi/hyperion simulates.
+pub const FULL_UNREACHABLE: u32 = 100_000;
 
 /// The preset the app opens with.
 pub const DEFAULT_PRESET: &str = "bitcoin-30";
@@ -87,6 +101,25 @@ pub fn scenario(id: &str, seed: u64) -> Option<Scenario> {
         "bitcoin-30" => bitcoin(30),
         "bitcoin-1000" => bitcoin(1000),
         "bitcoin-10000" => bitcoin(10_000),
+        BITCOIN_FULL => {
+            let peers = FULL_REACHABLE + FULL_UNREACHABLE;
+            let mut topology = Topology::bitcoin(peers);
+            if let Topology::Bitcoin {
+                unreachable_share,
+                bitcoin_core,
+                ..
+            } = &mut topology
+            {
+                *unreachable_share = f64::from(FULL_UNREACHABLE) / f64::from(peers);
+                *bitcoin_core = true;
+            }
+            generated(
+                topology,
+                internet_latency(),
+                RelayPolicy::Bitcoin(BitcoinParams::default()),
+                seed,
+            )
+        }
         "tutorial-6" => generated(
             Topology::Tutorial { peers: 6, tries: 3 },
             LatencyModel::Constant { ms: 100.0 },
@@ -106,6 +139,7 @@ pub fn scenario(id: &str, seed: u64) -> Option<Scenario> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::network::Limits;
 
     #[test]
     fn every_preset_builds_a_network_of_its_size() {
@@ -118,10 +152,40 @@ mod tests {
                 "star-20" => 21,
                 "bitcoin-1000" => 1000,
                 "bitcoin-10000" => 10_000,
+                BITCOIN_FULL => 110_000,
                 other => panic!("a preset without an expected size: {other}"),
             };
             assert_eq!(built.network.n_peers(), expected, "{}", preset.id);
         }
         assert!(scenario("no-such-preset", 1).is_none());
+    }
+
+    #[test]
+    fn the_whole_network_has_bitcoins_split_and_bitcoin_cores_limits_and_relay() {
+        let scenario = scenario(BITCOIN_FULL, 1).expect("the preset exists");
+        assert!(matches!(scenario.relay, RelayPolicy::Bitcoin(_)));
+        let net = scenario.build().expect("the preset builds").network;
+        let unreachable = net.peers().filter(|p| !p.reachable).count();
+        assert_eq!((net.n_peers(), unreachable), (110_000, 100_000));
+        // Core's limits today: 8 full-relay + 2 block-relay-only outbound, a feeler, 114 inbound.
+        assert_eq!(net.limits(), Limits::BITCOIN_CORE);
+        assert_eq!(
+            (net.limits().max_inbound, net.limits().max_total),
+            (114, 125)
+        );
+        // Every peer opened its ten outbound links, and only reachable peers accept them.
+        let mut outbound = vec![0u32; net.n_peers()];
+        let mut inbound = vec![0u32; net.n_peers()];
+        for link in net.links() {
+            outbound[link.from.index()] += 1;
+            inbound[link.to.index()] += 1;
+        }
+        for peer in net.peers() {
+            assert_eq!(outbound[peer.id.index()], 10, "{}", peer.id);
+            if !peer.reachable {
+                assert_eq!(inbound[peer.id.index()], 0, "{} is unreachable", peer.id);
+            }
+            assert!(inbound[peer.id.index()] <= 114, "{}", peer.id);
+        }
     }
 }

@@ -695,8 +695,16 @@ impl AppState {
     }
 
     /// How the peers are laid out.
+    ///
+    /// Above [`FORCE_LAYOUT_PEERS`] the forces cannot settle in a browser, so a
+    /// network that large is shown in rings by hops whatever was chosen before.
     pub fn arrangement(&self) -> Arrangement {
-        self.viewing.arrangement
+        match self.viewing.arrangement {
+            Arrangement::Force if self.network().n_peers() > FORCE_LAYOUT_PEERS => {
+                Arrangement::RingsByHops
+            }
+            chosen => chosen,
+        }
     }
 
     /// The peer the rings are centred on: the latest transaction's source, else the
@@ -711,7 +719,7 @@ impl AppState {
     /// The rings to draw as guides: the centre peer and how many rings (the outermost
     /// holding the peers the gossip cannot reach, if any); `None` outside the rings.
     pub fn ring_guides(&self) -> Option<(PeerId, u32)> {
-        if self.viewing.arrangement == Arrangement::Force {
+        if self.arrangement() == Arrangement::Force {
             return None;
         }
         let rings = self.rings.as_ref()?;
@@ -724,7 +732,7 @@ impl AppState {
         let key = (
             self.network_version,
             self.ring_centre().unwrap_or(PeerId(0)),
-            self.viewing.arrangement,
+            self.arrangement(),
         );
         if self.rings.as_ref().is_some_and(|r| r.key == key) {
             return;
@@ -1126,6 +1134,12 @@ impl AppState {
             }
             Command::ShowCutVertices(on) => self.viewing.show_cut_vertices = on,
             Command::Arrange(arrangement) => {
+                let peers = self.network().n_peers();
+                if arrangement == Arrangement::Force && peers > FORCE_LAYOUT_PEERS {
+                    return Err(format!(
+                        "forces cannot lay out {peers} peers in a browser (at most {FORCE_LAYOUT_PEERS}); the rings show the spread"
+                    ));
+                }
                 let was = std::mem::replace(&mut self.viewing.arrangement, arrangement);
                 if arrangement == Arrangement::Force && was != Arrangement::Force {
                     self.layout.reheat();
@@ -1554,7 +1568,7 @@ impl AppState {
 
     fn tick(&mut self, wall_ms: f64) {
         self.work_slice(wall_ms.clamp(0.0, 250.0));
-        if self.viewing.arrangement != Arrangement::Force {
+        if self.arrangement() != Arrangement::Force {
             // A glide of about half a second to the rings' places.
             let fraction = 1.0 - (-wall_ms.clamp(0.0, 250.0) / GLIDE_MS).exp();
             self.refresh_rings();
@@ -1606,7 +1620,7 @@ impl AppState {
     /// networks settle in a few frames' time rather than a tick per frame.
     pub fn relax_layout(&mut self) -> bool {
         // In rings the peers glide on ticks, by wall-clock time, not per call.
-        if self.layout.is_settled() || self.viewing.arrangement != Arrangement::Force {
+        if self.layout.is_settled() || self.arrangement() != Arrangement::Force {
             return false;
         }
         let network = self.sim.network();
@@ -1749,8 +1763,11 @@ fn segments_cross(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)
     d1 * d2 < 0.0 && d3 * d4 < 0.0
 }
 
+/// The most peers the force layout runs on; larger networks are shown in rings.
+pub const FORCE_LAYOUT_PEERS: usize = 20_000;
+
 /// The largest network the app generates (the CLI goes further).
-pub const MAX_APP_PEERS: u32 = 20_000;
+pub const MAX_APP_PEERS: u32 = 110_000;
 
 /// The generator topologies the app offers, as (scenario name, label).
 pub const TOPOLOGIES: [(&str, &str); 9] = [
