@@ -14,3 +14,4 @@ pub mod saves;
 pub mod share;
 pub mod state;
 pub mod svg;
+pub mod viewport;

@@ -10,12 +10,13 @@ use yew::prelude::*;
 
 use crate::sim::network::PeerId;
 use crate::sim::scenario::Scenario;
-use crate::ui::canvas::{Renderer, Viewport};
+use crate::ui::canvas::Renderer;
 use crate::ui::{controls, crash, inspector, lesson_panel, peer_list, save_panel, stats, storage};
 use crate::view::lessons::{self, Lesson, Tour};
 use crate::view::saves::{self, Arrival};
 use crate::view::share;
 use crate::view::state::{AppState, Command};
+use crate::view::viewport::Viewport;
 
 /// How often the panels refresh while the clock runs (the canvas redraws every frame):
 /// often for classroom networks, less for large ones whose statistics cost more.
