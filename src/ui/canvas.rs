@@ -291,10 +291,7 @@ fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewpor
             else {
                 continue;
             };
-            let span = (flight.arrives - flight.sent).0.max(1) as f64;
-            let done = ((clock - flight.sent).0 as f64 / span).clamp(0.0, 1.0);
-            let p = (a.0 + (b.0 - a.0) * done, a.1 + (b.1 - a.1) * done);
-            let (x, y) = view.to_screen(p);
+            let (x, y) = view.to_screen(flight.position(clock, a, b));
             // Each kind keeps its shape at any count, as the legend shows it.
             // (Transactions become squares when there are many: cheaper, and still filled.)
             match kind {
