@@ -5,6 +5,7 @@
 
 pub mod explain;
 pub mod guide;
+pub mod hit;
 pub mod layout;
 pub mod lessons;
 pub mod palette;
