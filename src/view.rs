@@ -4,6 +4,7 @@
 //! the Yew components in `ui` only dispatch actions to it and draw what it says.
 
 pub mod explain;
+pub mod gesture;
 pub mod guide;
 pub mod hit;
 pub mod layout;
