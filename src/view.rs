@@ -7,6 +7,7 @@ pub mod explain;
 pub mod gesture;
 pub mod guide;
 pub mod hit;
+pub mod keys;
 pub mod layout;
 pub mod lessons;
 pub mod palette;
