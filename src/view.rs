@@ -3,6 +3,7 @@
 //! Nothing here touches the browser: it compiles and is tested natively, and
 //! the Yew components in `ui` only dispatch actions to it and draw what it says.
 
+pub mod autosave;
 pub mod explain;
 pub mod gesture;
 pub mod guide;
@@ -10,6 +11,7 @@ pub mod hit;
 pub mod keys;
 pub mod layout;
 pub mod lessons;
+pub mod pacing;
 pub mod palette;
 pub mod presets;
 pub mod rings;
