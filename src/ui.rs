@@ -1,6 +1,10 @@
 //! The browser app's Yew components (wasm32 only): they dispatch commands and draw, nothing more.
 //!
-//! - [`app`]: the app: owns the state, the animation loop, mouse, touch and keyboard input.
+//! - [`app`]: the app component: the page's layout and its buttons' callbacks.
+//! - [`shared`]: what the callbacks share; carrying out commands, saving, swapping networks.
+//! - [`frame`]: the animation frame loop.
+//! - [`pointer`]: the canvas's mouse and touch events, fed to the gesture machine.
+//! - [`keys`]: keyboard shortcuts and the overlay that lists them.
 //! - [`canvas`]: draws the network, messages in flight, flashes.
 //! - [`controls`]: network choice, playback, editing, legend.
 //! - [`crash`]: the panic hook: a visible message and a safe reload.
@@ -21,10 +25,14 @@ pub mod controls;
 pub mod crash;
 pub mod events;
 pub mod format;
+pub mod frame;
 pub mod inspector;
+pub mod keys;
 pub mod lesson_panel;
 pub mod peer_list;
+pub mod pointer;
 pub mod save_panel;
+pub mod shared;
 pub mod stats;
 pub mod storage;
 

@@ -3,10 +3,15 @@
 //! Nothing here touches the browser: it compiles and is tested natively, and
 //! the Yew components in `ui` only dispatch actions to it and draw what it says.
 
+pub mod autosave;
 pub mod explain;
+pub mod gesture;
 pub mod guide;
+pub mod hit;
+pub mod keys;
 pub mod layout;
 pub mod lessons;
+pub mod pacing;
 pub mod palette;
 pub mod presets;
 pub mod raster;
@@ -15,3 +20,4 @@ pub mod saves;
 pub mod share;
 pub mod state;
 pub mod svg;
+pub mod viewport;

@@ -1,4 +1,5 @@
-//! The graph view: draws peers, links and messages in flight on a canvas, with pan and zoom.
+//! The graph view: draws peers, links and messages in flight on a canvas, through the
+//! [`Viewport`]'s pan and zoom.
 //!
 //! Drawing reads the [`AppState`]; nothing here decides anything about the
 //! simulation. Links change rarely, so they are drawn once into an offscreen
@@ -13,84 +14,7 @@ use crate::sim::trace::MessageKind;
 use crate::view::palette::{self, role_colour};
 use crate::view::raster::{self, Raster, ALL_LINKS_MAX, RASTER_PEERS};
 use crate::view::state::{AppState, Selection};
-
-/// Pan and zoom: screen = layout * scale + offset.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Viewport {
-    /// Pixels per layout unit.
-    pub scale: f64,
-    /// Screen position of the layout origin.
-    pub offset: (f64, f64),
-    /// Whether the user moved the view (then it no longer follows the layout).
-    pub user_moved: bool,
-    /// Projector mode: thicker links and larger peers, for the back of the room.
-    pub projector: bool,
-}
-
-impl Default for Viewport {
-    fn default() -> Viewport {
-        Viewport {
-            scale: 1.0,
-            offset: (0.0, 0.0),
-            user_moved: false,
-            projector: false,
-        }
-    }
-}
-
-impl Viewport {
-    /// Peer radius in pixels at this zoom, for a network of `n_peers`.
-    pub fn peer_radius(&self, n_peers: usize) -> f64 {
-        let r = peer_radius(self.scale, n_peers);
-        if self.projector {
-            r * 1.3
-        } else {
-            r
-        }
-    }
-
-    /// Layout coordinates to screen pixels.
-    pub fn to_screen(&self, (x, y): (f64, f64)) -> (f64, f64) {
-        (
-            x * self.scale + self.offset.0,
-            y * self.scale + self.offset.1,
-        )
-    }
-
-    /// Screen pixels to layout coordinates.
-    pub fn to_layout(&self, (x, y): (f64, f64)) -> (f64, f64) {
-        (
-            (x - self.offset.0) / self.scale,
-            (y - self.offset.1) / self.scale,
-        )
-    }
-
-    /// Fits the layout's bounds into a `width` x `height` canvas with a margin.
-    pub fn fit(&mut self, bounds: (f64, f64, f64, f64), width: f64, height: f64) {
-        let (min_x, min_y, max_x, max_y) = bounds;
-        let margin = 40.0;
-        let w = (max_x - min_x).max(1.0);
-        let h = (max_y - min_y).max(1.0);
-        let scale = ((width - 2.0 * margin) / w)
-            .min((height - 2.0 * margin) / h)
-            .clamp(0.02, 5.0);
-        self.scale = scale;
-        self.offset = (
-            width / 2.0 - (min_x + max_x) / 2.0 * scale,
-            height / 2.0 - (min_y + max_y) / 2.0 * scale,
-        );
-    }
-
-    /// Zooms by `factor` keeping the screen point `at` still.
-    pub fn zoom_at(&mut self, factor: f64, at: (f64, f64)) {
-        let before = self.to_layout(at);
-        self.scale = (self.scale * factor).clamp(0.01, 20.0);
-        let after = self.to_screen(before);
-        self.offset.0 += at.0 - after.0;
-        self.offset.1 += at.1 - after.1;
-        self.user_moved = true;
-    }
-}
+use crate::view::viewport::Viewport;
 
 /// What the link layer was drawn for: redraw it when any of this changes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -121,18 +45,6 @@ fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
         .flatten()?
         .dyn_into::<CanvasRenderingContext2d>()
         .ok()
-}
-
-/// Peer radius in pixels at this zoom and network size.
-pub fn peer_radius(scale: f64, n_peers: usize) -> f64 {
-    let base = if n_peers > 2000 {
-        3.0
-    } else if n_peers > 300 {
-        5.0
-    } else {
-        13.0
-    };
-    (base * scale.sqrt()).clamp(1.5, 24.0)
 }
 
 impl Renderer {
@@ -433,10 +345,7 @@ fn draw_flights(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewpor
             else {
                 continue;
             };
-            let span = (flight.arrives - flight.sent).0.max(1) as f64;
-            let done = ((clock - flight.sent).0 as f64 / span).clamp(0.0, 1.0);
-            let p = (a.0 + (b.0 - a.0) * done, a.1 + (b.1 - a.1) * done);
-            let (x, y) = view.to_screen(p);
+            let (x, y) = view.to_screen(flight.position(clock, a, b));
             // Each kind keeps its shape at any count, as the legend shows it.
             // (Transactions become squares when there are many: cheaper, and still filled.)
             match kind {

@@ -107,6 +107,26 @@ impl Tour {
         self.on_track = false;
     }
 
+    /// Takes note of a command the user gave outside the lesson's steps: one that may change
+    /// the state the steps assume (another network or seed, undo, redo, a stop, other limits)
+    /// loses track; selecting, playing and editing within the lesson do not.
+    pub fn notice(&mut self, command: &Command) {
+        let off_track = matches!(
+            command,
+            Command::LoadPreset(_)
+                | Command::LoadScenario(_)
+                | Command::SetSeed(_)
+                | Command::Generate { .. }
+                | Command::Undo
+                | Command::Redo
+                | Command::Cancel
+                | Command::SetLimits(_)
+        );
+        if off_track {
+            self.lose_track();
+        }
+    }
+
     /// Whether the app is in the state the steps done so far leave.
     pub fn on_track(&self) -> bool {
         self.on_track
@@ -1818,6 +1838,39 @@ mod tests {
             for i in 0..lesson.steps.len() {
                 do_it(&mut state, &lesson, i);
             }
+        }
+    }
+
+    #[test]
+    fn a_tour_loses_track_on_commands_that_change_what_its_steps_assume() {
+        let lesson = lesson_of("block-one-node");
+        let keeps = [
+            Command::SelectPeer {
+                peer: PeerId(1),
+                additive: false,
+            },
+            Command::Broadcast,
+            Command::Play,
+            Command::Step,
+            Command::ToggleOffline,
+            Command::AddPeer { at: None },
+        ];
+        let loses = [
+            Command::LoadPreset("bitcoin-30".into()),
+            Command::Undo,
+            Command::Redo,
+            Command::Cancel,
+            Command::SetSeed(2),
+        ];
+        for command in keeps {
+            let mut tour = Tour::new(lesson.clone());
+            tour.notice(&command);
+            assert!(tour.on_track(), "{command:?} keeps to the lesson");
+        }
+        for command in loses {
+            let mut tour = Tour::new(lesson.clone());
+            tour.notice(&command);
+            assert!(!tour.on_track(), "{command:?} leaves the lesson");
         }
     }
 

@@ -363,6 +363,25 @@ pub struct Flight {
     pub kind: MessageKind,
 }
 
+impl Flight {
+    /// How far along its link the message is at `clock`: 0 as it leaves, 1 once it arrives
+    /// (a message that arrives as it leaves counts as a microsecond's flight).
+    pub fn progress(&self, clock: Time) -> f64 {
+        let span = (self.arrives - self.sent).0.max(1) as f64;
+        ((clock - self.sent).0 as f64 / span).clamp(0.0, 1.0)
+    }
+
+    /// Where the message is at `clock`, on the straight line from its sender at `from` to its
+    /// recipient at `to`.
+    pub fn position(&self, clock: Time, from: (f64, f64), to: (f64, f64)) -> (f64, f64) {
+        let done = self.progress(clock);
+        (
+            from.0 + (to.0 - from.0) * done,
+            from.1 + (to.1 - from.1) * done,
+        )
+    }
+}
+
 /// A delivery that brought nothing new, for a brief flash.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Flash {
@@ -1842,6 +1861,32 @@ mod tests {
 
     fn links(state: &AppState) -> Vec<(PeerId, PeerId)> {
         state.network().links().map(|l| (l.from, l.to)).collect()
+    }
+
+    #[test]
+    fn a_flight_moves_in_proportion_to_the_time_since_it_left() {
+        let flight = Flight {
+            from: PeerId(0),
+            to: PeerId(1),
+            sent: Time::from_ms(100),
+            arrives: Time::from_ms(300),
+            kind: MessageKind::Tx,
+        };
+        let (a, b) = ((10.0, 20.0), (110.0, -180.0));
+        // 50 of 200 ms: a quarter of the way, (10 + 25, 20 - 50).
+        assert_eq!(flight.position(Time::from_ms(150), a, b), (35.0, -30.0));
+        assert_eq!(flight.position(Time::from_ms(300), a, b), b);
+        // Before it leaves and after it arrives it stays at the ends.
+        assert_eq!(flight.position(Time::from_ms(50), a, b), a);
+        assert_eq!(flight.position(Time::from_ms(900), a, b), b);
+        assert_eq!(flight.progress(Time::from_ms(250)), 0.75);
+        // Sent and delivered at once: there already one microsecond later.
+        let instant = Flight {
+            arrives: flight.sent,
+            ..flight
+        };
+        assert_eq!(instant.progress(flight.sent), 0.0);
+        assert_eq!(instant.progress(Time(flight.sent.0 + 1)), 1.0);
     }
 
     #[test]

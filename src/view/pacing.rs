@@ -1,0 +1,126 @@
+//! The animation frame's timing decisions: when to tick, how long the layout may take, and
+//! when the panels are drawn again (the canvas redraws every frame).
+
+use crate::view::state::AppState;
+
+/// Milliseconds of each frame the layout may use while it settles.
+pub const LAYOUT_BUDGET_MS: f64 = 9.0;
+
+/// How often the panels refresh while the clock runs: often for classroom networks, less for
+/// large ones whose statistics cost more.
+pub fn panel_refresh_ms(n_peers: usize) -> f64 {
+    if n_peers > 2000 {
+        600.0
+    } else {
+        150.0
+    }
+}
+
+/// Whether the state wants a tick this frame: the clock or long work runs, the layout moves,
+/// or a flash fades.
+pub fn wants_tick(state: &AppState) -> bool {
+    running(state) || !state.layout().is_settled() || !state.flashes().is_empty()
+}
+
+/// Whether the clock or long work runs (then the panels follow it).
+pub fn running(state: &AppState) -> bool {
+    state.is_playing() || state.work().is_some()
+}
+
+/// The frame loop's memory of earlier frames.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pacing {
+    last_frame: Option<f64>,
+    last_panels: f64,
+    was_running: bool,
+}
+
+impl Pacing {
+    /// Wall-clock milliseconds since the last frame (0 on the first).
+    pub fn frame_at(&mut self, now_ms: f64) -> f64 {
+        self.last_frame
+            .replace(now_ms)
+            .map_or(0.0, |last| now_ms - last)
+    }
+
+    /// Whether the panels are due again at `now_ms`: when the clock or work has just stopped,
+    /// when the layout settled or woke since the page last showed it, and every
+    /// [`panel_refresh_ms`] while it runs.
+    pub fn panels_due(
+        &mut self,
+        now_ms: f64,
+        running: bool,
+        settled_changed: bool,
+        n_peers: usize,
+    ) -> bool {
+        let stopped = std::mem::replace(&mut self.was_running, running) && !running;
+        let due = stopped
+            || settled_changed
+            || (running && now_ms - self.last_panels > panel_refresh_ms(n_peers));
+        if due {
+            self.last_panels = now_ms;
+        }
+        due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::state::Command;
+
+    #[test]
+    fn frames_measure_the_time_since_the_last() {
+        let mut pacing = Pacing::default();
+        assert_eq!(pacing.frame_at(1000.0), 0.0);
+        assert_eq!(pacing.frame_at(1016.5), 16.5);
+        assert_eq!(pacing.frame_at(1050.0), 33.5);
+    }
+
+    #[test]
+    fn panels_refresh_every_150_ms_while_running_and_600_for_large_networks() {
+        let mut pacing = Pacing::default();
+        // 0 ms since "the last" (at 0) is not more than 150.
+        assert!(!pacing.panels_due(100.0, true, false, 30));
+        assert!(pacing.panels_due(151.0, true, false, 30));
+        assert!(
+            !pacing.panels_due(301.0, true, false, 30),
+            "exactly 150 later"
+        );
+        assert!(pacing.panels_due(302.0, true, false, 30));
+        let mut large = Pacing::default();
+        assert!(!large.panels_due(599.0, true, false, 2001));
+        assert!(large.panels_due(601.0, true, false, 2001));
+        assert_eq!(panel_refresh_ms(2000), 150.0);
+    }
+
+    #[test]
+    fn panels_refresh_once_when_the_clock_stops_and_when_the_layout_settles() {
+        let mut pacing = Pacing::default();
+        assert!(!pacing.panels_due(10.0, false, false, 30), "idle: nothing");
+        assert!(!pacing.panels_due(20.0, true, false, 30));
+        assert!(pacing.panels_due(30.0, false, false, 30), "just stopped");
+        assert!(!pacing.panels_due(40.0, false, false, 30), "once");
+        assert!(pacing.panels_due(50.0, false, true, 30), "settled");
+    }
+
+    #[test]
+    fn a_tick_is_wanted_while_anything_moves() {
+        let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
+        assert!(wants_tick(&state), "a fresh layout moves");
+        for _ in 0..5000 {
+            if !state.relax_layout() {
+                break;
+            }
+        }
+        assert!(state.layout().is_settled());
+        assert!(!wants_tick(&state) && !running(&state));
+        state.dispatch(Command::SelectPeer {
+            peer: crate::sim::network::PeerId(0),
+            additive: false,
+        });
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Play);
+        assert!(running(&state) && wants_tick(&state));
+    }
+}
