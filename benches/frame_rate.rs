@@ -131,18 +131,19 @@ fn main() {
                 "longest task",
                 "reached by 3 s"
             );
-            // `cargo bench --bench frame_rate -- full` measures the whole network alone.
-            let only_full = std::env::args().any(|a| a == "full");
-            let sizes: &[(&str, u32)] = if only_full {
-                &[]
-            } else {
-                &[
-                    ("bitcoin-30", 30),
-                    ("bitcoin-1000", 1000),
-                    ("bitcoin-10000", 10_000),
-                ]
-            };
-            for &(preset, peers) in sizes {
+            // `cargo bench --bench frame_rate -- NAME...` measures only the named presets
+            // (`full` for the whole network).
+            let wanted: Vec<String> = std::env::args()
+                .skip(1)
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            let measures = |name: &str| wanted.is_empty() || wanted.iter().any(|w| w == name);
+            let sizes = [
+                ("bitcoin-30", 30),
+                ("bitcoin-1000", 1000),
+                ("bitcoin-10000", 10_000),
+            ];
+            for (preset, peers) in sizes.into_iter().filter(|(p, _)| measures(p)) {
                 for (arrangement, name) in [
                     ("0", "forces"),
                     ("1", "rings by hops"),
@@ -171,6 +172,9 @@ fn main() {
                         .screenshot(&format!("bench-{preset}-{}", name.replace(' ', "-")))
                         .await;
                 }
+            }
+            if !measures("full") {
+                return;
             }
             // The whole network may take minutes where it is slow: wait for it.
             page.client

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod lessons;
 pub mod pacing;
 pub mod palette;
+pub mod plot;
 pub mod presets;
 pub mod raster;
 pub mod rings;

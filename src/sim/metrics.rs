@@ -174,10 +174,17 @@ impl Simulation {
 
     /// The totals of `tx`'s spread so far.
     pub fn metrics(&self, tx: TxId) -> Metrics {
+        let reachable = self.reachable_peers(tx).iter().filter(|&&r| r).count();
+        self.metrics_with_reachable(tx, reachable)
+    }
+
+    /// [`Simulation::metrics`] given the count of peers `tx` can reach, which
+    /// depends only on the network and the source: a caller that shows the
+    /// metrics while the run goes on counts them once, not on every frame.
+    pub fn metrics_with_reachable(&self, tx: TxId, reachable: usize) -> Metrics {
         let Some(record) = self.tx_record(tx) else {
             return Metrics::default();
         };
-        let reachable = self.reachable_peers(tx).iter().filter(|&&r| r).count();
         let arrivals = self.sorted_arrivals(tx);
         let needed = |share: f64| ((reachable as f64) * share).ceil() as usize;
         let by_kind = |k: MessageKind| record.messages[k.index()];

@@ -9,7 +9,7 @@
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use crate::sim::network::{LinkKind, PeerId, PeerState, Role};
+use crate::sim::network::{Link, LinkKind, PeerId, PeerState, Role};
 use crate::sim::trace::MessageKind;
 use crate::view::palette::{self, role_colour};
 use crate::view::raster::{self, Raster, ALL_LINKS_MAX, RASTER_PEERS};
@@ -233,12 +233,11 @@ impl Renderer {
         ctx.set_stroke_style_str(palette::LINK);
         ctx.begin_path();
         // Too many links to draw each frame they move: only the selected peers' links then.
-        let selected = state.selected_peers();
+        let selected = raster::selection_mask(state);
+        let is_selected = |p: PeerId| selected.get(p.index()).copied().unwrap_or(false);
         let all = net.n_links() <= ALL_LINKS_MAX;
-        for link in net
-            .links()
-            .filter(|l| all || selected.contains(&l.from) || selected.contains(&l.to))
-        {
+        let shown = |l: &&Link| all || is_selected(l.from) || is_selected(l.to);
+        for link in net.links().filter(shown) {
             let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) else {
                 continue;
             };
@@ -251,7 +250,7 @@ impl Renderer {
         let special: Vec<_> = net
             .links()
             .filter(|l| {
-                l.kind == LinkKind::BlockRelayOnly
+                (l.kind == LinkKind::BlockRelayOnly && shown(l))
                     || (highlight && state.bridges().binary_search(&l.id).is_ok())
                     || *state.selection() == Selection::Link(l.id)
             })

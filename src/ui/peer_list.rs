@@ -8,6 +8,9 @@ use crate::view::state::{AppState, Command};
 /// Networks up to this size open the list by default.
 const OPEN_UP_TO: usize = 40;
 
+/// The most peers listed: a button per peer for 110,000 peers would stall the page.
+const LIST_AT_MOST: usize = 2000;
+
 /// The collapsible list of every peer, with its state and hop count.
 ///
 /// `open` is the user's choice, if they made one; a closed list renders no
@@ -41,7 +44,7 @@ pub fn peer_list(
                 <summary>{ format!("Peers ({})", net.n_peers()) }</summary>
                 if open {
                 <ul>
-                    { for net.peers().map(|peer| {
+                    { for net.peers().take(LIST_AT_MOST).map(|peer| {
                         let id = peer.id;
                         let hops = tx.and_then(|tx| sim.hops(tx, id));
                         let is_cut = cut.binary_search(&id).is_ok();
@@ -77,6 +80,9 @@ pub fn peer_list(
                         }
                     }) }
                 </ul>
+                if net.n_peers() > LIST_AT_MOST {
+                    <p class="muted">{ format!("The first {LIST_AT_MOST} of {} peers; select the others on the canvas.", net.n_peers()) }</p>
+                }
                 }
             </details>
         </section>

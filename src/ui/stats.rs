@@ -4,10 +4,8 @@ use yew::prelude::*;
 
 use crate::sim::metrics::UnreachedReason;
 use crate::ui::format;
+use crate::view::plot::{coverage_points, PLOT};
 use crate::view::state::AppState;
-
-/// Width and height of the coverage plot, in SVG units.
-const PLOT: (f64, f64) = (300.0, 110.0);
 
 /// The coverage plot: peers reached over time, up to the clock.
 fn coverage_plot(state: &AppState, reachable: usize) -> Html {
@@ -15,29 +13,15 @@ fn coverage_plot(state: &AppState, reachable: usize) -> Html {
         return html! {};
     };
     let sim = state.simulation();
-    let metrics_reachable = reachable.max(1) as f64;
     let curve = sim.coverage(tx);
     let end = curve.last().map_or(1.0, |p| p.0).max(1.0);
-    let x = |ms: f64| ms / end * (PLOT.0 - 10.0) + 5.0;
-    let y = |count: f64| PLOT.1 - 5.0 - count / metrics_reachable * (PLOT.1 - 10.0);
-    let mut points = String::new();
-    let mut last = 0.0;
-    for (ms, count) in &curve {
-        points.push_str(&format!(
-            "{:.1},{:.1} {:.1},{:.1} ",
-            x(*ms),
-            y(last),
-            x(*ms),
-            y(*count as f64)
-        ));
-        last = *count as f64;
-    }
-    points.push_str(&format!("{:.1},{:.1}", x(end), y(last)));
+    let last = curve.last().map_or(0, |p| p.1);
+    let (points, top) = coverage_points(&curve, end, reachable);
     html! {
         <figure class="plot">
             <svg viewBox={format!("0 0 {} {}", PLOT.0, PLOT.1)} role="img"
-                aria-label={format!("Coverage over time: {} of {} peers after {} ms", last, metrics_reachable, format::ms(end))}>
-                <line x1="5" y1={format!("{}", y(metrics_reachable))} x2={format!("{}", PLOT.0 - 5.0)} y2={format!("{}", y(metrics_reachable))} class="reachable-line" />
+                aria-label={format!("Coverage over time: {} of {} peers after {} ms", last, reachable.max(1), format::ms(end))}>
+                <line x1="5" y1={format!("{top}")} x2={format!("{}", PLOT.0 - 5.0)} y2={format!("{top}")} class="reachable-line" />
                 <polyline points={points} class="coverage" />
             </svg>
             <figcaption>{ format!("Peers reached over time (0 to {} ms); the dashed line is every reachable peer.", format::ms(end)) }</figcaption>
@@ -59,7 +43,7 @@ pub fn stats(state: &AppState) -> Html {
         };
     };
     let sim = state.simulation();
-    let m = sim.metrics(tx);
+    let m = state.metrics(tx);
     let finished = state.is_finished();
     let unreached = if finished {
         sim.unreached(tx)

@@ -2,20 +2,21 @@
 //!
 //! Above [`RASTER_PEERS`] peers a canvas path per peer costs more than the
 //! frame has: 110,000 peers are 110,000 calls from wasm into the browser and a
-//! fill of as many shapes. Painting the same squares into a buffer here costs a
+//! fill of as many shapes, and even 1,000 peers' arcs, filled in software, cost
+//! the frame rate its 60 fps. Painting the same squares into a buffer here costs a
 //! few milliseconds, and the page copies it with one `putImageData`. The
-//! picture is the one the canvas would draw at that size (where circles are
-//! already drawn as squares): informed peers in their role's colour, the rest
-//! pale, offline grey, with the source, selection, single points of failure and
-//! censoring as larger squares behind, and messages in flight as black dots.
+//! picture is the one the canvas draws for small networks: informed peers in
+//! their role's colour, the rest white in a ring of it (or pale, where a peer
+//! is too small for a ring), offline grey, with the source, selection, single points of failure and
+//! censoring as larger squares behind, and messages in flight as small black
+//! dots beneath the peers.
 
 use crate::sim::network::{PeerId, PeerState};
-use crate::sim::time::Time;
 use crate::view::palette;
-use crate::view::state::{AppState, Flight};
+use crate::view::state::AppState;
 
 /// Networks larger than this are painted as pixels.
-pub const RASTER_PEERS: usize = 2000;
+pub const RASTER_PEERS: usize = 300;
 
 /// Networks with more links than this draw only the selected peers' links: a
 /// million lines (Bitcoin's size) take the canvas seconds.
@@ -113,20 +114,58 @@ impl Raster {
     }
 }
 
-/// Where a message in flight is at `clock`: the share of its trip done, along the
-/// straight line from its sender to its receiver.
-pub fn flight_position(
-    flight: &Flight,
-    from: (f64, f64),
-    to: (f64, f64),
-    clock: Time,
-) -> (f64, f64) {
-    let span = (flight.arrives - flight.sent).0.max(1) as f64;
-    let done = ((clock - flight.sent).0 as f64 / span).clamp(0.0, 1.0);
-    (
-        from.0 + (to.0 - from.0) * done,
-        from.1 + (to.1 - from.1) * done,
-    )
+impl Raster {
+    /// Paints a disc of radius `r` around (x, y): the pixels whose centres lie within it
+    /// (at least the pixel under the point), clipped to the picture. Small discs are squares.
+    pub fn disc(&mut self, x: f64, y: f64, r: f64, colour: Rgba) {
+        if r < DISC_RADIUS {
+            return self.square(x, y, r, colour);
+        }
+        if !(x.is_finite() && y.is_finite()) {
+            return;
+        }
+        let (w, h) = (f64::from(self.width), f64::from(self.height));
+        let y0 = (y - r).floor().max(0.0);
+        let y1 = (y + r).ceil().min(h);
+        let mut py = y0;
+        while py < y1 {
+            // The row's pixel centres at py + 0.5: those within r of (x, y) on this row.
+            let dy = py + 0.5 - y;
+            let reach = r * r - dy * dy;
+            if reach >= 0.0 {
+                let half = reach.sqrt();
+                let x0 = (x - half - 0.5).ceil().max(0.0);
+                let x1 = (x + half - 0.5).floor().min(w - 1.0);
+                if x0 <= x1 {
+                    let row = py as usize * self.width as usize * 4;
+                    let (a, b) = (row + x0 as usize * 4, row + (x1 as usize + 1) * 4);
+                    for pixel in self.pixels[a..b].chunks_exact_mut(4) {
+                        pixel.copy_from_slice(&colour);
+                    }
+                }
+            }
+            py += 1.0;
+        }
+    }
+}
+
+/// From this radius in pixels a peer that has not heard yet is a white disc in a ring of its
+/// role's colour; below it, too small for a ring to show, a pale dot.
+const RING_RADIUS: f64 = 4.0;
+
+/// Below this radius in pixels a peer is painted as a square (a disc that small is one anyway).
+const DISC_RADIUS: f64 = 2.5;
+
+/// Per peer slot, whether the peer is selected: a region may select thousands, and a
+/// frame asks about every peer (and, for links, every link).
+pub fn selection_mask(state: &AppState) -> Vec<bool> {
+    let mut mask = vec![false; state.network().peer_slots()];
+    for peer in state.selected_peers() {
+        if let Some(slot) = mask.get_mut(peer.index()) {
+            *slot = true;
+        }
+    }
+    mask
 }
 
 /// Paints the peers and messages of `state` into `raster` (sized `width` x `height`):
@@ -146,7 +185,7 @@ pub fn paint(
     let tx = state.current_tx();
     let sim = state.simulation();
     let source = tx.and_then(|tx| sim.origin(tx));
-    let selected = state.selected_peers();
+    let selected = selection_mask(state);
     let cut = state.cut_vertices();
     // Behind the bodies, larger squares: censoring, single points of failure, selection, source.
     let censor = rgba(palette::CENSOR);
@@ -155,7 +194,7 @@ pub fn paint(
     for peer in net.peers() {
         let wanted = if Some(peer.id) == source {
             Some((rgba(palette::SOURCE), radius + 4.0))
-        } else if selected.contains(&peer.id) {
+        } else if selected[peer.id.index()] {
             Some((selected_colour, radius + 3.0))
         } else if highlight && cut.binary_search(&peer.id).is_ok() {
             Some((cut_colour, radius + 2.0))
@@ -165,10 +204,23 @@ pub fn paint(
             None
         };
         if let (Some((colour, half)), Some((x, y))) = (wanted, at(peer.id)) {
-            raster.square(x, y, half, colour);
+            raster.disc(x, y, half, colour);
         }
     }
+    // Messages in flight, small and under the peers: thousands cross a large network at once,
+    // and the wave is the peers changing colour.
+    let black = rgba(palette::MESSAGE);
+    let dot = (radius * 0.35).max(0.5);
+    let clock = state.clock();
+    for flight in state.flights() {
+        let (Some(a), Some(b)) = (layout.position(flight.from), layout.position(flight.to)) else {
+            continue;
+        };
+        let (x, y) = screen(flight.position(clock, a, b));
+        raster.disc(x, y, dot, black);
+    }
     let pale = rgba(PALE);
+    let white = [255, 255, 255, 255];
     let offline = rgba(palette::OFFLINE);
     let roles = crate::sim::network::Role::ALL.map(|role| (role, rgba(palette::role_colour(role))));
     // Uninformed first, so informed peers (the wave) are drawn over them where they overlap.
@@ -178,37 +230,31 @@ pub fn paint(
             if has != informed {
                 continue;
             }
-            let colour = if peer.state == PeerState::Offline {
-                offline
-            } else if has {
-                roles
-                    .iter()
-                    .find(|(role, _)| *role == peer.role)
-                    .map_or(pale, |(_, c)| *c)
-            } else {
-                pale
+            let role = roles
+                .iter()
+                .find(|(role, _)| *role == peer.role)
+                .map_or(pale, |(_, c)| *c);
+            let Some((x, y)) = at(peer.id) else {
+                continue;
             };
-            if let Some((x, y)) = at(peer.id) {
-                raster.square(x, y, radius, colour);
+            if peer.state == PeerState::Offline {
+                raster.disc(x, y, radius, offline);
+            } else if has {
+                raster.disc(x, y, radius, role);
+            } else if radius >= RING_RADIUS {
+                // Not heard yet: white inside a ring of the role's colour, as small networks show it.
+                raster.disc(x, y, radius, role);
+                raster.disc(x, y, radius - (radius * 0.3).clamp(1.0, 3.0), white);
+            } else {
+                raster.disc(x, y, radius, pale);
             }
         }
-    }
-    let black = rgba(palette::MESSAGE);
-    let dot = (radius * 0.6).max(1.0);
-    let clock = state.clock();
-    for flight in state.flights() {
-        let (Some(a), Some(b)) = (layout.position(flight.from), layout.position(flight.to)) else {
-            continue;
-        };
-        let (x, y) = screen(flight_position(flight, a, b, clock));
-        raster.square(x, y, dot, black);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::trace::MessageKind;
 
     #[test]
     fn colours_are_read_from_hex() {
@@ -237,6 +283,66 @@ mod tests {
     }
 
     #[test]
+    fn a_disc_covers_exactly_the_pixels_whose_centres_lie_within_it() {
+        let mut r = Raster::new();
+        r.clear(40, 30);
+        let c = [9, 9, 9, 255];
+        let (cx, cy, radius) = (17.3, 12.8, 6.2);
+        r.disc(cx, cy, radius, c);
+        for y in 0..30 {
+            for x in 0..40 {
+                let (px, py) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
+                let inside = (px - cx).powi(2) + (py - cy).powi(2) <= radius * radius;
+                assert_eq!(r.at(x, y) == Some(c), inside, "pixel ({x}, {y})");
+            }
+        }
+        // Clipped at the edges: a disc on the corner paints only what is inside.
+        let mut r = Raster::new();
+        r.clear(5, 5);
+        r.disc(0.0, 0.0, 3.0, c);
+        assert_eq!(r.at(0, 0), Some(c));
+        assert_eq!(r.at(4, 4), Some([0, 0, 0, 0]));
+    }
+
+    #[test]
+    fn a_peer_not_reached_yet_is_white_in_a_ring_of_its_roles_colour() {
+        let state = AppState::with_preset("bitcoin-1000", 1).unwrap();
+        let peer = PeerId(7);
+        let role = rgba(palette::role_colour(
+            state.network().peer(peer).unwrap().role,
+        ));
+        let at = state.layout().position(peer).unwrap();
+        // Peer 7 at the picture's centre, the rest far outside it.
+        let screen = |p: (f64, f64)| {
+            if p == at {
+                (50.0, 50.0)
+            } else {
+                (-1000.0, -1000.0)
+            }
+        };
+        let mut raster = Raster::new();
+        paint(&mut raster, &state, (100, 100), screen, 10.0, false);
+        // Ring width: 30 % of the radius, 3 px; so white within 7 px, the role's colour to 10.
+        assert_eq!(raster.at(50, 50), Some([255, 255, 255, 255]));
+        assert_eq!(raster.at(55, 50), Some([255, 255, 255, 255]));
+        assert_eq!(raster.at(58, 50), Some(role));
+        assert_eq!(raster.at(50, 41), Some(role));
+        assert_eq!(raster.at(61, 50), Some([0, 0, 0, 0]));
+    }
+
+    #[test]
+    fn the_selection_mask_marks_exactly_the_selected_peers() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let chosen = [PeerId(3), PeerId(17), PeerId(29)];
+        state.dispatch(crate::view::state::Command::SelectPeers(chosen.to_vec()));
+        let mask = selection_mask(&state);
+        assert_eq!(mask.len(), state.network().peer_slots());
+        for (i, &on) in mask.iter().enumerate() {
+            assert_eq!(on, chosen.contains(&PeerId(i as u32)), "slot {i}");
+        }
+    }
+
+    #[test]
     fn squares_are_clipped_and_bad_points_ignored() {
         let mut r = Raster::new();
         r.clear(4, 4);
@@ -251,23 +357,6 @@ mod tests {
         // A point at the far corner paints the corner pixel, and nothing outside.
         r.square(3.9, 3.9, 0.1, c);
         assert_eq!(r.at(3, 3), Some(c));
-    }
-
-    #[test]
-    fn a_flight_is_where_its_share_of_the_trip_says() {
-        let flight = Flight {
-            from: PeerId(0),
-            to: PeerId(1),
-            sent: Time(1000),
-            arrives: Time(5000),
-            kind: MessageKind::Tx,
-        };
-        let (a, b) = ((0.0, 0.0), (100.0, -40.0));
-        assert_eq!(flight_position(&flight, a, b, Time(1000)), a);
-        assert_eq!(flight_position(&flight, a, b, Time(2000)), (25.0, -10.0));
-        assert_eq!(flight_position(&flight, a, b, Time(5000)), b);
-        assert_eq!(flight_position(&flight, a, b, Time(9000)), b);
-        assert_eq!(flight_position(&flight, a, b, Time(0)), a);
     }
 
     #[test]
@@ -288,7 +377,11 @@ mod tests {
                 ((x.to_bits(), y.to_bits()), p.0)
             })
             .collect();
-        assert_eq!(column.len(), net.n_peers(), "every peer has its own position");
+        assert_eq!(
+            column.len(),
+            net.n_peers(),
+            "every peer has its own position"
+        );
         let screen = |(x, y): (f64, f64)| {
             let i = column[&(x.to_bits(), y.to_bits())];
             (f64::from(2 * i + 1), 1.5)

@@ -458,6 +458,9 @@ pub struct AppState {
     passed: Option<(TxId, Network)>,
     /// The ring places of the arrangement in force, once computed.
     rings: Option<Rings>,
+    /// How many peers a transaction can reach, for the network version it was counted on.
+    /// (network version, inputs applied, transaction, reachable peers).
+    reachable_memo: std::cell::Cell<Option<(u64, usize, TxId, usize)>>,
     /// The generator the base network came from, while the base is still exactly
     /// what it builds: then a saved or shared scenario carries the generator and
     /// the inputs, not every peer and link.
@@ -586,6 +589,7 @@ impl AppState {
             quiet_skipped: Time::ZERO,
             passed: None,
             rings: None,
+            reachable_memo: Default::default(),
             spec: scenario.generator.clone(),
         };
         state.refresh_facts();
@@ -769,6 +773,25 @@ impl AppState {
             .fold(0.0f64, f64::max);
         let count = (outermost / crate::view::rings::RING_GAP).round() as u32;
         self.rings = Some(Rings { key, places, count });
+    }
+
+    /// The metrics of `tx`'s spread so far, as [`Simulation::metrics`] counts them; the
+    /// peers it can reach are counted once per network version (a search over every link).
+    pub fn metrics(&self, tx: TxId) -> crate::sim::metrics::Metrics {
+        let reachable = match self.reachable_memo.get() {
+            Some((version, applied, memo_tx, n))
+                if (version, applied, memo_tx) == (self.network_version, self.applied, tx) =>
+            {
+                n
+            }
+            _ => {
+                let n = self.sim.reachable_peers(tx).iter().filter(|&&r| r).count();
+                self.reachable_memo
+                    .set(Some((self.network_version, self.applied, tx, n)));
+                n
+            }
+        };
+        self.sim.metrics_with_reachable(tx, reachable)
     }
 
     /// Whether the single points of failure are shown.
@@ -2814,5 +2837,32 @@ mod tests {
         state.dispatch(Command::Tick { ms: 250.0 });
         state.dispatch(Command::Tick { ms: 250.0 });
         assert_eq!(state.clock(), Time::from_ms(70), "now a hop is 40 ms");
+    }
+
+    #[test]
+    fn the_shown_metrics_count_the_reachable_peers_again_after_an_edit_and_an_undo() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        state.dispatch(Command::Broadcast);
+        let tx = state.current_tx().unwrap();
+        for _ in 0..3 {
+            state.dispatch(Command::Tick { ms: 500.0 });
+            assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
+        }
+        state.dispatch(Command::Finish);
+        assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
+        let before = state.metrics(tx).reachable;
+        // Taking a peer offline leaves one peer fewer to reach.
+        let peer = PeerId(5);
+        state.dispatch(Command::SetPeerState {
+            peer,
+            state: PeerState::Offline,
+        });
+        let tx = state.current_tx().unwrap();
+        assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
+        // Undo brings the peer back: counted again, as the simulation counts it.
+        state.dispatch(Command::Undo);
+        let tx = state.current_tx().unwrap();
+        assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
+        assert_eq!(state.metrics(tx).reachable, before);
     }
 }
