@@ -240,6 +240,7 @@ pub fn app() -> Html {
                 <section class="stage" aria-label="Network view">
                     <canvas ref={canvas} class="graph" data-testid="graph"
                         data-layout={if state.layout().is_settled() { "settled" } else { "moving" }}
+                        data-memory-mb={memory_mb()}
                         aria-label="The network: peers and links. The peer list below mirrors it."
                         onmousedown={pointer.onmousedown} onmousemove={pointer.onmousemove}
                         onmouseup={pointer.onmouseup} onmouseleave={pointer.onmouseleave}
@@ -263,4 +264,16 @@ pub fn app() -> Html {
             </main>
         </div>
     }
+}
+
+/// The wasm module's linear memory in megabytes, for the benchmarks (it grows, never shrinks).
+fn memory_mb() -> String {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(String::new(), |b| {
+            format!("{:.0}", f64::from(b.byte_length()) / 1e6)
+        })
 }

@@ -37,7 +37,15 @@ impl Shared {
         self.pacing.set(pacing);
         if pacing::wants_tick(&self.state.borrow()) {
             let was_working = self.state.borrow().is_busy();
+            let sliced = self.state.borrow().works_in_event_slices();
+            let started = now();
             self.state.borrow_mut().dispatch(Command::Tick { ms: dt });
+            // Long work's slices are sized to take their share of a frame on this machine.
+            if sliced {
+                let mut state = self.state.borrow_mut();
+                let next = pacing::next_work_slice(state.events_per_slice(), now() - started);
+                state.set_events_per_slice(next);
+            }
             if autosave::after_tick(was_working, self.state.borrow().is_busy()) {
                 self.autosave();
                 self.refresh.emit(());

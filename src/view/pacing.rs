@@ -22,6 +22,27 @@ pub fn wants_tick(state: &AppState) -> bool {
     running(state) || !state.layout().is_settled() || !state.flashes().is_empty()
 }
 
+/// Wall-clock milliseconds a frame's slice of long work should take: the rest of the frame
+/// draws, and the page answers between slices.
+pub const WORK_SLICE_MS: f64 = 25.0;
+
+/// The fewest and the most events a slice of long work may take.
+pub const WORK_SLICE_EVENTS: (u64, u64) = (2_000, 1_000_000);
+
+/// The events the next slice of long work takes, after a slice of `events` took `took_ms`:
+/// scaled so the next takes about [`WORK_SLICE_MS`], at most doubling from one slice to the
+/// next (a fast slice may be a lucky one), within [`WORK_SLICE_EVENTS`]. The work's result
+/// does not depend on its slices, only how smoothly the page runs meanwhile.
+pub fn next_work_slice(events: u64, took_ms: f64) -> u64 {
+    let (least, most) = WORK_SLICE_EVENTS;
+    let scaled = if took_ms > 0.0 && took_ms.is_finite() {
+        (events as f64 * WORK_SLICE_MS / took_ms).min(2.0 * events as f64)
+    } else {
+        2.0 * events as f64
+    };
+    (scaled as u64).clamp(least, most)
+}
+
 /// Whether the clock or long work runs (then the panels follow it).
 pub fn running(state: &AppState) -> bool {
     state.is_playing() || state.work().is_some()
@@ -68,6 +89,22 @@ impl Pacing {
 mod tests {
     use super::*;
     use crate::view::state::Command;
+
+    #[test]
+    fn a_work_slice_is_scaled_to_take_its_share_of_a_frame() {
+        // 20,000 events took 100 ms: a quarter as many take 25 ms.
+        assert_eq!(next_work_slice(20_000, 100.0), 5_000);
+        // 20,000 took 25 ms: the same again.
+        assert_eq!(next_work_slice(20_000, 25.0), 20_000);
+        // 20,000 took 5 ms: five times as many would fit, but it at most doubles.
+        assert_eq!(next_work_slice(20_000, 5.0), 40_000);
+        // No time measured (a coarse clock): doubles.
+        assert_eq!(next_work_slice(20_000, 0.0), 40_000);
+        assert_eq!(next_work_slice(20_000, f64::NAN), 40_000);
+        // Within bounds: never below 2,000 nor above a million.
+        assert_eq!(next_work_slice(3_000, 1000.0), 2_000);
+        assert_eq!(next_work_slice(900_000, 1.0), 1_000_000);
+    }
 
     #[test]
     fn frames_measure_the_time_since_the_last() {

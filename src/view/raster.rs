@@ -115,6 +115,19 @@ impl Raster {
 }
 
 impl Raster {
+    /// Darkens the pixel under (x, y) by `amount` of 255: a painted pixel is left as it is, a
+    /// transparent one becomes black that much more opaque (up to fully).
+    pub fn shade(&mut self, x: f64, y: f64, amount: u8) {
+        if !(x >= 0.0 && y >= 0.0 && x < f64::from(self.width) && y < f64::from(self.height)) {
+            return;
+        }
+        let i = (y as usize * self.width as usize + x as usize) * 4;
+        let pixel = &mut self.pixels[i..i + 4];
+        if pixel[..3] == [0, 0, 0] {
+            pixel[3] = pixel[3].saturating_add(amount);
+        }
+    }
+
     /// Paints a disc of radius `r` around (x, y): the pixels whose centres lie within it
     /// (at least the pixel under the point), clipped to the picture. Small discs are squares.
     pub fn disc(&mut self, x: f64, y: f64, r: f64, colour: Rgba) {
@@ -152,6 +165,13 @@ impl Raster {
 /// From this radius in pixels a peer that has not heard yet is a white disc in a ring of its
 /// role's colour; below it, too small for a ring to show, a pale dot.
 const RING_RADIUS: f64 = 4.0;
+
+/// The most messages in flight drawn as dots; more (tens of thousands cross a large network
+/// at once) would hide the peers, so they shade the pixels they are on instead.
+pub const FLIGHT_DOTS_MAX: usize = 2000;
+
+/// How much darker one message in flight makes its pixel, out of 255.
+const FLIGHT_SHADE: u8 = 40;
 
 /// Below this radius in pixels a peer is painted as a square (a disc that small is one anyway).
 const DISC_RADIUS: f64 = 2.5;
@@ -209,15 +229,21 @@ pub fn paint(
     }
     // Messages in flight, small and under the peers: thousands cross a large network at once,
     // and the wave is the peers changing colour.
+    // Beyond FLIGHT_DOTS_MAX they shade their pixels instead, darker where more of them pass.
     let black = rgba(palette::MESSAGE);
     let dot = (radius * 0.35).max(0.5);
     let clock = state.clock();
+    let shade = state.flights().len() > FLIGHT_DOTS_MAX;
     for flight in state.flights() {
         let (Some(a), Some(b)) = (layout.position(flight.from), layout.position(flight.to)) else {
             continue;
         };
         let (x, y) = screen(flight.position(clock, a, b));
-        raster.disc(x, y, dot, black);
+        if shade {
+            raster.shade(x, y, FLIGHT_SHADE);
+        } else {
+            raster.disc(x, y, dot, black);
+        }
     }
     let pale = rgba(PALE);
     let white = [255, 255, 255, 255];
@@ -340,6 +366,29 @@ mod tests {
         for (i, &on) in mask.iter().enumerate() {
             assert_eq!(on, chosen.contains(&PeerId(i as u32)), "slot {i}");
         }
+    }
+
+    #[test]
+    fn shading_darkens_a_pixel_by_each_message_on_it() {
+        let mut r = Raster::new();
+        r.clear(4, 4);
+        r.shade(1.2, 2.7, 40);
+        assert_eq!(r.at(1, 2), Some([0, 0, 0, 40]));
+        r.shade(1.9, 2.1, 40);
+        assert_eq!(r.at(1, 2), Some([0, 0, 0, 80]));
+        for _ in 0..10 {
+            r.shade(1.5, 2.5, 40);
+        }
+        assert_eq!(r.at(1, 2), Some([0, 0, 0, 255]));
+        // Outside, or not a number: nothing.
+        r.shade(-0.5, 1.0, 40);
+        r.shade(4.0, 1.0, 40);
+        r.shade(f64::NAN, 1.0, 40);
+        assert_eq!(r.pixels().iter().filter(|&&b| b != 0).count(), 1);
+        // A painted pixel keeps its colour.
+        r.square(3.5, 3.5, 0.5, [1, 2, 3, 255]);
+        r.shade(3.5, 3.5, 40);
+        assert_eq!(r.at(3, 3), Some([1, 2, 3, 255]));
     }
 
     #[test]

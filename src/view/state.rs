@@ -284,7 +284,14 @@ enum Work {
     Comparing(Box<ComparisonJob>),
     /// A peer joining, attempt by attempt ([`Command::JoinPeer`]).
     Joining(Box<Joining>),
+    /// A large network to build on the next frame, once the page has said so
+    /// ([`Command::LoadPreset`] or [`Command::Generate`] above [`DEFERRED_LOAD_PEERS`]).
+    Loading(Box<Command>),
 }
+
+/// Networks with more peers than this are built on the frame after the command, so that the
+/// page first says what it is doing (building 110,000 peers takes about a second in wasm).
+pub const DEFERRED_LOAD_PEERS: u64 = FORCE_LAYOUT_PEERS as u64;
 
 /// A join under way: the plan, the attempts made, and the wall-clock wait
 /// before the next one.
@@ -311,6 +318,9 @@ pub struct WorkProgress {
 impl WorkProgress {
     /// One line for the page: what is under way and how far it has got.
     pub fn sentence(&self) -> String {
+        if self.events == 0 && self.virtual_time.is_none() {
+            return format!("{}…", capitalized(self.what));
+        }
         let mut line = format!("{}: {} events so far", capitalized(self.what), self.events);
         if let Some(t) = self.virtual_time {
             line.push_str(&format!(
@@ -330,10 +340,11 @@ fn capitalized(text: &str) -> String {
 }
 
 /// Networks up to this many peers finish and compare at once (it takes milliseconds);
-/// larger ones do it in slices of [`WORK_EVENTS_PER_TICK`] events, one per frame.
+/// larger ones do it in slices, one per frame, of [`WORK_EVENTS_PER_TICK`] events until the
+/// page sizes them to its frames ([`AppState::set_events_per_slice`]).
 pub const SLICED_WORK_PEERS: usize = 2_000;
 
-/// Events one frame's slice of long work may run (a few tens of milliseconds in wasm).
+/// Events in a slice of long work, until the page sizes slices to its frames.
 pub const WORK_EVENTS_PER_TICK: u64 = 20_000;
 
 /// A broadcast or an edit, at the virtual time it was made.
@@ -458,6 +469,9 @@ pub struct AppState {
     passed: Option<(TxId, Network)>,
     /// The ring places of the arrangement in force, once computed.
     rings: Option<Rings>,
+    /// Events per slice of long work (the page sizes it to its frames, see
+    /// [`AppState::set_events_per_slice`]).
+    events_per_slice: u64,
     /// How many peers a transaction can reach, for the network version it was counted on.
     /// (network version, inputs applied, transaction, reachable peers).
     reachable_memo: std::cell::Cell<Option<(u64, usize, TxId, usize)>>,
@@ -590,6 +604,7 @@ impl AppState {
             passed: None,
             rings: None,
             reachable_memo: Default::default(),
+            events_per_slice: WORK_EVENTS_PER_TICK,
             spec: scenario.generator.clone(),
         };
         state.refresh_facts();
@@ -775,6 +790,23 @@ impl AppState {
         self.rings = Some(Rings { key, places, count });
     }
 
+    /// Sets how many events each slice of long work takes from now on (at least one); the
+    /// page sizes slices to its frames. The work's result does not depend on it.
+    pub fn set_events_per_slice(&mut self, events: u64) {
+        self.events_per_slice = events.max(1);
+    }
+
+    /// Events per slice of long work.
+    pub fn events_per_slice(&self) -> u64 {
+        self.events_per_slice
+    }
+
+    /// Whether long work under way runs in slices of events (finishing a run, comparing
+    /// relays), whose size [`AppState::set_events_per_slice`] sets; a join goes by the clock.
+    pub fn works_in_event_slices(&self) -> bool {
+        matches!(self.work, Some(Work::Finishing | Work::Comparing(_)))
+    }
+
     /// The metrics of `tx`'s spread so far, as [`Simulation::metrics`] counts them; the
     /// peers it can reach are counted once per network version (a search over every link).
     pub fn metrics(&self, tx: TxId) -> crate::sim::metrics::Metrics {
@@ -842,6 +874,11 @@ impl AppState {
             Work::Comparing(job) => WorkProgress {
                 what: "comparing relay policies",
                 events: job.events(),
+                virtual_time: None,
+            },
+            Work::Loading(_) => WorkProgress {
+                what: "building the network",
+                events: 0,
                 virtual_time: None,
             },
             Work::Joining(join) => WorkProgress {
@@ -940,8 +977,28 @@ impl AppState {
     /// commands still waiting.
     fn replace(&mut self, mut next: AppState) {
         next.viewing = self.viewing;
+        next.events_per_slice = self.events_per_slice;
         next.pending = std::mem::take(&mut self.pending);
         *self = next;
+    }
+
+    /// Builds the network a [`Command::LoadPreset`] or [`Command::Generate`] asks for and
+    /// puts it in place of this one.
+    fn load(&mut self, command: Command) -> Result<(), String> {
+        let next = match command {
+            Command::LoadPreset(id) => AppState::with_preset(&id, self.seed)?,
+            Command::Generate { topology, peers } => {
+                let topology = topology_of(&topology, peers)?;
+                let relay = match topology {
+                    Topology::Star { .. } => RelayPolicy::ClientServer(Default::default()),
+                    _ => self.relay.clone(),
+                };
+                AppState::generated(topology, relay, self.seed)?
+            }
+            other => return Err(format!("{other:?} does not load a network")),
+        };
+        self.replace(next);
+        Ok(())
     }
 
     fn execute(&mut self, command: Command) -> Result<(), String> {
@@ -951,8 +1008,14 @@ impl AppState {
         }
         match command {
             Command::LoadPreset(id) => {
-                let seed = self.seed;
-                self.replace(AppState::with_preset(&id, seed)?);
+                let size = presets::scenario(&id, self.seed)
+                    .and_then(|s| s.generator)
+                    .map_or(0, |spec| spec.topology.n_peers());
+                if size > DEFERRED_LOAD_PEERS {
+                    self.work = Some(Work::Loading(Box::new(Command::LoadPreset(id))));
+                } else {
+                    self.load(Command::LoadPreset(id))?;
+                }
             }
             Command::LoadScenario(scenario) => {
                 self.replace(AppState::from_scenario("scenario", &scenario)?);
@@ -971,12 +1034,13 @@ impl AppState {
                 self.replace(next);
             }
             Command::Generate { topology, peers } => {
-                let topology = topology_of(&topology, peers)?;
-                let relay = match topology {
-                    Topology::Star { .. } => RelayPolicy::ClientServer(Default::default()),
-                    _ => self.relay.clone(),
-                };
-                self.replace(AppState::generated(topology, relay, self.seed)?);
+                let size = topology_of(&topology, peers)?.n_peers();
+                let command = Command::Generate { topology, peers };
+                if size > DEFERRED_LOAD_PEERS {
+                    self.work = Some(Work::Loading(Box::new(command)));
+                } else {
+                    self.load(command)?;
+                }
             }
             Command::SetRelay(relay) => {
                 relay.validate().map_err(|e| e.to_string())?;
@@ -1580,12 +1644,17 @@ impl AppState {
             Some(Work::Joining(join)) => {
                 self.work = self.join_slice(join, wall_ms).map(Work::Joining);
             }
-            Some(Work::Finishing) if !self.finish_slice(WORK_EVENTS_PER_TICK) => {
+            Some(Work::Loading(command)) => {
+                if let Err(message) = self.load(*command) {
+                    self.message = Some(message);
+                }
+            }
+            Some(Work::Finishing) if !self.finish_slice(self.events_per_slice) => {
                 self.work = Some(Work::Finishing);
             }
             Some(Work::Finishing) => {}
             Some(Work::Comparing(mut job)) => {
-                if job.advance(WORK_EVENTS_PER_TICK) {
+                if job.advance(self.events_per_slice) {
                     self.comparison = job.results();
                 } else {
                     self.work = Some(Work::Comparing(job));
@@ -2864,5 +2933,64 @@ mod tests {
         let tx = state.current_tx().unwrap();
         assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
         assert_eq!(state.metrics(tx).reachable, before);
+    }
+
+    #[test]
+    fn long_work_ends_the_same_whatever_the_size_of_its_slices() {
+        let finished = |slice: u64| {
+            let mut state = AppState::with_preset("bitcoin-10000", 3).unwrap();
+            state.set_events_per_slice(slice);
+            state.dispatch(Command::Broadcast);
+            state.dispatch(Command::Finish);
+            let mut ticks = 0;
+            while state.is_busy() {
+                state.dispatch(Command::Tick { ms: 16.0 });
+                ticks += 1;
+            }
+            let tx = state.current_tx().unwrap();
+            let arrivals: Vec<_> = state
+                .network()
+                .peer_ids()
+                .map(|p| state.simulation().first_arrival(tx, p))
+                .collect();
+            (ticks, arrivals, state.simulation().metrics(tx))
+        };
+        let (few, a, ma) = finished(1_000_000);
+        let (many, b, mb) = finished(5_000);
+        assert!(many > 10 * few, "{many} ticks against {few}");
+        assert_eq!(a, b);
+        assert_eq!(ma, mb);
+    }
+
+    #[test]
+    fn a_network_above_the_deferred_size_is_built_on_the_next_tick_and_can_be_stopped() {
+        let peers = DEFERRED_LOAD_PEERS as u32 + 1;
+        let mut state = AppState::new();
+        state.dispatch(Command::Generate {
+            topology: "ring".into(),
+            peers,
+        });
+        // Nothing built yet: the page can say so first.
+        assert_eq!(state.network().n_peers(), 30);
+        let work = state.work().expect("the build waits as long work");
+        assert_eq!(work.sentence(), "Building the network…");
+        state.dispatch(Command::Tick { ms: 16.0 });
+        assert!(state.work().is_none());
+        assert_eq!(state.network().n_peers(), peers as usize);
+        // Stopped before its frame, it is never built.
+        let mut state = AppState::new();
+        state.dispatch(Command::Generate {
+            topology: "ring".into(),
+            peers,
+        });
+        state.dispatch(Command::Cancel);
+        state.dispatch(Command::Tick { ms: 16.0 });
+        assert_eq!(state.network().n_peers(), 30);
+        // Smaller networks are built at once, as before.
+        state.dispatch(Command::Generate {
+            topology: "ring".into(),
+            peers: 1000,
+        });
+        assert_eq!(state.network().n_peers(), 1000);
     }
 }
