@@ -286,7 +286,8 @@ pub fn playback_bar(
             <label>{"Layout "}
                 <select data-testid="arrangement" onchange={on_arrange} aria-label="Layout">
                     { for ARRANGEMENTS.iter().enumerate().map(|(i, (label, a))| html! {
-                        <option value={i.to_string()} selected={*a == state.arrangement()}>{ *label }</option>
+                        <option value={i.to_string()} selected={*a == state.arrangement()}
+                            disabled={!state.offers(*a)}>{ *label }</option>
                     }) }
                 </select>
             </label>

@@ -9,7 +9,11 @@
 //! their role's colour, the rest white in a ring of it (or pale, where a peer
 //! is too small for a ring), offline grey, with the source, selection, single points of failure and
 //! censoring as larger squares behind, and messages in flight as small black
-//! dots beneath the peers.
+//! dots beneath the peers (shading, when there are thousands). When peers are
+//! too small to tell apart (10,000 and more in view), each pixel shows the
+//! share of its peers the transaction has reached, from pale to blue: at
+//! Bitcoin's size a ring holds tens of thousands of peers, and drawing them
+//! one over another would colour the whole ring as soon as a few had it.
 
 use crate::sim::network::{PeerId, PeerState};
 use crate::view::palette;
@@ -249,6 +253,11 @@ pub fn paint(
     let white = [255, 255, 255, 255];
     let offline = rgba(palette::OFFLINE);
     let roles = crate::sim::network::Role::ALL.map(|role| (role, rgba(palette::role_colour(role))));
+    if radius < DISC_RADIUS {
+        // Too small to tell apart (10,000 peers and up): where several peers share a pixel,
+        // it shows the share of them the transaction has reached, pale to the full colour.
+        return paint_shares(raster, state, &at, radius);
+    }
     // Uninformed first, so informed peers (the wave) are drawn over them where they overlap.
     for informed in [false, true] {
         for peer in net.peers() {
@@ -276,6 +285,65 @@ pub fn paint(
             }
         }
     }
+}
+
+/// Peers as the share of each pixel's peers that have the transaction, painted as squares of
+/// half-size `radius`: pale where none have it, the full peers' colour where all do, offline
+/// grey where every peer is offline.
+fn paint_shares(
+    raster: &mut Raster,
+    state: &AppState,
+    at: &impl Fn(PeerId) -> Option<(f64, f64)>,
+    radius: f64,
+) {
+    let (width, height) = raster.size();
+    let cells = width as usize * height as usize;
+    // Per pixel: live peers, of which reached, and offline peers.
+    let mut counts = vec![[0u32; 3]; cells];
+    let tx = state.current_tx();
+    let sim = state.simulation();
+    for peer in state.network().peers() {
+        let Some((x, y)) = at(peer.id) else {
+            continue;
+        };
+        if !(x >= 0.0 && y >= 0.0 && x < f64::from(width) && y < f64::from(height)) {
+            continue;
+        }
+        let cell = &mut counts[y as usize * width as usize + x as usize];
+        if peer.state == PeerState::Offline {
+            cell[2] += 1;
+        } else {
+            cell[0] += 1;
+            if tx.and_then(|tx| sim.first_arrival(tx, peer.id)).is_some() {
+                cell[1] += 1;
+            }
+        }
+    }
+    let (pale, full, offline) = (rgba(PALE), rgba(palette::FULL), rgba(palette::OFFLINE));
+    for (i, &[live, reached, off]) in counts.iter().enumerate() {
+        if live + off == 0 {
+            continue;
+        }
+        let colour = if live == 0 {
+            offline
+        } else {
+            share_colour(pale, full, f64::from(reached) / f64::from(live))
+        };
+        let (x, y) = ((i % width as usize) as f64, (i / width as usize) as f64);
+        raster.square(x + 0.5, y + 0.5, radius, colour);
+    }
+}
+
+/// The colour `share` of the way from `from` to `to` (0 gives `from`, 1 gives `to`).
+pub fn share_colour(from: Rgba, to: Rgba, share: f64) -> Rgba {
+    let share = share.clamp(0.0, 1.0);
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * share).round() as u8;
+    [
+        mix(from[0], to[0]),
+        mix(from[1], to[1]),
+        mix(from[2], to[2]),
+        255,
+    ]
 }
 
 #[cfg(test)]
@@ -392,6 +460,31 @@ mod tests {
     }
 
     #[test]
+    fn tiny_peers_sharing_a_pixel_show_the_share_reached() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        state.dispatch(crate::view::state::Command::Broadcast);
+        state.dispatch(crate::view::state::Command::Finish);
+        let tx = state.current_tx().unwrap();
+        let reached = |p: PeerId| state.simulation().first_arrival(tx, p).is_some();
+        // Every peer on one pixel: all 30 have it after the run, so the pixel is full blue.
+        let mut raster = Raster::new();
+        paint(&mut raster, &state, (4, 4), |_| (1.5, 1.5), 0.5, false);
+        assert!(state.network().peer_ids().all(reached));
+        assert_eq!(raster.at(1, 1), Some(rgba(palette::FULL)));
+        // Before any run, none has it: pale.
+        let fresh = AppState::with_preset("bitcoin-30", 1).unwrap();
+        paint(&mut raster, &fresh, (4, 4), |_| (1.5, 1.5), 0.5, false);
+        assert_eq!(raster.at(1, 1), Some(rgba(PALE)));
+        // Halfway: the colour halfway between, channel by channel.
+        let half = share_colour([0, 100, 200, 255], [100, 0, 201, 255], 0.5);
+        assert_eq!(half, [50, 50, 201, 255]);
+        assert_eq!(
+            share_colour([0, 0, 0, 255], [9, 9, 9, 255], 2.0),
+            [9, 9, 9, 255]
+        );
+    }
+
+    #[test]
     fn squares_are_clipped_and_bad_points_ignored() {
         let mut r = Raster::new();
         r.clear(4, 4);
@@ -417,7 +510,7 @@ mod tests {
             state.dispatch(crate::view::state::Command::Tick { ms: 16.0 });
         }
         let tx = state.current_tx().unwrap();
-        // A screen map that gives each peer its own pixel column: peer i at (2i + 1, 1).
+        // A screen map that gives each peer its own place: peer i at (8i + 4, 8).
         let net = state.network();
         let column: std::collections::BTreeMap<(u64, u64), u32> = net
             .peer_ids()
@@ -433,14 +526,15 @@ mod tests {
         );
         let screen = |(x, y): (f64, f64)| {
             let i = column[&(x.to_bits(), y.to_bits())];
-            (f64::from(2 * i + 1), 1.5)
+            (f64::from(8 * i + 4), 8.0)
         };
         let mut raster = Raster::new();
-        let width = 2 * net.n_peers() as u32 + 2;
-        paint(&mut raster, &state, (width, 3), screen, 0.5, false);
+        let width = 8 * net.n_peers() as u32 + 8;
+        // Discs of radius 3, 8 px apart: each peer has its own.
+        paint(&mut raster, &state, (width, 17), screen, 3.0, false);
         let source = state.simulation().origin(tx).unwrap();
         for peer in net.peers() {
-            let got = raster.at(2 * peer.id.0 + 1, 1).unwrap();
+            let got = raster.at(8 * peer.id.0 + 4, 8).unwrap();
             let informed = state.simulation().first_arrival(tx, peer.id).is_some();
             let expected = if informed {
                 rgba(palette::role_colour(peer.role))
@@ -450,7 +544,7 @@ mod tests {
             assert_eq!(got, expected, "{}", peer.id);
             // The source's larger square shows beside it.
             if peer.id == source {
-                assert_eq!(raster.at(2 * peer.id.0, 1), Some(rgba(palette::SOURCE)));
+                assert_eq!(raster.at(8 * peer.id.0 + 4, 3), Some(rgba(palette::SOURCE)));
             }
         }
     }

@@ -745,6 +745,12 @@ impl AppState {
         }
     }
 
+    /// Whether this network can be shown in `arrangement`: the forces only up to
+    /// [`FORCE_LAYOUT_PEERS`] peers, the rings always.
+    pub fn offers(&self, arrangement: Arrangement) -> bool {
+        arrangement != Arrangement::Force || self.network().n_peers() <= FORCE_LAYOUT_PEERS
+    }
+
     /// The peer the rings are centred on: the latest transaction's source, else the
     /// first selected peer, else the first peer.
     pub fn ring_centre(&self) -> Option<PeerId> {
@@ -1241,7 +1247,7 @@ impl AppState {
             Command::ShowCutVertices(on) => self.viewing.show_cut_vertices = on,
             Command::Arrange(arrangement) => {
                 let peers = self.network().n_peers();
-                if arrangement == Arrangement::Force && peers > FORCE_LAYOUT_PEERS {
+                if !self.offers(arrangement) {
                     return Err(format!(
                         "forces cannot lay out {peers} peers in a browser (at most {FORCE_LAYOUT_PEERS}); the rings show the spread"
                     ));
@@ -2992,5 +2998,36 @@ mod tests {
             peers: 1000,
         });
         assert_eq!(state.network().n_peers(), 1000);
+    }
+
+    #[test]
+    fn a_network_too_large_for_the_forces_is_shown_in_rings_and_refuses_them() {
+        let peers = FORCE_LAYOUT_PEERS as u32 + 1;
+        let mut state = AppState::new();
+        assert!(state.offers(Arrangement::Force));
+        state.dispatch(Command::Generate {
+            topology: "ring".into(),
+            peers,
+        });
+        state.dispatch(Command::Tick { ms: 16.0 });
+        assert_eq!(state.network().n_peers(), peers as usize);
+        assert_eq!(state.arrangement(), Arrangement::RingsByHops);
+        assert!(!state.offers(Arrangement::Force));
+        assert!(state.offers(Arrangement::RingsByTime));
+        state.dispatch(Command::Arrange(Arrangement::Force));
+        assert_eq!(state.arrangement(), Arrangement::RingsByHops);
+        let message = state.message().unwrap_or_default().to_string();
+        assert!(
+            message.contains(&format!("forces cannot lay out {peers} peers")),
+            "{message}"
+        );
+        state.dispatch(Command::Arrange(Arrangement::RingsByTime));
+        assert_eq!(state.arrangement(), Arrangement::RingsByTime);
+        // Back to a small network, the forces are on offer again.
+        state.dispatch(Command::Generate {
+            topology: "ring".into(),
+            peers: 100,
+        });
+        assert!(state.offers(Arrangement::Force));
     }
 }

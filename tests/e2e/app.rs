@@ -580,6 +580,15 @@ fn app_works_from_a_sub_path_of_a_plain_static_server() {
     });
 }
 
+/// The value of the layout select: which arrangement the page shows as chosen.
+async fn arrangement(page: &Page) -> Option<String> {
+    page.by_testid("arrangement")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+}
+
 #[test]
 fn app_rings_by_hops_put_the_source_in_the_middle_and_the_wave_around_it() {
     run("rings", |page| async move {
@@ -598,12 +607,72 @@ fn app_rings_by_hops_put_the_source_in_the_middle_and_the_wave_around_it() {
         page.screenshot("rings-by-time")
             .await
             .expect("a screenshot");
-        let chosen = page
-            .by_testid("arrangement")
-            .await
-            .prop("value")
-            .await
-            .unwrap();
-        assert_eq!(chosen.as_deref(), Some("2"));
+        assert_eq!(arrangement(&page).await.as_deref(), Some("2"));
     });
+}
+
+/// The whole Bitcoin network (10,000 reachable + 100,000 unreachable peers): it loads, is shown
+/// in rings (the forces are refused at that size), and a Bitcoin relay from N0 reaches every peer.
+#[test]
+fn app_shows_the_whole_bitcoin_network_in_rings_and_a_relay_reaches_every_peer() {
+    crate::harness::run_within(
+        "bitcoin-full",
+        Duration::from_secs(300),
+        |page| async move {
+            const PEERS: u64 = 110_000;
+            let long = Duration::from_secs(120);
+            page.open().await;
+            page.wait_for("[data-peer-id]", WAIT).await;
+            page.choose("preset", "bitcoin-full").await;
+            page.wait_until("the whole network on screen", long, || async {
+                let shown = page.try_number("stat-peers").await?;
+                if shown == PEERS {
+                    Ok(())
+                } else {
+                    Err(format!("stat-peers {shown}"))
+                }
+            })
+            .await;
+            // Shown in rings by hops, whatever was chosen; the forces are not on offer.
+            assert_eq!(arrangement(&page).await.as_deref(), Some("1"));
+            let forces = page
+                .wait_for("[data-testid=arrangement] option[value='0']", WAIT)
+                .await;
+            assert_eq!(
+                forces.attr("disabled").await.unwrap().as_deref(),
+                Some("true")
+            );
+            // At 1x the wave takes seconds to cross the rings: slow enough to catch it mid-way.
+            page.choose("speed", "3").await;
+            page.click("broadcast").await;
+            // Mid-wave: a third of the peers reached.
+            page.wait_until("a third of the peers reached", long, || async {
+                let reached = page.try_number("stat-reached").await?;
+                if reached >= PEERS / 3 {
+                    Ok(())
+                } else {
+                    Err(format!("{reached} reached"))
+                }
+            })
+            .await;
+            page.screenshot("bitcoin-full-rings-by-hops-mid-wave")
+                .await
+                .expect("a screenshot");
+            page.click("finish").await;
+            page.wait_until("the relay to end", long, || async {
+                if page.has_testid("work").await || page.try_number("stat-reached").await? < PEERS {
+                    Err("still relaying".to_string())
+                } else {
+                    Ok(())
+                }
+            })
+            .await;
+            assert_eq!(page.number("stat-reached").await, PEERS);
+            page.choose("arrangement", "2").await;
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            page.screenshot("bitcoin-full-rings-by-time")
+                .await
+                .expect("a screenshot");
+        },
+    );
 }
