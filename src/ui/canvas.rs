@@ -4,7 +4,8 @@
 //! Drawing reads the [`AppState`]; nothing here decides anything about the
 //! simulation. Links change rarely, so they are drawn once into an offscreen
 //! layer and copied each frame; peers and messages are drawn fresh, batched by
-//! colour so a frame issues a handful of fills however many peers there are.
+//! colour so a frame issues a handful of fills. Above [`RASTER_PEERS`] peers they
+//! are painted as pixels by [`crate::view::raster`] and copied in one call.
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -373,8 +374,8 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
     let clock = state.clock();
     let has = |peer: PeerId| tx.and_then(|tx| sim.first_arrival(tx, peer)).is_some();
     let source = tx.and_then(|tx| sim.origin(tx));
-    let square = net.n_peers() > 2000;
-    let circle = |x: f64, y: f64, radius: f64| dot(ctx, x, y, radius, square);
+    // Only networks of up to RASTER_PEERS come here: larger ones are painted as pixels.
+    let circle = |x: f64, y: f64, radius: f64| dot(ctx, x, y, radius, false);
     let screen = |peer: PeerId| layout.position(peer).map(|p| view.to_screen(p));
 
     // Rings first: censoring, cut vertices, selection, the source.
@@ -408,7 +409,6 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
         ctx.fill();
     }
     // Bodies: filled in the role's colour once informed, white with a role border before.
-    // Large networks skip the border: informed peers in colour, the rest pale, no overdraw.
     for role in Role::ALL {
         let colour = role_colour(role);
         let peers: Vec<_> = net
@@ -417,19 +417,15 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
             .collect();
         ctx.set_fill_style_str(colour);
         ctx.begin_path();
-        for peer in peers.iter().filter(|p| !square || has(p.id)) {
+        for peer in &peers {
             if let Some((x, y)) = screen(peer.id) {
                 circle(x, y, r);
             }
         }
         ctx.fill();
-        ctx.set_fill_style_str(if square { "#D5DBE3" } else { "#FFFFFF" });
+        ctx.set_fill_style_str("#FFFFFF");
         ctx.begin_path();
-        let inner = if square {
-            r
-        } else {
-            (r - (r * 0.3).clamp(1.0, 3.0)).max(0.5)
-        };
+        let inner = (r - (r * 0.3).clamp(1.0, 3.0)).max(0.5);
         for peer in peers.iter().filter(|p| !has(p.id)) {
             if let Some((x, y)) = screen(peer.id) {
                 circle(x, y, inner);
@@ -445,10 +441,7 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, state: &AppState, view: &Viewport,
         }
     }
     ctx.fill();
-    // Redundant deliveries flash as a ring (in classroom-sized networks, where one can see them).
-    if square {
-        return;
-    }
+    // Redundant deliveries flash as a ring.
     ctx.set_stroke_style_str(palette::FLASH);
     ctx.set_line_width(2.0);
     ctx.begin_path();

@@ -738,10 +738,8 @@ impl AppState {
     /// network that large is shown in rings by hops whatever was chosen before.
     pub fn arrangement(&self) -> Arrangement {
         match self.viewing.arrangement {
-            Arrangement::Force if self.network().n_peers() > FORCE_LAYOUT_PEERS => {
-                Arrangement::RingsByHops
-            }
-            chosen => chosen,
+            chosen if self.offers(chosen) => chosen,
+            _ => Arrangement::RingsByHops,
         }
     }
 
@@ -1007,6 +1005,17 @@ impl AppState {
         Ok(())
     }
 
+    /// [`AppState::load`] now for a network of up to [`DEFERRED_LOAD_PEERS`] peers; a larger
+    /// one waits as long work for the next tick, so the page can say so first.
+    fn load_or_defer(&mut self, peers: u64, command: Command) -> Result<(), String> {
+        if peers > DEFERRED_LOAD_PEERS {
+            self.work = Some(Work::Loading(Box::new(command)));
+            Ok(())
+        } else {
+            self.load(command)
+        }
+    }
+
     fn execute(&mut self, command: Command) -> Result<(), String> {
         // Anything but watching and selecting ends long work where it got to.
         if !keeps_work(&command) {
@@ -1017,11 +1026,7 @@ impl AppState {
                 let size = presets::scenario(&id, self.seed)
                     .and_then(|s| s.generator)
                     .map_or(0, |spec| spec.topology.n_peers());
-                if size > DEFERRED_LOAD_PEERS {
-                    self.work = Some(Work::Loading(Box::new(Command::LoadPreset(id))));
-                } else {
-                    self.load(Command::LoadPreset(id))?;
-                }
+                self.load_or_defer(size, Command::LoadPreset(id))?;
             }
             Command::LoadScenario(scenario) => {
                 self.replace(AppState::from_scenario("scenario", &scenario)?);
@@ -1041,12 +1046,7 @@ impl AppState {
             }
             Command::Generate { topology, peers } => {
                 let size = topology_of(&topology, peers)?.n_peers();
-                let command = Command::Generate { topology, peers };
-                if size > DEFERRED_LOAD_PEERS {
-                    self.work = Some(Work::Loading(Box::new(command)));
-                } else {
-                    self.load(command)?;
-                }
+                self.load_or_defer(size, Command::Generate { topology, peers })?;
             }
             Command::SetRelay(relay) => {
                 relay.validate().map_err(|e| e.to_string())?;
