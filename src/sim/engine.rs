@@ -47,7 +47,7 @@ use crate::sim::trace::{LostReason, MessageKind, Outcome, TraceEvent};
 
 pub use crate::sim::id::{LinkId, PeerId, TxId};
 
-use bitcoin::{request_rank, side, Announcer};
+use bitcoin::{request_rank, Announcer};
 use lazy::LazyDuplicate;
 pub(crate) use tx::TxRecord;
 
@@ -67,6 +67,16 @@ struct Message {
     kind: MessageKind,
     /// The link's loss struck at sending: it travels, then vanishes.
     doomed: bool,
+    /// Whether `to` opened the link (so `from` is its outbound peer): carried so that
+    /// receiving needs no look-up in the link table, a cache miss at Bitcoin's size.
+    to_opened: bool,
+}
+
+impl Message {
+    /// The index of the receiver's side of the link, as [`bitcoin::side`] numbers sides.
+    fn receiver_side(&self) -> usize {
+        2 * self.link.index() + usize::from(!self.to_opened)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -655,6 +665,7 @@ impl Simulation {
             tx,
             kind,
             doomed,
+            to_opened: !adj.outbound(),
         };
         self.queue.push(arrives, Event::Deliver(msg));
         let at = self.now;
@@ -740,9 +751,8 @@ impl Simulation {
             *request = None;
         }
         if matches!(self.policy, RelayPolicy::Bitcoin(_)) {
-            if let Some(adj) = self.adjacent_via(to, msg.link) {
-                self.txs[tx.index()].set_known(side(&adj));
-            }
+            // The link is live (a message on a removed link is lost before it is received).
+            self.txs[tx.index()].set_known(msg.receiver_side());
         }
         self.record(|| TraceEvent::Reached {
             at: now,

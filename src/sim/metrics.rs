@@ -130,6 +130,20 @@ fn reachable_through(
         .collect()
 }
 
+/// The step curve of peers reached over time, from sorted arrival times: one point per
+/// distinct time (in ms), with the count reached by then.
+fn coverage_of(arrivals: &[Time]) -> Vec<(f64, usize)> {
+    let mut curve: Vec<(f64, usize)> = Vec::new();
+    for (i, t) in arrivals.iter().enumerate() {
+        let ms = t.as_ms_f64();
+        match curve.last_mut() {
+            Some(last) if last.0 == ms => last.1 = i + 1,
+            _ => curve.push((ms, i + 1)),
+        }
+    }
+    curve
+}
+
 /// The time by which `needed` peers had the transaction, from sorted arrivals.
 fn time_to(sorted_arrivals: &[Time], needed: usize) -> Option<f64> {
     if needed == 0 {
@@ -182,10 +196,23 @@ impl Simulation {
     /// depends only on the network and the source: a caller that shows the
     /// metrics while the run goes on counts them once, not on every frame.
     pub fn metrics_with_reachable(&self, tx: TxId, reachable: usize) -> Metrics {
+        self.metrics_from(tx, reachable, &self.sorted_arrivals(tx))
+    }
+
+    /// [`Simulation::metrics_with_reachable`] and [`Simulation::coverage`] at once, from one
+    /// sort of the arrival times (at Bitcoin's size, most of the statistics panel's time).
+    pub fn metrics_and_coverage(&self, tx: TxId, reachable: usize) -> (Metrics, Vec<(f64, usize)>) {
+        let arrivals = self.sorted_arrivals(tx);
+        (
+            self.metrics_from(tx, reachable, &arrivals),
+            coverage_of(&arrivals),
+        )
+    }
+
+    fn metrics_from(&self, tx: TxId, reachable: usize, arrivals: &[Time]) -> Metrics {
         let Some(record) = self.tx_record(tx) else {
             return Metrics::default();
         };
-        let arrivals = self.sorted_arrivals(tx);
         let needed = |share: f64| ((reachable as f64) * share).ceil() as usize;
         let by_kind = |k: MessageKind| record.messages[k.index()];
         Metrics {
@@ -199,10 +226,10 @@ impl Simulation {
             },
             redundant: self.redundant(tx),
             lost: record.lost,
-            t50_ms: time_to(&arrivals, needed(0.5)),
-            t90_ms: time_to(&arrivals, needed(0.9)),
+            t50_ms: time_to(arrivals, needed(0.5)),
+            t90_ms: time_to(arrivals, needed(0.9)),
             t100_ms: if record.reached >= reachable {
-                time_to(&arrivals, reachable)
+                time_to(arrivals, reachable)
             } else {
                 None
             },
@@ -228,15 +255,7 @@ impl Simulation {
 
     /// The coverage curve of `tx`: (milliseconds since broadcast, peers reached by then).
     pub fn coverage(&self, tx: TxId) -> Vec<(f64, usize)> {
-        let mut curve: Vec<(f64, usize)> = Vec::new();
-        for (i, t) in self.sorted_arrivals(tx).into_iter().enumerate() {
-            let ms = t.as_ms_f64();
-            match curve.last_mut() {
-                Some(last) if last.0 == ms => last.1 = i + 1,
-                _ => curve.push((ms, i + 1)),
-            }
-        }
-        curve
+        coverage_of(&self.sorted_arrivals(tx))
     }
 
     /// Every live peer `tx` has not reached, with the reason, in id order.
@@ -250,6 +269,11 @@ impl Simulation {
         let Some(record) = self.tx_record(tx) else {
             return Vec::new();
         };
+        if net.peers().all(|p| record.has(p.id)) {
+            // Every peer heard: no searches needed (at Bitcoin's size they take a tenth of a
+            // second, on every redraw of the finished run's statistics).
+            return Vec::new();
+        }
         let source = record.origin;
         let via_relays = self.reachable_peers_on(net, tx);
         let via_online = reachable_through(net, source, |p| p.state != PeerState::Offline);

@@ -54,6 +54,32 @@ impl Shared {
         // Let the layout settle within a slice of the frame.
         let start = now();
         while now() - start < LAYOUT_BUDGET_MS && self.state.borrow_mut().relax_layout() {}
+        let working = self.state.borrow().works_in_event_slices();
+        let mut pacing = self.pacing.get();
+        let draw = pacing.draw_due(now_ms, working);
+        self.pacing.set(pacing);
+        if draw {
+            self.draw(now_ms);
+        }
+        let (running, settled_changed, n_peers) = {
+            let state = self.state.borrow();
+            (
+                pacing::running(&state),
+                // The page says whether the layout has settled: re-render when that changes.
+                state.layout().is_settled() != self.shown_settled.get(),
+                state.network().n_peers(),
+            )
+        };
+        let mut pacing = self.pacing.get();
+        let due = pacing.panels_due(now_ms, running, settled_changed, n_peers);
+        self.pacing.set(pacing);
+        if due {
+            self.refresh.emit(());
+        }
+    }
+
+    /// Draws the canvas at its size, fitted to the layout unless the user moved the view.
+    fn draw(&self, now_ms: f64) {
         let Some(canvas) = self.canvas() else { return };
         let (w, h) = (
             canvas.client_width().max(1) as u32,
@@ -86,21 +112,6 @@ impl Shared {
                     None => {}
                 }
             }
-        }
-        let (running, settled_changed, n_peers) = {
-            let state = self.state.borrow();
-            (
-                pacing::running(&state),
-                // The page says whether the layout has settled: re-render when that changes.
-                state.layout().is_settled() != self.shown_settled.get(),
-                state.network().n_peers(),
-            )
-        };
-        let mut pacing = self.pacing.get();
-        let due = pacing.panels_due(now_ms, running, settled_changed, n_peers);
-        self.pacing.set(pacing);
-        if due {
-            self.refresh.emit(());
         }
     }
 }

@@ -8,15 +8,10 @@ use crate::view::plot::{coverage_points, PLOT};
 use crate::view::state::AppState;
 
 /// The coverage plot: peers reached over time, up to the clock.
-fn coverage_plot(state: &AppState, reachable: usize) -> Html {
-    let Some(tx) = state.current_tx() else {
-        return html! {};
-    };
-    let sim = state.simulation();
-    let curve = sim.coverage(tx);
+fn coverage_plot(curve: &[(f64, usize)], reachable: usize) -> Html {
     let end = curve.last().map_or(1.0, |p| p.0).max(1.0);
     let last = curve.last().map_or(0, |p| p.1);
-    let (points, top) = coverage_points(&curve, end, reachable);
+    let (points, top) = coverage_points(curve, end, reachable);
     html! {
         <figure class="plot">
             <svg viewBox={format!("0 0 {} {}", PLOT.0, PLOT.1)} role="img"
@@ -43,7 +38,7 @@ pub fn stats(state: &AppState) -> Html {
         };
     };
     let sim = state.simulation();
-    let m = state.metrics(tx);
+    let (m, curve) = state.metrics_and_coverage(tx);
     let finished = state.is_finished();
     let unreached = if finished {
         sim.unreached(tx)
@@ -88,7 +83,7 @@ pub fn stats(state: &AppState) -> Html {
                     <dt>{"Last peer informed in round"}</dt><dd>{ rounds }</dd>
                 }
             </dl>
-            { coverage_plot(state, m.reachable) }
+            { coverage_plot(&curve, m.reachable) }
             if finished && !unreached.is_empty() {
                 <div class="unreached" data-testid="unreached">
                     <h3>{ format!("{} peers never heard of it", unreached.len()) }</h3>

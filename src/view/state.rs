@@ -500,7 +500,9 @@ struct Rings {
 struct Viewing {
     show_cut_vertices: bool,
     skip_quiet: bool,
-    arrangement: Arrangement,
+    /// The layout the user chose; `None` until they choose one, and then the
+    /// network's size picks ([`AppState::arrangement`]).
+    arrangement: Option<Arrangement>,
 }
 
 /// How long a redundant delivery keeps flashing, in wall-clock milliseconds.
@@ -732,14 +734,18 @@ impl AppState {
         self.work.is_some() || !self.pending.is_empty()
     }
 
-    /// How the peers are laid out.
+    /// How the peers are laid out: the layout chosen, else the clearest for the
+    /// network's size (the forces up to [`RINGS_BY_DEFAULT_PEERS`] peers, rings by
+    /// hops above, where the forces draw a hairball and the rings show the wave).
     ///
     /// Above [`FORCE_LAYOUT_PEERS`] the forces cannot settle in a browser, so a
     /// network that large is shown in rings by hops whatever was chosen before.
     pub fn arrangement(&self) -> Arrangement {
         match self.viewing.arrangement {
-            chosen if self.offers(chosen) => chosen,
-            _ => Arrangement::RingsByHops,
+            Some(chosen) if self.offers(chosen) => chosen,
+            Some(_) => Arrangement::RingsByHops,
+            None if self.network().n_peers() > RINGS_BY_DEFAULT_PEERS => Arrangement::RingsByHops,
+            None => Arrangement::Force,
         }
     }
 
@@ -814,7 +820,21 @@ impl AppState {
     /// The metrics of `tx`'s spread so far, as [`Simulation::metrics`] counts them; the
     /// peers it can reach are counted once per network version (a search over every link).
     pub fn metrics(&self, tx: TxId) -> crate::sim::metrics::Metrics {
-        let reachable = match self.reachable_memo.get() {
+        self.sim.metrics_with_reachable(tx, self.reachable(tx))
+    }
+
+    /// [`AppState::metrics`] and the coverage curve ([`Simulation::coverage`]) at once, for
+    /// the statistics panel: one sort of the arrival times instead of two.
+    pub fn metrics_and_coverage(
+        &self,
+        tx: TxId,
+    ) -> (crate::sim::metrics::Metrics, Vec<(f64, usize)>) {
+        self.sim.metrics_and_coverage(tx, self.reachable(tx))
+    }
+
+    /// How many peers `tx` can reach, counted once per network version and input.
+    fn reachable(&self, tx: TxId) -> usize {
+        match self.reachable_memo.get() {
             Some((version, applied, memo_tx, n))
                 if (version, applied, memo_tx) == (self.network_version, self.applied, tx) =>
             {
@@ -826,8 +846,7 @@ impl AppState {
                     .set(Some((self.network_version, self.applied, tx, n)));
                 n
             }
-        };
-        self.sim.metrics_with_reachable(tx, reachable)
+        }
     }
 
     /// Whether the single points of failure are shown.
@@ -1252,7 +1271,8 @@ impl AppState {
                         "forces cannot lay out {peers} peers in a browser (at most {FORCE_LAYOUT_PEERS}); the rings show the spread"
                     ));
                 }
-                let was = std::mem::replace(&mut self.viewing.arrangement, arrangement);
+                let was = self.arrangement();
+                self.viewing.arrangement = Some(arrangement);
                 if arrangement == Arrangement::Force && was != Arrangement::Force {
                     self.layout.reheat();
                 }
@@ -1484,6 +1504,7 @@ impl AppState {
         // when their time comes (everything up to the clock has been applied already).
         self.sim.step_until(self.clock);
         let kept = self.keep_passed_network(&action);
+        let broadcast = matches!(action, Action::Broadcast { .. });
         let applied = match self.sim.apply(action.clone()) {
             Ok(applied) => applied,
             Err(e) => {
@@ -1503,7 +1524,13 @@ impl AppState {
         self.inputs.insert(self.applied, input);
         self.applied += 1;
         self.redo.clear();
-        self.after_run_changed();
+        if broadcast {
+            // The network is as it was: its facts, layout and rings stand (at Bitcoin's size,
+            // working them out again cost the Broadcast press a few hundred milliseconds).
+            self.collect_trace();
+        } else {
+            self.after_run_changed();
+        }
         Ok(applied)
     }
 
@@ -1633,7 +1660,12 @@ impl AppState {
         let last_input = self.inputs.last().map_or(Time::ZERO, |i| i.at);
         let inputs_done = self.applied == self.inputs.len() && self.clock >= last_input;
         let ended = if inputs_done {
-            self.sim.run_bounded(events)
+            // Nothing of a finished run's messages is drawn: no trace to record and throw away
+            // (the results are the same either way, as the core's tests check).
+            self.sim.set_tracing(false);
+            let ended = self.sim.run_bounded(events);
+            self.sim.set_tracing(true);
+            ended
         } else {
             self.advance_within(last_input.max(self.clock), events);
             false
@@ -1882,6 +1914,10 @@ fn segments_cross(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)
 
 /// The most peers the force layout runs on; larger networks are shown in rings.
 pub const FORCE_LAYOUT_PEERS: usize = 20_000;
+
+/// Networks of more peers are shown in rings by hops until a layout is chosen: at
+/// 1,000 peers the forces already draw a round hairball in which no wave shows.
+pub const RINGS_BY_DEFAULT_PEERS: usize = 300;
 
 /// The largest network the app generates (the CLI goes further).
 pub const MAX_APP_PEERS: u32 = 110_000;
@@ -2668,6 +2704,9 @@ mod tests {
         for relay in ["flood", "bitcoin"] {
             let (mut state, reference) = large(RelayPolicy::from_name(relay).unwrap());
             select(&mut state, 0);
+            // Small slices, so that even flood's few events (untraced, its duplicates are only
+            // counted) take several.
+            state.set_events_per_slice(1_000);
             state.dispatch(Command::Broadcast);
             state.dispatch(Command::Finish);
             let progress = state.work().expect("finishing goes in slices");
@@ -2998,6 +3037,45 @@ mod tests {
             peers: 1000,
         });
         assert_eq!(state.network().n_peers(), 1000);
+    }
+
+    #[test]
+    fn a_broadcast_leaves_the_network_and_its_facts_as_they_were_and_an_edit_does_not() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        let version = state.network_version;
+        let cut = state.cut_vertices().to_vec();
+        state.dispatch(Command::Broadcast);
+        assert_eq!(state.current_tx(), Some(TxId(0)));
+        assert_eq!(state.network_version, version, "nothing to work out again");
+        assert_eq!(state.cut_vertices(), cut);
+        // Taking a peer offline changes the network: its version moves on.
+        state.dispatch(Command::SelectPeer {
+            peer: PeerId(3),
+            additive: false,
+        });
+        state.dispatch(Command::ToggleOffline);
+        assert!(state.network_version > version);
+    }
+
+    #[test]
+    fn the_layout_is_chosen_by_size_until_the_user_chooses_one() {
+        // 30 peers: the forces; 1,000: rings by hops (the presets' sizes, read off them).
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        assert_eq!(state.network().n_peers(), 30);
+        assert_eq!(state.arrangement(), Arrangement::Force);
+        state.dispatch(Command::LoadPreset("bitcoin-1000".into()));
+        assert_eq!(state.network().n_peers(), 1000);
+        assert_eq!(state.arrangement(), Arrangement::RingsByHops);
+        // The forces chosen at 1,000 peers stay chosen, and reheat to move the peers.
+        state.dispatch(Command::Arrange(Arrangement::Force));
+        assert_eq!(state.arrangement(), Arrangement::Force);
+        assert!(!state.layout().is_settled());
+        // A choice holds across networks of any size the forces can take.
+        state.dispatch(Command::LoadPreset("bitcoin-30".into()));
+        state.dispatch(Command::Arrange(Arrangement::RingsByTime));
+        assert_eq!(state.arrangement(), Arrangement::RingsByTime);
+        state.dispatch(Command::LoadPreset("bitcoin-1000".into()));
+        assert_eq!(state.arrangement(), Arrangement::RingsByTime);
     }
 
     #[test]

@@ -251,18 +251,16 @@ impl Simulation {
         let Message {
             from, to, tx, link, ..
         } = msg;
-        let Some(adj) = self.adjacent_via(to, link) else {
-            return Outcome::Redundant;
-        };
+        // The link is live (a message on a removed link is lost before it is received).
         let params = self.bitcoin_params();
         let record = &mut self.txs[tx.index()];
-        record.set_known(side(&adj));
+        record.set_known(msg.receiver_side());
         if record.has(to) {
             record.redundant += 1;
             return Outcome::Redundant;
         }
         // Ask outbound peers at once; inbound ones only after a delay.
-        let preferred = adj.outbound();
+        let preferred = msg.to_opened;
         let delay = if preferred {
             Time::ZERO
         } else {

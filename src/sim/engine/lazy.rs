@@ -49,9 +49,10 @@ impl LazyDuplicate {
     /// The message it stands for, while its link is live.
     pub(super) fn message(&self, network: &Network) -> Option<Message> {
         let link = network.link(self.link())?;
-        let (from, to) = match self.link_and_direction & FROM_ACCEPTOR {
-            0 => (link.from, link.to),
-            _ => (link.to, link.from),
+        let from_opener = self.link_and_direction & FROM_ACCEPTOR == 0;
+        let (from, to) = match from_opener {
+            true => (link.from, link.to),
+            false => (link.to, link.from),
         };
         let (link, tx) = (link.id, self.tx);
         Some(Message {
@@ -61,6 +62,7 @@ impl LazyDuplicate {
             tx,
             kind: MessageKind::Tx,
             doomed: false,
+            to_opened: !from_opener,
         })
     }
 }
@@ -154,6 +156,7 @@ impl Simulation {
                     tx,
                     kind: MessageKind::Tx,
                     doomed: false,
+                    to_opened: !adj.outbound(),
                 };
                 self.queue.push(arrives, Event::Deliver(msg));
             }
