@@ -923,6 +923,11 @@ impl Layout {
         moving
     }
 
+    /// Counts the layout as moving again, with no heat: the peers are about to glide.
+    pub fn unsettle(&mut self) {
+        self.settled = false;
+    }
+
     /// Lets the forces move the peers again from where they are (after [`Layout::glide`]).
     pub fn reheat(&mut self) {
         let alpha = self.params.drag_alpha;

@@ -979,6 +979,21 @@ impl AppState {
                 }
             }
         }
+        self.wake_for_rings();
+    }
+
+    /// In rings, a new arrangement, centre or network moves the peers: the layout counts as
+    /// moving (so the page ticks) until they have glided to their new places.
+    fn wake_for_rings(&mut self) {
+        let arrangement = self.arrangement();
+        if arrangement == Arrangement::Force {
+            return;
+        }
+        let centre = self.ring_centre().unwrap_or(PeerId(0));
+        let key = (self.network_version, centre, arrangement);
+        if self.rings.as_ref().is_none_or(|r| r.key != key) {
+            self.layout.unsettle();
+        }
     }
 
     /// Carries out waiting commands until one starts long work or none is left.
@@ -3055,6 +3070,46 @@ mod tests {
         });
         state.dispatch(Command::ToggleOffline);
         assert!(state.network_version > version);
+    }
+
+    /// Ticks of 100 ms until the layout holds still; returns how many it took.
+    fn tick_until_settled(state: &mut AppState) -> usize {
+        let mut ticks = 0;
+        while !state.layout().is_settled() {
+            state.dispatch(Command::Tick { ms: 100.0 });
+            ticks += 1;
+            assert!(ticks < 1000, "the peers arrive");
+        }
+        ticks
+    }
+
+    /// Whether every peer sits (within a unit) where `ring_layout` puts it around `centre`.
+    fn in_rings(state: &AppState, centre: u32, arrangement: Arrangement) -> bool {
+        let places = crate::view::rings::ring_layout(state.network(), PeerId(centre), arrangement);
+        state.network().peer_ids().all(|p| {
+            let (x, y) = state.layout().position(p).unwrap();
+            let (tx, ty) = places[p.index()].unwrap();
+            (x - tx).hypot(y - ty) < 1.0
+        })
+    }
+
+    #[test]
+    fn the_peers_glide_to_new_rings_when_the_arrangement_or_the_centre_changes() {
+        let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
+        state.dispatch(Command::Arrange(Arrangement::RingsByHops));
+        tick_until_settled(&mut state);
+        assert!(in_rings(&state, 0, Arrangement::RingsByHops));
+        // Nothing plays and the layout holds still: choosing rings by time must move it.
+        state.dispatch(Command::Arrange(Arrangement::RingsByTime));
+        assert!(!state.layout().is_settled());
+        assert!(tick_until_settled(&mut state) > 1);
+        assert!(in_rings(&state, 0, Arrangement::RingsByTime));
+        assert!(!in_rings(&state, 0, Arrangement::RingsByHops));
+        // Selecting another peer centres the rings on it.
+        select(&mut state, 7);
+        assert!(!state.layout().is_settled());
+        tick_until_settled(&mut state);
+        assert!(in_rings(&state, 7, Arrangement::RingsByTime));
     }
 
     #[test]

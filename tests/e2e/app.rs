@@ -668,8 +668,30 @@ fn app_shows_the_whole_bitcoin_network_in_rings_and_a_relay_reaches_every_peer()
             })
             .await;
             assert_eq!(page.number("stat-reached").await, PEERS);
+            // The picture before and after choosing rings by time, once the peers hold still:
+            // the peers must glide from their hop rings to their arrival times.
+            let picture = || async {
+                page.client
+                    .execute(
+                        "return document.querySelector('[data-testid=graph]').toDataURL();",
+                        vec![],
+                    )
+                    .await
+                    .expect("the canvas")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            page.wait_for("canvas[data-layout=settled]", long).await;
+            let by_hops = picture().await;
             page.choose("arrangement", "2").await;
-            tokio::time::sleep(Duration::from_millis(1500)).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            page.wait_for("canvas[data-layout=settled]", long).await;
+            assert_ne!(
+                picture().await,
+                by_hops,
+                "rings by time look like rings by hops"
+            );
             page.screenshot("bitcoin-full-rings-by-time")
                 .await
                 .expect("a screenshot");
