@@ -34,14 +34,25 @@ impl Shared {
     fn frame(&self, now_ms: f64) {
         let mut pacing = self.pacing.get();
         let dt = pacing.frame_at(now_ms);
+        let (running, settled_changed, n_peers, wants_tick, working) = {
+            let state = self.state.borrow();
+            (
+                pacing::running(&state),
+                // The page says whether the layout has settled: re-render when that changes.
+                state.layout().is_settled() != self.shown_settled.get(),
+                state.network().n_peers(),
+                pacing::wants_tick(&state),
+                state.works_in_event_slices(),
+            )
+        };
+        let panels_due = pacing.panels_due(now_ms, running, settled_changed, n_peers);
         self.pacing.set(pacing);
-        if pacing::wants_tick(&self.state.borrow()) {
+        if pacing::ticks_this_frame(wants_tick, working, panels_due) {
             let was_working = self.state.borrow().is_busy();
-            let sliced = self.state.borrow().works_in_event_slices();
             let started = now();
             self.state.borrow_mut().dispatch(Command::Tick { ms: dt });
             // Long work's slices are sized to take their share of a frame on this machine.
-            if sliced {
+            if working {
                 let mut state = self.state.borrow_mut();
                 let next = pacing::next_work_slice(state.events_per_slice(), now() - started);
                 state.set_events_per_slice(next);
@@ -54,26 +65,14 @@ impl Shared {
         // Let the layout settle within a slice of the frame.
         let start = now();
         while now() - start < LAYOUT_BUDGET_MS && self.state.borrow_mut().relax_layout() {}
-        let working = self.state.borrow().works_in_event_slices();
+        let still_working = self.state.borrow().works_in_event_slices();
         let mut pacing = self.pacing.get();
-        let draw = pacing.draw_due(now_ms, working);
+        let draw = pacing.draw_due(now_ms, still_working);
         self.pacing.set(pacing);
         if draw {
             self.draw(now_ms);
         }
-        let (running, settled_changed, n_peers) = {
-            let state = self.state.borrow();
-            (
-                pacing::running(&state),
-                // The page says whether the layout has settled: re-render when that changes.
-                state.layout().is_settled() != self.shown_settled.get(),
-                state.network().n_peers(),
-            )
-        };
-        let mut pacing = self.pacing.get();
-        let due = pacing.panels_due(now_ms, running, settled_changed, n_peers);
-        self.pacing.set(pacing);
-        if due {
+        if panels_due {
             self.refresh.emit(());
         }
     }

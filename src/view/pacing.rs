@@ -22,6 +22,13 @@ pub fn wants_tick(state: &AppState) -> bool {
     running(state) || !state.layout().is_settled() || !state.flashes().is_empty()
 }
 
+/// Whether this frame ticks: when the state wants it, except that long work in event slices
+/// skips the frames that redraw the panels, so that no frame both works and redraws them (at
+/// Bitcoin's size that took the page over 100 ms at a stretch).
+pub fn ticks_this_frame(wants_tick: bool, working_in_slices: bool, panels_due: bool) -> bool {
+    wants_tick && !(working_in_slices && panels_due)
+}
+
 /// Wall-clock milliseconds a frame's slice of long work should take: the rest of the frame
 /// draws, and the page answers between slices.
 pub const WORK_SLICE_MS: f64 = 25.0;
@@ -123,6 +130,26 @@ mod tests {
         // Within bounds: never below 2,000 nor above a million.
         assert_eq!(next_work_slice(3_000, 1000.0), 2_000);
         assert_eq!(next_work_slice(900_000, 1.0), 1_000_000);
+    }
+
+    #[test]
+    fn long_work_skips_the_frames_that_redraw_the_panels_and_nothing_else_does() {
+        // (wants a tick, works in slices, panels due) -> ticks
+        let cases = [
+            ((false, false, false), false),
+            ((false, false, true), false),
+            ((true, false, false), true),
+            ((true, false, true), true),
+            ((true, true, false), true),
+            ((true, true, true), false),
+        ];
+        for ((wants, working, panels), ticks) in cases {
+            assert_eq!(
+                ticks_this_frame(wants, working, panels),
+                ticks,
+                "{wants} {working} {panels}"
+            );
+        }
     }
 
     #[test]
