@@ -1,5 +1,5 @@
-//! The animation frame's timing decisions: when to tick, how long the layout may take, and
-//! when the panels are drawn again (the canvas redraws every frame).
+//! The animation frame's timing decisions: when to tick, how long the layout may take, when
+//! the canvas and the panels are drawn again, and how much long work a frame takes.
 
 use crate::view::state::AppState;
 
@@ -56,8 +56,8 @@ pub fn running(state: &AppState) -> bool {
 }
 
 /// While long work runs in slices, the canvas is drawn at most this often (in wall-clock
-/// milliseconds): the frames between go to the work. At Bitcoin's size a drawing takes 5-10 ms,
-/// a fifth of a frame's time taken from finishing a run.
+/// milliseconds): the frames between go to the work. At Bitcoin's size a drawing took 5-14 ms
+/// in the page, a fifth to a third of each frame's time taken from finishing a run.
 pub const DRAW_WHILE_WORKING_MS: f64 = 100.0;
 
 /// The frame loop's memory of earlier frames.
