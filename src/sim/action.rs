@@ -56,6 +56,12 @@ fn yes() -> bool {
 }
 
 impl Action {
+    /// Whether it edits the network (every action does but a broadcast, which only starts
+    /// a transaction on it).
+    pub fn edits_network(&self) -> bool {
+        !matches!(self, Action::Broadcast { .. })
+    }
+
     /// Censors the peer: it still receives but never relays.
     pub fn censor(peer: PeerId) -> Action {
         Action::SetState {

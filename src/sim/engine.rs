@@ -351,7 +351,7 @@ impl Simulation {
     }
 
     fn apply_inner(&mut self, action: &Action) -> Result<Created, EditError> {
-        if !matches!(action, Action::Broadcast { .. }) {
+        if action.edits_network() {
             self.default_server_cache = None;
         }
         if matches!(

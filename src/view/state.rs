@@ -1519,7 +1519,7 @@ impl AppState {
         // when their time comes (everything up to the clock has been applied already).
         self.sim.step_until(self.clock);
         let kept = self.keep_passed_network(&action);
-        let broadcast = matches!(action, Action::Broadcast { .. });
+        let edits_network = action.edits_network();
         let applied = match self.sim.apply(action.clone()) {
             Ok(applied) => applied,
             Err(e) => {
@@ -1539,12 +1539,12 @@ impl AppState {
         self.inputs.insert(self.applied, input);
         self.applied += 1;
         self.redo.clear();
-        if broadcast {
+        if edits_network {
+            self.after_run_changed();
+        } else {
             // The network is as it was: its facts, layout and rings stand (at Bitcoin's size,
             // working them out again cost the Broadcast press a few hundred milliseconds).
             self.collect_trace();
-        } else {
-            self.after_run_changed();
         }
         Ok(applied)
     }
@@ -1574,7 +1574,7 @@ impl AppState {
             return false;
         };
         let fresh = !matches!(&self.passed, Some((kept, _)) if *kept == tx);
-        if fresh && self.sim.is_idle() && !matches!(action, Action::Broadcast { .. }) {
+        if fresh && self.sim.is_idle() && action.edits_network() {
             self.passed = Some((tx, self.sim.network().clone()));
             return true;
         }
