@@ -52,6 +52,9 @@ pub struct Raster {
     width: u32,
     height: u32,
     pixels: Vec<u8>,
+    /// Per pixel, for [`paint_shares`]: live peers, of which reached, and offline peers (kept
+    /// between frames, like the pixels, rather than allocated for each).
+    shares: Vec<[u32; 3]>,
 }
 
 impl Raster {
@@ -77,6 +80,13 @@ impl Raster {
     /// The pixels, row by row, RGBA.
     pub fn pixels(&self) -> &[u8] {
         &self.pixels
+    }
+
+    /// The index (row by row) of the pixel under the point (x, y), if inside the picture.
+    fn pixel_under(&self, x: f64, y: f64) -> Option<usize> {
+        let inside =
+            x >= 0.0 && y >= 0.0 && x < f64::from(self.width) && y < f64::from(self.height);
+        inside.then(|| y as usize * self.width as usize + x as usize)
     }
 
     /// The colour at pixel (x, y), if inside.
@@ -122,11 +132,10 @@ impl Raster {
     /// Darkens the pixel under (x, y) by `amount` of 255: a painted pixel is left as it is, a
     /// transparent one becomes black that much more opaque (up to fully).
     pub fn shade(&mut self, x: f64, y: f64, amount: u8) {
-        if !(x >= 0.0 && y >= 0.0 && x < f64::from(self.width) && y < f64::from(self.height)) {
+        let Some(i) = self.pixel_under(x, y) else {
             return;
-        }
-        let i = (y as usize * self.width as usize + x as usize) * 4;
-        let pixel = &mut self.pixels[i..i + 4];
+        };
+        let pixel = &mut self.pixels[i * 4..i * 4 + 4];
         if pixel[..3] == [0, 0, 0] {
             pixel[3] = pixel[3].saturating_add(amount);
         }
@@ -297,19 +306,17 @@ fn paint_shares(
     radius: f64,
 ) {
     let (width, height) = raster.size();
-    let cells = width as usize * height as usize;
     // Per pixel: live peers, of which reached, and offline peers.
-    let mut counts = vec![[0u32; 3]; cells];
+    let mut counts = std::mem::take(&mut raster.shares);
+    counts.clear();
+    counts.resize(width as usize * height as usize, [0; 3]);
     let tx = state.current_tx();
     let sim = state.simulation();
     for peer in state.network().peers() {
-        let Some((x, y)) = at(peer.id) else {
+        let Some(i) = at(peer.id).and_then(|(x, y)| raster.pixel_under(x, y)) else {
             continue;
         };
-        if !(x >= 0.0 && y >= 0.0 && x < f64::from(width) && y < f64::from(height)) {
-            continue;
-        }
-        let cell = &mut counts[y as usize * width as usize + x as usize];
+        let cell = &mut counts[i];
         if peer.state == PeerState::Offline {
             cell[2] += 1;
         } else {
@@ -332,6 +339,7 @@ fn paint_shares(
         let (x, y) = ((i % width as usize) as f64, (i / width as usize) as f64);
         raster.square(x + 0.5, y + 0.5, radius, colour);
     }
+    raster.shares = counts;
 }
 
 /// The colour `share` of the way from `from` to `to` (0 gives `from`, 1 gives `to`).
