@@ -14,8 +14,8 @@
 //! use gossipscope::sim::time::Time;
 //!
 //! let mut net = Network::new(Limits::TUTORIAL);
-//! let a = net.add_peer(Role::Full, true).unwrap();
-//! let b = net.add_peer(Role::Full, true).unwrap();
+//! let a = self.network_mut().add_peer(Role::Full, true).unwrap();
+//! let b = self.network_mut().add_peer(Role::Full, true).unwrap();
 //! net.add_link(a, b, Time::from_ms(40), LinkKind::FullRelay).unwrap();
 //! let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
 //! let tx = sim.broadcast(a).unwrap();
@@ -31,6 +31,7 @@ mod tx;
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -143,7 +144,8 @@ pub struct Refusal {
 /// A deterministic, sans-IO gossip simulation over a [`Network`].
 #[derive(Clone, Debug)]
 pub struct Simulation {
-    network: Network,
+    /// Shared with whoever made the simulation (the app's base network) until the first edit.
+    network: Arc<Network>,
     policy: RelayPolicy,
     latency_model: LatencyModel,
     rng: SimRng,
@@ -193,8 +195,15 @@ fn default_server(network: &Network) -> Option<PeerId> {
 
 impl Simulation {
     /// A simulation of `policy` over `network`, its draws seeded by `seed`.
-    pub fn new(network: Network, policy: RelayPolicy, seed: u64) -> Result<Simulation, ParamError> {
+    ///
+    /// A network passed in an [`Arc`] is shared, not copied, until the first edit.
+    pub fn new(
+        network: impl Into<Arc<Network>>,
+        policy: RelayPolicy,
+        seed: u64,
+    ) -> Result<Simulation, ParamError> {
         policy.validate()?;
+        let network = network.into();
 
         Ok(Simulation {
             network,
@@ -239,6 +248,16 @@ impl Simulation {
     /// The network as it is now.
     pub fn network(&self) -> &Network {
         &self.network
+    }
+
+    /// The network as it is now, shared: no copy is made until one side edits it.
+    pub fn shared_network(&self) -> Arc<Network> {
+        Arc::clone(&self.network)
+    }
+
+    /// The network, to edit: copied first if it is still shared.
+    fn network_mut(&mut self) -> &mut Network {
+        Arc::make_mut(&mut self.network)
     }
 
     /// The relay policy.
@@ -361,7 +380,7 @@ impl Simulation {
             // These can lose messages in flight: every message must be in the queue.
             self.materialize_lazy();
         }
-        let net = &mut self.network;
+        let net = &*self.network;
         match *action {
             Action::Broadcast { peer } => {
                 let state = net.peer(peer).ok_or(EditError::NoSuchPeer(peer))?.state;
@@ -377,7 +396,7 @@ impl Simulation {
                 if !transactions_fit(self.txs.len(), net.peer_slots() + 1, net.n_links()) {
                     return Err(EditError::TooManyTransactions);
                 }
-                let id = net.add_peer(role, reachable)?;
+                let id = self.network_mut().add_peer(role, reachable)?;
                 self.grow();
                 Ok(Created::Peer(id))
             }
@@ -386,7 +405,7 @@ impl Simulation {
                     return Err(EditError::NoSuchPeer(peer));
                 }
                 self.disconnect_requests(peer, None);
-                self.network.remove_peer(peer)?;
+                self.network_mut().remove_peer(peer)?;
                 Ok(Created::Nothing)
             }
             Action::AddLink {
@@ -407,7 +426,7 @@ impl Simulation {
                         self.latency_model.draw(&mut self.rng, ra, rb)
                     }
                 };
-                let link = self.network.add_link(from, to, latency, kind)?;
+                let link = self.network_mut().add_link(from, to, latency, kind)?;
                 self.grow();
                 // A new link announces only what its ends learn from now on.
                 let a = &mut self.announcer;
@@ -423,7 +442,7 @@ impl Simulation {
                 let link = self.link_between(a, b)?;
                 self.disconnect_requests(a, Some(b));
                 self.disconnect_requests(b, Some(a));
-                self.network.remove_link(link)?;
+                self.network_mut().remove_link(link)?;
                 Ok(Created::Nothing)
             }
             Action::SetState { peer, state } => {
@@ -431,32 +450,32 @@ impl Simulation {
                 if state == PeerState::Offline && was != PeerState::Offline {
                     self.disconnect_requests(peer, None);
                 }
-                self.network.set_state(peer, state)?;
+                self.network_mut().set_state(peer, state)?;
                 Ok(Created::Nothing)
             }
             Action::SetRole { peer, role } => {
-                net.set_role(peer, role)?;
+                self.network_mut().set_role(peer, role)?;
                 Ok(Created::Nothing)
             }
             Action::SetReachable { peer, reachable } => {
-                net.set_reachable(peer, reachable)?;
+                self.network_mut().set_reachable(peer, reachable)?;
                 Ok(Created::Nothing)
             }
             Action::SetLatency { a, b, latency_ms } => {
                 let latency = Self::latency_from_ms(latency_ms)?;
                 let link = self.link_between(a, b)?;
-                self.network.set_latency(link, latency)?;
+                self.network_mut().set_latency(link, latency)?;
                 Ok(Created::Nothing)
             }
             Action::SetLoss { a, b, loss } => {
                 let link = self.link_between(a, b)?;
-                self.network.set_loss(link, loss)?;
+                self.network_mut().set_loss(link, loss)?;
 
                 Ok(Created::Nothing)
             }
             Action::SetValidationDelay { peer, ms } => {
                 let delay = Self::latency_from_ms(ms)?;
-                net.set_validation_delay(peer, delay)?;
+                self.network_mut().set_validation_delay(peer, delay)?;
                 Ok(Created::Nothing)
             }
         }

@@ -441,97 +441,163 @@ pub struct Generated {
 /// The same spec and seed always give an identical network. Invalid
 /// parameters give an error naming the parameter; no input panics.
 pub fn generate(spec: &GeneratorSpec, seed: u64) -> Result<Generated, ParamError> {
-    let topology = &spec.topology;
-    topology.validate()?;
-    let latency = spec.latency_model();
-    latency.validate().map_err(|e| e.within("latency"))?;
-    if let Some(delay) = &spec.validation_delay {
-        delay.validate().map_err(|e| e.within("validation_delay"))?;
-    }
-    let limits = spec.effective_limits();
-    let mut network = Network::new(Limits::default());
-    network.set_limits(limits)?;
-    let mut gen = Builder {
-        network,
-        rng: SimRng::new(seed),
-        latency,
-        notes: Vec::new(),
-    };
-    let mut server = None;
-    match *topology {
-        Topology::Tutorial { peers, tries } => gen.tutorial(peers, tries)?,
-        Topology::Bitcoin {
-            peers,
-            unreachable_share,
-            outbound,
-            light_share,
-            mining_share,
-            archival_share,
-            ..
-        } => gen.bitcoin(
-            peers,
-            unreachable_share,
-            outbound,
-            [light_share, mining_share, archival_share],
-        )?,
-        Topology::Ring { peers } => {
-            gen.add_plain_peers(peers)?;
-            let edges = (0..peers).map(|i| (i, (i + 1) % peers)).collect();
-            gen.link_all(edges, "every link of the ring fits")?;
+    Generation::start(spec, seed)?.finish()
+}
+
+/// A generation done a slice at a time, so that a page can build Bitcoin's whole network
+/// without holding up its frames: [`Generation::start`], then [`Generation::advance`] until it
+/// says it is done, then [`Generation::finish`].
+///
+/// However it is sliced, the network is the one [`generate`] makes from the same spec and seed.
+/// The bootstrap shapes (bitcoin and regions), where nearly all the work is, advance peer by
+/// peer; every other shape is whole once started.
+#[derive(Clone, Debug)]
+pub struct Generation {
+    builder: Builder,
+    /// The bootstrap under way, if the shape has one.
+    bootstrap: Option<Bootstrap>,
+    server: Option<PeerId>,
+    validation_delay: Option<LatencyModel>,
+    seed: u64,
+}
+
+impl Generation {
+    /// Checks the spec and does everything before the bootstrap: peers, roles, fixed links.
+    pub fn start(spec: &GeneratorSpec, seed: u64) -> Result<Generation, ParamError> {
+        let topology = &spec.topology;
+        topology.validate()?;
+        let latency = spec.latency_model();
+        latency.validate().map_err(|e| e.within("latency"))?;
+        if let Some(delay) = &spec.validation_delay {
+            delay.validate().map_err(|e| e.within("validation_delay"))?;
         }
-        Topology::Grid { rows, cols } => {
-            gen.add_plain_peers(rows * cols)?;
-            let mut edges = Vec::new();
-            for r in 0..rows {
-                for c in 0..cols {
-                    let id = r * cols + c;
-                    if c + 1 < cols {
-                        edges.push((id, id + 1));
-                    }
-                    if r + 1 < rows {
-                        edges.push((id, id + cols));
+        let limits = spec.effective_limits();
+        let mut network = Network::new(Limits::default());
+        network.set_limits(limits)?;
+        let mut gen = Builder {
+            network,
+            rng: SimRng::new(seed),
+            latency,
+            notes: Vec::new(),
+        };
+        let mut server = None;
+        let mut bootstrap = None;
+        match *topology {
+            Topology::Tutorial { peers, tries } => gen.tutorial(peers, tries)?,
+            Topology::Bitcoin {
+                peers,
+                unreachable_share,
+                outbound,
+                light_share,
+                mining_share,
+                archival_share,
+                ..
+            } => {
+                bootstrap = Some(gen.bitcoin(
+                    peers,
+                    unreachable_share,
+                    outbound,
+                    [light_share, mining_share, archival_share],
+                )?);
+            }
+            Topology::Ring { peers } => {
+                gen.add_plain_peers(peers)?;
+                let edges = (0..peers).map(|i| (i, (i + 1) % peers)).collect();
+                gen.link_all(edges, "every link of the ring fits")?;
+            }
+            Topology::Grid { rows, cols } => {
+                gen.add_plain_peers(rows * cols)?;
+                let mut edges = Vec::new();
+                for r in 0..rows {
+                    for c in 0..cols {
+                        let id = r * cols + c;
+                        if c + 1 < cols {
+                            edges.push((id, id + 1));
+                        }
+                        if r + 1 < rows {
+                            edges.push((id, id + cols));
+                        }
                     }
                 }
+                gen.link_all(edges, "every link of the grid fits")?;
             }
-            gen.link_all(edges, "every link of the grid fits")?;
+            Topology::Complete { peers } => {
+                gen.add_plain_peers(peers)?;
+                let edges = complete_edges(0, peers);
+                gen.link_all(edges, "every peer can link every other")?;
+            }
+            Topology::SmallWorld { peers, k, beta } => gen.small_world(peers, k, beta)?,
+            Topology::ScaleFree { peers, m } => gen.scale_free(peers, m)?,
+            Topology::Star { clients } => {
+                gen.add_plain_peers(clients + 1)?;
+                let edges = (1..=clients).map(|c| (c, 0)).collect();
+                gen.link_all(edges, "the star's server can link every client")?;
+                server = Some(PeerId(0));
+            }
+            Topology::Regions {
+                peers,
+                regions,
+                unreachable_share,
+                inter_share,
+                outbound,
+            } => {
+                bootstrap =
+                    Some(gen.regions(peers, regions, unreachable_share, inter_share, outbound)?);
+            }
         }
-        Topology::Complete { peers } => {
-            gen.add_plain_peers(peers)?;
-            let edges = complete_edges(0, peers);
-            gen.link_all(edges, "every peer can link every other")?;
-        }
-        Topology::SmallWorld { peers, k, beta } => gen.small_world(peers, k, beta)?,
-        Topology::ScaleFree { peers, m } => gen.scale_free(peers, m)?,
-        Topology::Star { clients } => {
-            gen.add_plain_peers(clients + 1)?;
-            let edges = (1..=clients).map(|c| (c, 0)).collect();
-            gen.link_all(edges, "the star's server can link every client")?;
-            server = Some(PeerId(0));
-        }
-        Topology::Regions {
-            peers,
-            regions,
-            unreachable_share,
-            inter_share,
-            outbound,
-        } => gen.regions(peers, regions, unreachable_share, inter_share, outbound)?,
+        Ok(Generation {
+            builder: gen,
+            bootstrap,
+            server,
+            validation_delay: spec.validation_delay.clone(),
+            seed,
+        })
     }
-    let mut network = gen.network;
-    if let Some(delay) = &spec.validation_delay {
-        // A stream of its own, so delays never change the network's shape.
-        let mut rng = SimRng::for_stream(seed, VALIDATION_DELAY_STREAM);
-        let ids: Vec<PeerId> = network.peer_ids().collect();
-        for id in ids {
-            let region = network.peer(id).map_or(0, |p| p.region);
-            let drawn = delay.draw(&mut rng, region, region);
-            network.set_validation_delay(id, drawn)?;
+
+    /// Lets up to `peers` more peers open their links; returns whether every peer has.
+    pub fn advance(&mut self, peers: u32) -> bool {
+        match &mut self.bootstrap {
+            Some(bootstrap) => {
+                self.builder.bootstrap(bootstrap, peers);
+                bootstrap.next == bootstrap.end
+            }
+            None => true,
         }
     }
-    Ok(Generated {
-        network,
-        notes: gen.notes,
-        server,
-    })
+
+    /// How many peers have opened their links, of how many will.
+    pub fn progress(&self) -> (u32, u32) {
+        let all = self.builder.network.peer_slots() as u32;
+        match &self.bootstrap {
+            Some(bootstrap) => (bootstrap.next, bootstrap.end),
+            None => (all, all),
+        }
+    }
+
+    /// Does whatever is left, then the notes and the validation delays.
+    pub fn finish(mut self) -> Result<Generated, ParamError> {
+        let mut gen = self.builder;
+        if let Some(mut bootstrap) = self.bootstrap.take() {
+            gen.bootstrap(&mut bootstrap, u32::MAX);
+            gen.note_bootstrap(&bootstrap);
+        }
+        let mut network = gen.network;
+        if let Some(delay) = &self.validation_delay {
+            // A stream of its own, so delays never change the network's shape.
+            let mut rng = SimRng::for_stream(self.seed, VALIDATION_DELAY_STREAM);
+            let ids: Vec<PeerId> = network.peer_ids().collect();
+            for id in ids {
+                let region = network.peer(id).map_or(0, |p| p.region);
+                let drawn = delay.draw(&mut rng, region, region);
+                network.set_validation_delay(id, drawn)?;
+            }
+        }
+        Ok(Generated {
+            network,
+            notes: gen.notes,
+            server: self.server,
+        })
+    }
 }
 
 /// The RNG stream of validation delays (the network itself uses stream 0).
@@ -556,16 +622,53 @@ fn share_of(share: f64, n: usize) -> usize {
     ((share * n as f64).round() as usize).min(n)
 }
 
-/// Tallies of a bootstrap run.
-#[derive(Default)]
+/// A bootstrap under way: every peer, in id order, opens `full` full-relay and `block`
+/// block-relay-only links to random peers of the pools that still accept inbound links.
+#[derive(Clone, Debug)]
 struct Bootstrap {
+    /// Candidates for inbound links, per pool (region).
+    pools: Vec<Vec<u32>>,
+    /// Each peer's own pool (empty when there is one pool).
+    pool_of: Vec<u16>,
+    /// The chance that a link goes to a random other pool.
+    inter_share: f64,
+    full: u32,
+    block: u32,
+    /// The next peer to open its links.
+    next: u32,
+    /// One past the last peer to open links.
+    end: u32,
     /// Peers that opened fewer full-relay links than wanted.
     short: usize,
     /// Peers that opened fewer block-relay-only links than wanted.
     short_block: usize,
 }
 
+impl Bootstrap {
+    fn new(
+        pools: Vec<Vec<u32>>,
+        pool_of: Vec<u16>,
+        inter_share: f64,
+        full: u32,
+        block: u32,
+        end: u32,
+    ) -> Bootstrap {
+        Bootstrap {
+            pools,
+            pool_of,
+            inter_share,
+            full,
+            block,
+            next: 0,
+            end,
+            short: 0,
+            short_block: 0,
+        }
+    }
+}
+
 /// The network under construction and the generator state every shape shares.
+#[derive(Clone, Debug)]
 struct Builder {
     network: Network,
     rng: SimRng,
@@ -679,14 +782,15 @@ impl Builder {
         Ok(())
     }
 
-    /// Bitcoin-style bootstrap over peers with roles and reachability handed out by share.
+    /// Peers with roles and reachability handed out by share, and the Bitcoin-style
+    /// bootstrap that will link them.
     fn bitcoin(
         &mut self,
         peers: u32,
         unreachable_share: f64,
         outbound: Option<u32>,
         [light_share, mining_share, archival_share]: [f64; 3],
-    ) -> Result<(), ParamError> {
+    ) -> Result<Bootstrap, ParamError> {
         let limits = self.network.limits();
         let outbound = outbound.unwrap_or(limits.max_outbound);
         over_limit("outbound", outbound, limits.max_outbound)?;
@@ -728,12 +832,17 @@ impl Builder {
         self.notes.push(format!(
             "{n_unreachable} of {n} peers are unreachable (behind NAT: outbound links only); {n_light} light, {n_mining} mining, {n_archival} archival"
         ));
-        let stats = self.bootstrap(vec![pool], &[], 0.0, outbound, block);
-        self.note_bootstrap(&stats, outbound, block);
-        Ok(())
+        Ok(Bootstrap::new(
+            vec![pool],
+            Vec::new(),
+            0.0,
+            outbound,
+            block,
+            peers,
+        ))
     }
 
-    /// Peers in regions, linked mostly inside them.
+    /// Peers in regions, and the bootstrap that will link them mostly inside their region.
     fn regions(
         &mut self,
         peers: u32,
@@ -741,7 +850,7 @@ impl Builder {
         unreachable_share: f64,
         inter_share: f64,
         outbound: Option<u32>,
-    ) -> Result<(), ParamError> {
+    ) -> Result<Bootstrap, ParamError> {
         let limits = self.network.limits();
         let outbound = outbound.unwrap_or(limits.max_outbound.min(4));
         over_limit("outbound", outbound, limits.max_outbound)?;
@@ -772,33 +881,31 @@ impl Builder {
                 "{n_unreachable} of {n} peers are unreachable (behind NAT: outbound links only)"
             ));
         }
-        let stats = self.bootstrap(pools, &region_of, inter_share, outbound, 0);
-        self.note_bootstrap(&stats, outbound, 0);
-        Ok(())
+        Ok(Bootstrap::new(
+            pools,
+            region_of,
+            inter_share,
+            outbound,
+            0,
+            peers,
+        ))
     }
 
-    /// Every peer, in id order, opens `full` full-relay and `block` block-relay-only
-    /// links to random peers of the pools that still accept inbound links.
+    /// The next `peers` peers of the bootstrap (or as many as are left) open their links.
     ///
     /// `pool_of[i]` is peer `i`'s own pool (all 0 when empty); with probability
     /// `inter_share` a link goes to a random other pool instead. A pool member is
     /// dropped (swap-removed) once it can take no more inbound links, and each
     /// peer's attempts are bounded, so this ends and stays linear in the links made.
-    fn bootstrap(
-        &mut self,
-        mut pools: Vec<Vec<u32>>,
-        pool_of: &[u16],
-        inter_share: f64,
-        full: u32,
-        block: u32,
-    ) -> Bootstrap {
+    fn bootstrap(&mut self, run: &mut Bootstrap, peers: u32) {
         let limits = self.network.limits();
         let usable_total = limits.max_total.saturating_sub(limits.feeler_slots);
-        let n_pools = pools.len();
-        let mut stats = Bootstrap::default();
-        let peers = self.network.peer_slots() as u32;
-        for i in 0..peers {
-            let own = pool_of.get(i as usize).map_or(0, |&r| r as usize);
+        let n_pools = run.pools.len();
+        let until = run.end.min(run.next.saturating_add(peers));
+        let (inter_share, full, block) = (run.inter_share, run.full, run.block);
+        let pools = &mut run.pools;
+        for i in run.next..until {
+            let own = run.pool_of.get(i as usize).map_or(0, |&r| r as usize);
             for (kind, wanted) in [
                 (LinkKind::FullRelay, full),
                 (LinkKind::BlockRelayOnly, block),
@@ -845,17 +952,18 @@ impl Builder {
                 }
                 if made < wanted {
                     match kind {
-                        LinkKind::FullRelay => stats.short += 1,
-                        LinkKind::BlockRelayOnly => stats.short_block += 1,
+                        LinkKind::FullRelay => run.short += 1,
+                        LinkKind::BlockRelayOnly => run.short_block += 1,
                     }
                 }
             }
         }
-        stats
+        run.next = until;
     }
 
     /// Notes peers that could not open all their links.
-    fn note_bootstrap(&mut self, stats: &Bootstrap, full: u32, block: u32) {
+    fn note_bootstrap(&mut self, stats: &Bootstrap) {
+        let (full, block) = (stats.full, stats.block);
         if stats.short > 0 && full > 0 {
             self.notes.push(format!(
                 "{} peers opened fewer than {full} outbound links: too few reachable peers had a free slot",
@@ -1665,6 +1773,33 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn slicing_a_generation_never_changes_the_network(
+            topology in any_topology(),
+            seed in any::<u64>(),
+            slices in proptest::collection::vec(0u32..40, 1..20),
+        ) {
+            let spec = GeneratorSpec::new(topology);
+            if let Ok(whole) = generate(&spec, seed) {
+                let mut sliced = Generation::start(&spec, seed).unwrap();
+                let (mut done_before, end) = sliced.progress();
+                prop_assert_eq!(end as u64, spec.topology.n_peers());
+                for &peers in slices.iter().cycle().take(10_000) {
+                    let done = sliced.advance(peers);
+                    let (now, _) = sliced.progress();
+                    // Each slice lets exactly the asked-for peers open links, unless fewer are left.
+                    prop_assert_eq!(now, (done_before + peers).min(end));
+                    done_before = now;
+                    if done {
+                        break;
+                    }
+                }
+                let sliced = sliced.finish().unwrap();
+                prop_assert_eq!(link_list(&sliced.network), link_list(&whole.network));
+                prop_assert_eq!(sliced.notes, whole.notes);
+            }
+        }
 
         #[test]
         fn generate_never_panics_and_keeps_invariants(

@@ -124,6 +124,7 @@ pub fn bridges(net: &Network) -> Vec<LinkId> {
 }
 
 /// One peer on the explicit depth-first search stack.
+#[derive(Clone, Debug)]
 struct Frame {
     /// The peer being explored.
     peer: PeerId,
@@ -134,80 +135,144 @@ struct Frame {
 }
 
 /// Finds cut vertices and bridges together with one iterative Hopcroft–Tarjan search.
+pub fn cut_vertices_and_bridges(net: &Network) -> (Vec<PeerId>, Vec<LinkId>) {
+    let mut search = CriticalSearch::new(net);
+    search.advance(net, usize::MAX);
+    search.finish(net)
+}
+
+/// The cut vertices and bridges of a network found a slice at a time (one iterative
+/// Hopcroft–Tarjan search), so that a page can find them in Bitcoin's whole network without
+/// holding up its frames: [`CriticalSearch::advance`] until it says it is done, then
+/// [`CriticalSearch::finish`]. The network must not change in between.
 ///
 /// The search skips the link it arrived by (not the peer it came from), so
 /// it would stay correct even if two peers were joined by parallel links.
-fn cut_vertices_and_bridges(net: &Network) -> (Vec<PeerId>, Vec<LinkId>) {
-    let slots = net.peer_slots();
-    // Discovery order of each peer, and the lowest discovery order reachable
-    // from its subtree through at most one back link.
-    let mut disc = vec![UNSEEN; slots];
-    let mut low = vec![UNSEEN; slots];
-    let mut is_cut = vec![false; slots];
-    let mut bridges = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut clock = 0u32;
+#[derive(Clone, Debug)]
+pub struct CriticalSearch {
+    /// Discovery order of each peer.
+    disc: Vec<u32>,
+    /// The lowest discovery order reachable from each peer's subtree through at most one
+    /// back link.
+    low: Vec<u32>,
+    is_cut: Vec<bool>,
+    bridges: Vec<LinkId>,
+    stack: Vec<Frame>,
+    clock: u32,
+    /// The next slot to try as a root.
+    next_root: usize,
+    /// The root of the search under way, and how many children it has in the search tree.
+    root: PeerId,
+    root_children: usize,
+}
 
-    for root in net.peer_ids() {
-        if disc[root.index()] != UNSEEN {
-            continue;
+impl CriticalSearch {
+    /// A search of `net` that has not started.
+    pub fn new(net: &Network) -> CriticalSearch {
+        let slots = net.peer_slots();
+        CriticalSearch {
+            disc: vec![UNSEEN; slots],
+            low: vec![UNSEEN; slots],
+            is_cut: vec![false; slots],
+            bridges: Vec::new(),
+            stack: Vec::new(),
+            clock: 0,
+            next_root: 0,
+            root: PeerId(0),
+            root_children: 0,
         }
-        disc[root.index()] = clock;
-        low[root.index()] = clock;
-        clock += 1;
-        stack.push(Frame {
-            peer: root,
-            parent_link: NO_LINK,
-            next: 0,
-        });
-        let mut root_children = 0usize;
+    }
 
-        while let Some(top) = stack.last_mut() {
-            let u = top.peer;
-            let adjacent = net.adjacent(u);
-            if let Some(adj) = adjacent.get(top.next) {
-                top.next += 1;
-                if adj.link.0 == top.parent_link {
-                    continue;
+    /// Follows up to `steps` more adjacency entries; returns whether the search has ended.
+    pub fn advance(&mut self, net: &Network, steps: usize) -> bool {
+        let mut steps = steps;
+        loop {
+            if self.stack.is_empty() && !self.next_search(net) {
+                return true;
+            }
+            while let Some(top) = self.stack.last_mut() {
+                if steps == 0 {
+                    return false;
                 }
-                let v = adj.peer;
-                if disc[v.index()] == UNSEEN {
-                    disc[v.index()] = clock;
-                    low[v.index()] = clock;
-                    clock += 1;
-                    if u == root {
-                        root_children += 1;
+                steps -= 1;
+                let u = top.peer;
+                if let Some(adj) = net.adjacent(u).get(top.next) {
+                    top.next += 1;
+                    if adj.link.0 == top.parent_link {
+                        continue;
                     }
-                    stack.push(Frame {
-                        peer: v,
-                        parent_link: adj.link.0,
-                        next: 0,
-                    });
+                    let v = adj.peer;
+                    if self.disc[v.index()] == UNSEEN {
+                        self.discover(v);
+                        if u == self.root {
+                            self.root_children += 1;
+                        }
+                        self.stack.push(Frame {
+                            peer: v,
+                            parent_link: adj.link.0,
+                            next: 0,
+                        });
+                    } else {
+                        self.low[u.index()] = self.low[u.index()].min(self.disc[v.index()]);
+                    }
                 } else {
-                    low[u.index()] = low[u.index()].min(disc[v.index()]);
-                }
-            } else {
-                let done = stack.pop().expect("the stack has a top frame");
-                if let Some(parent) = stack.last() {
-                    let (p, c) = (parent.peer.index(), done.peer.index());
-                    low[p] = low[p].min(low[c]);
-                    if low[c] > disc[p] {
-                        bridges.push(LinkId(done.parent_link));
-                    }
-                    if parent.peer != root && low[c] >= disc[p] {
-                        is_cut[p] = true;
+                    let done = self.stack.pop().expect("the stack has a top frame");
+                    if let Some(parent) = self.stack.last() {
+                        let (p, c) = (parent.peer.index(), done.peer.index());
+                        self.low[p] = self.low[p].min(self.low[c]);
+                        if self.low[c] > self.disc[p] {
+                            self.bridges.push(LinkId(done.parent_link));
+                        }
+                        if parent.peer != self.root && self.low[c] >= self.disc[p] {
+                            self.is_cut[p] = true;
+                        }
+                    } else if self.root_children >= 2 {
+                        self.is_cut[self.root.index()] = true;
                     }
                 }
             }
         }
-        if root_children >= 2 {
-            is_cut[root.index()] = true;
-        }
     }
 
-    let cut = net.peer_ids().filter(|p| is_cut[p.index()]).collect();
-    bridges.sort_unstable();
-    (cut, bridges)
+    /// How far the search has got: peers discovered, of all the slots.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.clock as usize, self.disc.len())
+    }
+
+    /// Starts a search from the next live peer not yet discovered; `false` if there is none.
+    fn next_search(&mut self, net: &Network) -> bool {
+        while self.next_root < self.disc.len() {
+            let root = PeerId(self.next_root as u32);
+            self.next_root += 1;
+            if net.contains(root) && self.disc[root.index()] == UNSEEN {
+                self.root = root;
+                self.root_children = 0;
+                self.discover(root);
+                self.stack.push(Frame {
+                    peer: root,
+                    parent_link: NO_LINK,
+                    next: 0,
+                });
+                return true;
+            }
+        }
+        false
+    }
+
+    fn discover(&mut self, peer: PeerId) {
+        self.disc[peer.index()] = self.clock;
+        self.low[peer.index()] = self.clock;
+        self.clock += 1;
+    }
+
+    /// The cut vertices and the bridges, each in ascending id order (the rest of the search
+    /// is done first if it has not ended).
+    pub fn finish(mut self, net: &Network) -> (Vec<PeerId>, Vec<LinkId>) {
+        self.advance(net, usize::MAX);
+        let cut = net.peer_ids().filter(|p| self.is_cut[p.index()]).collect();
+        self.bridges.sort_unstable();
+        (cut, self.bridges)
+    }
 }
 
 /// Returns how many live peers have each degree: index is the number of
@@ -632,21 +697,30 @@ mod tests {
         best
     }
 
+    /// The peers and links whose removal leaves more components than `base`, by trying each.
+    fn brute_cut_vertices_and_bridges(
+        net: &Network,
+        base: &[Vec<PeerId>],
+    ) -> (Vec<PeerId>, Vec<LinkId>) {
+        let cut = net
+            .peer_ids()
+            .filter(|&p| brute_components(net, Some(p), None).len() > base.len())
+            .collect();
+        let bridges = net
+            .links()
+            .map(|l| l.id)
+            .filter(|&l| brute_components(net, None, Some(l)).len() > base.len())
+            .collect();
+        (cut, bridges)
+    }
+
     proptest! {
         #[test]
         fn structure_matches_brute_force(net in arb_network()) {
             let base = brute_components(&net, None, None);
             prop_assert_eq!(components(&net), base.clone());
 
-            let expected_cut: Vec<PeerId> = net
-                .peer_ids()
-                .filter(|&p| brute_components(&net, Some(p), None).len() > base.len())
-                .collect();
-            let expected_bridges: Vec<LinkId> = net
-                .links()
-                .map(|l| l.id)
-                .filter(|&l| brute_components(&net, None, Some(l)).len() > base.len())
-                .collect();
+            let (expected_cut, expected_bridges) = brute_cut_vertices_and_bridges(&net, &base);
             prop_assert_eq!(cut_vertices(&net), expected_cut.clone());
             prop_assert_eq!(bridges(&net), expected_bridges.clone());
 
@@ -656,6 +730,28 @@ mod tests {
             prop_assert_eq!(f.cut_vertices, expected_cut);
             prop_assert_eq!(f.bridges, expected_bridges);
             prop_assert_eq!(f.degree_histogram.iter().sum::<usize>(), net.n_peers());
+        }
+
+        #[test]
+        fn a_search_in_slices_finds_what_brute_force_does(
+            net in arb_network(),
+            slices in proptest::collection::vec(1usize..6, 1..8),
+        ) {
+            let base = brute_components(&net, None, None);
+            let (expected_cut, expected_bridges) = brute_cut_vertices_and_bridges(&net, &base);
+            let mut search = CriticalSearch::new(&net);
+            let mut discovered = 0;
+            for &steps in slices.iter().cycle() {
+                let done = search.advance(&net, steps);
+                let (now, slots) = search.progress();
+                prop_assert!(now >= discovered && now <= slots);
+                discovered = now;
+                if done {
+                    prop_assert_eq!(now, net.n_peers());
+                    break;
+                }
+            }
+            prop_assert_eq!(search.finish(&net), (expected_cut, expected_bridges));
         }
 
         #[test]

@@ -14,7 +14,7 @@ use crate::sim::action::Action;
 use crate::sim::caps;
 use crate::sim::engine::Simulation;
 use crate::sim::error::ParamError;
-use crate::sim::generate::{generate, GeneratorSpec};
+use crate::sim::generate::{generate, Generated, GeneratorSpec};
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{EditError, Limits, LinkKind, Network, Peer, PeerId, PeerState, Role};
 use crate::sim::relay::RelayPolicy;
@@ -285,6 +285,16 @@ pub struct Built {
     pub notes: Vec<String>,
 }
 
+impl From<Generated> for Built {
+    fn from(generated: Generated) -> Built {
+        Built {
+            network: generated.network,
+            server: generated.server,
+            notes: generated.notes,
+        }
+    }
+}
+
 impl Scenario {
     /// A scenario that spells out `network` with the given seed and policy.
     pub fn from_network(network: &Network, seed: u64, relay: RelayPolicy) -> Scenario {
@@ -438,11 +448,7 @@ impl Scenario {
         if let Some(spec) = &self.generator {
             let generated =
                 generate(spec, self.seed).map_err(|e| ScenarioError::at("generator", e))?;
-            return Ok(Built {
-                network: generated.network,
-                server: generated.server,
-                notes: generated.notes,
-            });
+            return Ok(generated.into());
         }
         let mut network = Network::new(Limits::TUTORIAL);
         network
