@@ -31,8 +31,10 @@ window.bench = {
   click: (id) => document.querySelector(`[data-testid=${id}]`).click(),
   busy: () => !!document.querySelector('[data-testid=work]'),
   longest: 0,
+  // Main-thread tasks over 100 ms since the count was last reset.
+  over100: 0,
 };
-new PerformanceObserver((list) => { for (const e of list.getEntries()) bench.longest = Math.max(bench.longest, e.duration); })
+new PerformanceObserver((list) => { for (const e of list.getEntries()) { bench.longest = Math.max(bench.longest, e.duration); if (e.duration > 100) bench.over100++; } })
   .observe({ type: 'longtask', buffered: true });
 arguments[arguments.length - 1](true);
 "#;
@@ -73,6 +75,7 @@ const done = arguments[arguments.length - 1];
 (async () => {
   const b = window.bench;
   b.longest = 0;
+  b.over100 = 0;
   const t0 = performance.now();
   b.choose('preset', 'bitcoin-full');
   while (b.text('stat-peers').trim() !== '110000' && performance.now() - t0 < 120000) await b.sleep(20);
@@ -81,7 +84,9 @@ const done = arguments[arguments.length - 1];
   // Long-task entries arrive a little after their task: read them once things are quiet.
   await b.sleep(1500);
   const show_longest = b.longest;
+  const show_over100 = b.over100;
   b.longest = 0;
+  b.over100 = 0;
   const t1 = performance.now();
   b.click('broadcast');
   await b.sleep(50);
@@ -91,11 +96,12 @@ const done = arguments[arguments.length - 1];
   const relay_ms = performance.now() - t1;
   await b.sleep(500);
   const relay_longest = b.longest;
+  const relay_over100 = b.over100;
   const reached = b.text('stat-reached');
   b.choose('speed', '6');
   b.click('replay');
   const replay = await b.frames(3000);
-  done({ show_ms, show_longest, relay_ms, relay_longest, reached, replay: replay.fps, worst: replay.worst,
+  done({ show_ms, show_longest, show_over100, relay_ms, relay_longest, relay_over100, reached, replay: replay.fps, worst: replay.worst,
          heap_mb: (performance.memory ? performance.memory.usedJSHeapSize : 0) / 1e6,
          wasm_mb: Number(document.querySelector('[data-testid=graph]').dataset.memoryMb) });
 })();
@@ -195,13 +201,16 @@ fn main() {
                 .unwrap_or_else(|e| panic!("measuring bitcoin-full: {e}"));
             let number = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
             println!(
-            "bitcoin-full (110,000 peers, rings by hops): shown in {:.0} ms (longest task {:.0} ms); \
-             Broadcast + Finish: a Bitcoin relay from N0 done in {:.0} ms (longest task {:.0} ms), \
+            "bitcoin-full (110,000 peers, rings by hops): shown in {:.0} ms (longest task {:.0} ms, \
+             {} over 100 ms); Broadcast + Finish: a Bitcoin relay from N0 done in {:.0} ms \
+             (longest task {:.0} ms, {} over 100 ms), \
              reached {}; replay at 10x: {:.1} fps, worst frame {:.0} ms; wasm memory {:.0} MB, JS heap {:.0} MB",
             number("show_ms"),
             number("show_longest"),
+            number("show_over100"),
             number("relay_ms"),
             number("relay_longest"),
+            number("relay_over100"),
             result["reached"].as_str().unwrap_or("?").trim(),
             number("replay"),
             number("worst"),

@@ -24,7 +24,6 @@ pub mod canvas;
 pub mod controls;
 pub mod crash;
 pub mod events;
-pub mod format;
 pub mod frame;
 pub mod inspector;
 pub mod keys;

@@ -5,6 +5,7 @@
 
 pub mod autosave;
 pub mod explain;
+pub mod format;
 pub mod gesture;
 pub mod guide;
 pub mod hit;
@@ -13,6 +14,7 @@ pub mod layout;
 pub mod lessons;
 pub mod pacing;
 pub mod palette;
+pub mod peer_list;
 pub mod plot;
 pub mod presets;
 pub mod raster;

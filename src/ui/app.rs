@@ -61,7 +61,10 @@ pub fn app() -> Html {
     let on_peer_list = {
         let shared = shared.clone();
         Callback::from(move |open: bool| {
-            if shared.peer_list_open.replace(Some(open)) != Some(open) {
+            let peers = shared.state.borrow().network().n_peers();
+            let choice =
+                crate::view::peer_list::after_toggle(shared.peer_list_open.get(), peers, open);
+            if shared.peer_list_open.replace(choice) != choice {
                 shared.refresh.emit(());
             }
         })

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::sim::network::Limits;
 use crate::sim::relay::{PushParams, RelayPolicy, RumorMode, RumorParams};
 use crate::ui::events::{checked_of, value_of};
-use crate::ui::format;
+use crate::view::format;
 use crate::view::palette;
 use crate::view::presets::PRESETS;
 use crate::view::rings::Arrangement;

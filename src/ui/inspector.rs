@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::sim::network::{PeerId, Role};
 use crate::ui::events::{checked_of, value_of};
-use crate::ui::format;
+use crate::view::format;
 use crate::view::state::{AppState, Command, Selection};
 
 fn peer_links(ids: impl Iterator<Item = PeerId>, dispatch: &Callback<Command>) -> Html {

@@ -3,13 +3,8 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::view::peer_list::{is_open, LIST_AT_MOST};
 use crate::view::state::{AppState, Command};
-
-/// Networks up to this size open the list by default.
-const OPEN_UP_TO: usize = 40;
-
-/// The most peers listed: a button per peer for 110,000 peers would stall the page.
-const LIST_AT_MOST: usize = 2000;
 
 /// The collapsible list of every peer, with its state and hop count.
 ///
@@ -23,7 +18,7 @@ pub fn peer_list(
     on_toggle: &Callback<bool>,
 ) -> Html {
     let net = state.network();
-    let open = open.unwrap_or(net.n_peers() <= OPEN_UP_TO);
+    let open = is_open(open, net.n_peers());
     let ontoggle = {
         let on_toggle = on_toggle.clone();
         Callback::from(move |e: Event| {

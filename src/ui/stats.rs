@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::sim::metrics::UnreachedReason;
-use crate::ui::format;
+use crate::view::format;
 use crate::view::plot::{coverage_points, PLOT};
 use crate::view::state::AppState;
 

@@ -1,4 +1,4 @@
-//! Number formatting for the page: thousands separators and milliseconds.
+//! Number formatting for the page: thousands separators, milliseconds and shares.
 
 /// A whole number with comma thousands separators: `12345` gives `"12,345"`.
 pub fn count(n: u64) -> String {

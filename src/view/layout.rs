@@ -349,6 +349,10 @@ impl QuadTree {
 /// seconds, and forces cannot settle that many anyway).
 pub const PIVOT_MDS_PEERS: usize = 20_000;
 
+/// The most peers the force layout runs on; larger networks are shown in rings, and their
+/// layout keeps no springs (a million links' worth at Bitcoin's size) and never ticks.
+pub const FORCE_LAYOUT_PEERS: usize = 20_000;
+
 /// The `k`-th point of a sunflower (Vogel's spiral): points `spacing` apart on
 /// average, filling a disc evenly around the origin.
 pub fn sunflower(k: usize, spacing: f64) -> (f64, f64) {
@@ -670,11 +674,13 @@ impl Layout {
                 n_new += 1;
             }
         }
+        // The largest connected group, found once for the first placing and the strays.
+        let mut largest = None;
         if n_new > 0 {
             peers_changed = true;
             let n_before = self.placed.iter().filter(|&&p| p).count();
             if n_before == 0 {
-                self.place_first(net);
+                self.place_first(net, largest.get_or_insert_with(|| largest_group(net)));
             } else {
                 self.place_near_neighbours(net);
             }
@@ -687,7 +693,8 @@ impl Layout {
 
         let mut springs = std::mem::take(&mut self.springs_scratch);
         springs.clear();
-        for link in net.links() {
+        let forces = net.n_peers() <= FORCE_LAYOUT_PEERS;
+        for link in net.links().filter(|_| forces) {
             let (s, t) = (link.from, link.to);
             if !self.is_placed(s) || !self.is_placed(t) {
                 continue;
@@ -704,7 +711,8 @@ impl Layout {
         self.springs_scratch = std::mem::replace(&mut self.springs, springs);
 
         if peers_changed || links_changed {
-            self.update_strays(net);
+            let largest = largest.get_or_insert_with(|| largest_group(net));
+            self.update_strays(net, largest);
         }
         if n_new > 0 && self.order.len() == n_new {
             // Everything is new: start hot.
@@ -723,11 +731,11 @@ impl Layout {
     /// breadth-first searches out of a few seeded pivots. Starting there,
     /// rings come out round and untwisted, grids flat and regions apart, and
     /// the forces only have to even things out.
-    fn place_first(&mut self, net: &Network) {
+    fn place_first(&mut self, net: &Network, largest: &[u32]) {
         let slots = net.peer_slots();
         let mut bfs = Bfs::new(slots);
 
-        let mut group = largest_group(net);
+        let mut group = largest.to_vec();
         group.sort_unstable();
         let n = group.len();
         let length = self.params.link_length;
@@ -841,12 +849,11 @@ impl Layout {
     /// would drive strays far out and a renderer fitting the bounds would
     /// shrink the network to a dot; with it, they float just outside. A
     /// network without links has no strays.
-    fn update_strays(&mut self, net: &Network) {
-        let largest = largest_group(net);
+    fn update_strays(&mut self, net: &Network, largest: &[u32]) {
         let any_links = largest.len() > 1;
         self.stray.clear();
         self.stray.resize(self.placed.len(), any_links);
-        for &i in &largest {
+        for &i in largest {
             self.stray[i as usize] = false;
         }
         self.n_strays = if any_links {
@@ -944,9 +951,10 @@ impl Layout {
     /// This catches most forgotten syncs cheaply; an edit that keeps both
     /// counts (one link swapped for another) needs an explicit [`Layout::sync`].
     fn sync_if_counts_differ(&mut self, net: &Network) {
+        let forces = net.n_peers() <= FORCE_LAYOUT_PEERS;
         if self.x.len() != net.peer_slots()
             || self.order.len() != net.n_peers()
-            || self.springs.len() != net.n_links()
+            || self.springs.len() != if forces { net.n_links() } else { 0 }
         {
             self.sync(net);
         }
@@ -966,7 +974,7 @@ impl Layout {
         if self.settled {
             return false;
         }
-        if self.order.is_empty() {
+        if self.order.is_empty() || self.order.len() > FORCE_LAYOUT_PEERS {
             self.settled = true;
             return false;
         }

@@ -84,7 +84,7 @@ pub fn ring_layout(
         if let Some(h) = tree.depth[p.index()] {
             rings[h as usize].push(p);
         }
-        stack.extend(tree.children[p.index()].iter().rev());
+        stack.extend(tree.children(p).iter().rev());
     }
     for ring in &rings {
         for (k, p) in ring.iter().enumerate() {
@@ -110,16 +110,20 @@ pub fn ring_layout(
 struct BfsTree {
     /// Hops from the source, by slot; `None` where the gossip cannot reach.
     depth: Vec<Option<u32>>,
-    /// Children in the tree, by slot, in the order they were found.
-    children: Vec<Vec<PeerId>>,
+    /// The peers in the order the search found them. A peer's children were found together,
+    /// so they sit side by side here.
+    order: Vec<PeerId>,
+    /// Where each peer's children start in `order`, and how many there are, by slot.
+    children: Vec<(u32, u32)>,
 }
 
 impl BfsTree {
     fn new(net: &Network, source: PeerId) -> BfsTree {
         let slots = net.peer_slots();
         let mut depth = vec![None; slots];
-        let mut children = vec![Vec::new(); slots];
+        let mut children = vec![(0, 0); slots];
         let mut order = vec![source];
+        let mut adjacent: Vec<PeerId> = Vec::new();
         depth[source.index()] = Some(0);
         let mut next = 0;
         while next < order.len() {
@@ -129,24 +133,36 @@ impl BfsTree {
             if p != source && !net.peer(p).is_some_and(|x| x.relays()) {
                 continue;
             }
-            let mut adjacent: Vec<PeerId> = net
-                .adjacent(p)
-                .iter()
-                .filter(|a| a.carries_transactions())
-                .map(|a| a.peer)
-                .collect();
-            adjacent.sort();
-            for q in adjacent {
+            adjacent.clear();
+            adjacent.extend(
+                net.adjacent(p)
+                    .iter()
+                    .filter(|a| a.carries_transactions())
+                    .map(|a| a.peer),
+            );
+            adjacent.sort_unstable();
+            let first = order.len() as u32;
+            for &q in &adjacent {
                 if depth[q.index()].is_none()
                     && net.peer(q).is_some_and(|x| x.state != PeerState::Offline)
                 {
                     depth[q.index()] = depth[p.index()].map(|d| d + 1);
-                    children[p.index()].push(q);
                     order.push(q);
                 }
             }
+            children[p.index()] = (first, order.len() as u32 - first);
         }
-        BfsTree { depth, children }
+        BfsTree {
+            depth,
+            order,
+            children,
+        }
+    }
+
+    /// A peer's children in the tree, in the order they were found.
+    fn children(&self, p: PeerId) -> &[PeerId] {
+        let (first, n) = self.children[p.index()];
+        &self.order[first as usize..(first + n) as usize]
     }
 }
 

@@ -6,17 +6,21 @@
 //! at their virtual times): the core is deterministic, so the rebuilt run is
 //! the old one without the undone input.
 
+use std::sync::Arc;
+
+pub use crate::view::layout::FORCE_LAYOUT_PEERS;
+
 use crate::sim::action::Action;
 use crate::sim::engine::{Created, Simulation, TxId};
 use crate::sim::eviction::eviction_candidate;
-use crate::sim::generate::{GeneratorSpec, Topology};
-use crate::sim::graph;
+use crate::sim::generate::{Generation, GeneratorSpec, Topology};
+use crate::sim::graph::{self, CriticalSearch};
 use crate::sim::join::{plan_join, JoinPlan};
 use crate::sim::latency::LatencyModel;
 use crate::sim::metrics::Metrics;
 use crate::sim::network::{EditError, Limits, LinkId, LinkKind, Network, PeerId, PeerState, Role};
 use crate::sim::relay::RelayPolicy;
-use crate::sim::scenario::Scenario;
+use crate::sim::scenario::{Built, Scenario, ScenarioError};
 use crate::sim::time::Time;
 use crate::sim::trace::{MessageKind, Outcome, TraceEvent};
 use crate::view::layout::Layout;
@@ -199,7 +203,8 @@ pub fn compare_relays(
     latency: &LatencyModel,
     seed: u64,
 ) -> Result<Vec<Comparison>, String> {
-    Ok(ComparisonJob::new(network, source, latency, seed)?.finish())
+    let network = Arc::new(network.clone());
+    Ok(ComparisonJob::new(&network, source, latency, seed)?.finish())
 }
 
 /// The runs of a relay comparison, advanced a slice at a time so a large network
@@ -215,7 +220,7 @@ pub struct ComparisonJob {
 impl ComparisonJob {
     /// The runs, each with its transaction broadcast and nothing run yet.
     pub fn new(
-        network: &Network,
+        network: &Arc<Network>,
         source: PeerId,
         latency: &LatencyModel,
         seed: u64,
@@ -225,7 +230,7 @@ impl ComparisonJob {
             .map(|name| {
                 let relay = RelayPolicy::from_name(name).map_err(|e| e.to_string())?;
                 let mut sim =
-                    Simulation::new(network.clone(), relay, seed).map_err(|e| e.to_string())?;
+                    Simulation::new(Arc::clone(network), relay, seed).map_err(|e| e.to_string())?;
                 sim.set_latency_model(latency.clone());
                 let tx = sim.broadcast(source).map_err(|e| e.to_string())?;
                 Ok((name.to_string(), sim, tx))
@@ -284,14 +289,144 @@ enum Work {
     Comparing(Box<ComparisonJob>),
     /// A peer joining, attempt by attempt ([`Command::JoinPeer`]).
     Joining(Box<Joining>),
-    /// A large network to build on the next frame, once the page has said so
-    /// ([`Command::LoadPreset`] or [`Command::Generate`] above [`DEFERRED_LOAD_PEERS`]).
-    Loading(Box<Command>),
+    /// A large network being built ([`Command::LoadPreset`], [`Command::Generate`] or
+    /// [`Command::LoadScenario`] above [`DEFERRED_LOAD_PEERS`] peers).
+    Loading(Box<Loading>),
 }
 
-/// Networks with more peers than this are built on the frame after the command, so that the
-/// page first says what it is doing (building 110,000 peers takes about a second in wasm).
+/// Networks with more peers than this are built in slices, one per frame, so that the page
+/// says what it is doing and no frame waits for the whole (building Bitcoin's 110,000 peers
+/// takes one to three seconds in wasm).
 pub const DEFERRED_LOAD_PEERS: u64 = FORCE_LAYOUT_PEERS as u64;
+
+/// Peers that open their links in one slice of building a large network: about 25 ms in
+/// wasm at Bitcoin's size (ten links each).
+pub const LINKING_PEERS_PER_SLICE: u32 = 5_000;
+
+/// Steps of the search for cut vertices and bridges in one slice (a step follows one end of
+/// a link): about 25 ms in wasm.
+pub const SEARCH_STEPS_PER_SLICE: usize = 600_000;
+
+/// A large network being built a slice per tick, so that no frame waits for all of it. Any
+/// command that is not watching (an edit, [`Command::Cancel`]) drops it and the network on
+/// screen stays.
+#[derive(Clone, Debug)]
+pub struct Loading {
+    /// The preset's name, or "scenario".
+    preset: String,
+    scenario: Box<Scenario>,
+    /// The generator topology, when [`Command::Generate`] asked for the network.
+    generator: Option<Topology>,
+    stage: LoadStage,
+}
+
+/// How far building a large network has got.
+#[derive(Clone)]
+enum LoadStage {
+    /// Nothing done yet: the page has a frame to say what is coming.
+    Waiting,
+    /// Peers opening their links, [`LINKING_PEERS_PER_SLICE`] of them per tick.
+    Linking(Box<Generation>),
+    /// The network built, to be opened as the app's state on the next tick.
+    Opening(Box<Built>),
+    /// The new state, its cut vertices and bridges being found a slice per tick.
+    Searching(Box<AppState>, Box<CriticalSearch>),
+}
+
+impl std::fmt::Debug for LoadStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LoadStage::Waiting => "Waiting",
+            LoadStage::Linking(_) => "Linking",
+            LoadStage::Opening(_) => "Opening",
+            LoadStage::Searching(..) => "Searching",
+        })
+    }
+}
+
+impl Loading {
+    /// One slice of the work; the new state once it is whole.
+    fn advance(&mut self) -> Result<Option<AppState>, String> {
+        let stage = std::mem::replace(&mut self.stage, LoadStage::Waiting);
+        self.stage = match stage {
+            LoadStage::Waiting => match &self.scenario.generator {
+                Some(spec) => {
+                    let generation = Generation::start(spec, self.scenario.seed)
+                        .map_err(|e| ScenarioError::at("generator", e).to_string())?;
+                    LoadStage::Linking(Box::new(generation))
+                }
+                None => {
+                    let built = self.scenario.build().map_err(|e| e.to_string())?;
+                    LoadStage::Opening(Box::new(built))
+                }
+            },
+            LoadStage::Linking(mut generation) => {
+                if generation.advance(LINKING_PEERS_PER_SLICE) {
+                    let generated = generation
+                        .finish()
+                        .map_err(|e| ScenarioError::at("generator", e).to_string())?;
+                    LoadStage::Opening(Box::new(generated.into()))
+                } else {
+                    LoadStage::Linking(generation)
+                }
+            }
+            LoadStage::Opening(built) => {
+                let mut state = AppState::from_built(&self.preset, &self.scenario, *built)?;
+                state.generator = self.generator.clone();
+                if state.facts_version == state.network_version {
+                    return Ok(Some(state));
+                }
+                let search = CriticalSearch::new(state.network());
+                LoadStage::Searching(Box::new(state), Box::new(search))
+            }
+            LoadStage::Searching(mut state, mut search) => {
+                if search.advance(state.network(), SEARCH_STEPS_PER_SLICE) {
+                    (state.cut_vertices, state.bridges) = search.finish(state.network());
+                    state.facts_version = state.network_version;
+                    return Ok(Some(*state));
+                }
+                LoadStage::Searching(state, search)
+            }
+        };
+        Ok(None)
+    }
+
+    /// What is under way, and how far it has got.
+    fn progress(&self) -> WorkProgress {
+        let (what, part) = match &self.stage {
+            LoadStage::Waiting => ("building the network", None),
+            LoadStage::Linking(generation) => {
+                let (done, all) = generation.progress();
+                (
+                    "building the network",
+                    Some((u64::from(done), u64::from(all), "peers linked")),
+                )
+            }
+            LoadStage::Opening(_) => ("placing the peers", None),
+            LoadStage::Searching(_, search) => {
+                let (done, all) = search.progress();
+                (
+                    "finding the cut vertices and bridges",
+                    Some((done as u64, all as u64, "peers searched")),
+                )
+            }
+        };
+        WorkProgress {
+            what,
+            events: 0,
+            virtual_time: None,
+            part,
+        }
+    }
+}
+
+/// How many peers a scenario's network has.
+fn scenario_peers(scenario: &Scenario) -> u64 {
+    match &scenario.generator {
+        Some(spec) => spec.topology.n_peers(),
+        None => scenario.peers.len() as u64,
+    }
+}
 
 /// A join under way: the plan, the attempts made, and the wall-clock wait
 /// before the next one.
@@ -313,11 +448,21 @@ pub struct WorkProgress {
     pub events: u64,
     /// The virtual time reached, for finishing.
     pub virtual_time: Option<Time>,
+    /// Work counted in other units: how many are done, of how many, and what they are.
+    pub part: Option<(u64, u64, &'static str)>,
 }
 
 impl WorkProgress {
     /// One line for the page: what is under way and how far it has got.
     pub fn sentence(&self) -> String {
+        if let Some((done, all, unit)) = self.part {
+            return format!(
+                "{}: {} of {} {unit}…",
+                capitalized(self.what),
+                crate::view::format::count(done),
+                crate::view::format::count(all)
+            );
+        }
         if self.events == 0 && self.virtual_time.is_none() {
             return format!("{}…", capitalized(self.what));
         }
@@ -424,7 +569,7 @@ pub struct AppState {
     relay: RelayPolicy,
     latency: LatencyModel,
     /// The network as loaded, before any input.
-    base: Network,
+    base: Arc<Network>,
     notes: Vec<String>,
     inputs: Vec<Input>,
     /// The `made` count of the next input made here.
@@ -466,7 +611,7 @@ pub struct AppState {
     quiet_skipped: Time,
     /// The network as the latest transaction left it, kept once an edit made
     /// after the spread ended changes it: why a peer was missed is read off this.
-    passed: Option<(TxId, Network)>,
+    passed: Option<(TxId, Arc<Network>)>,
     /// The ring places of the arrangement in force, once computed.
     rings: Option<Rings>,
     /// Events per slice of long work (the page sizes it to its frames, see
@@ -530,6 +675,14 @@ impl AppState {
         relay: RelayPolicy,
         seed: u64,
     ) -> Result<AppState, String> {
+        let scenario = AppState::generated_scenario(topology.clone(), relay, seed);
+        let mut state = AppState::from_scenario(topology.name(), &scenario)?;
+        state.generator = Some(topology);
+        Ok(state)
+    }
+
+    /// The scenario of a freshly generated network: [`AppState::generated`] opens it.
+    fn generated_scenario(topology: Topology, relay: RelayPolicy, seed: u64) -> Scenario {
         let latency = match topology {
             Topology::Regions { .. } => topology.default_latency(),
             _ => LatencyModel::LogNormal {
@@ -537,10 +690,7 @@ impl AppState {
                 sd_ms: 40.0,
             },
         };
-        let scenario = presets::generated(topology.clone(), latency, relay, seed);
-        let mut state = AppState::from_scenario(topology.name(), &scenario)?;
-        state.generator = Some(topology);
-        Ok(state)
+        presets::generated(topology, latency, relay, seed)
     }
 
     /// The app on a scenario (its timeline becomes the inputs).
@@ -548,17 +698,27 @@ impl AppState {
         scenario.validate().map_err(|e| e.to_string())?;
         crate::view::share::fits_the_app(scenario)?;
         let built = scenario.build().map_err(|e| e.to_string())?;
+        let mut state = AppState::from_built(preset, scenario, built)?;
+        state.refresh_facts();
+        Ok(state)
+    }
+
+    /// The app on a scenario whose network is built, its cut vertices and bridges not yet
+    /// found.
+    fn from_built(preset: &str, scenario: &Scenario, built: Built) -> Result<AppState, String> {
         // The same relay, latency model and timeline order as every other run of a scenario.
         let relay = scenario
             .relay_for(&built, None)
             .map_err(|e| e.to_string())?;
         let latency = scenario.latency_model();
-        let mut sim = Simulation::new(built.network.clone(), relay.clone(), scenario.seed)
+        // The run shares the base network until its first edit.
+        let base = Arc::new(built.network);
+        let mut sim = Simulation::new(Arc::clone(&base), relay.clone(), scenario.seed)
             .map_err(|e| e.to_string())?;
         sim.set_tracing(true);
         sim.set_latency_model(latency.clone());
         let mut layout = Layout::new(scenario.seed);
-        layout.sync(&built.network);
+        layout.sync(&base);
         let inputs: Vec<Input> = scenario
             .timeline_in_order()
             .into_iter()
@@ -576,7 +736,7 @@ impl AppState {
             seed: scenario.seed,
             relay,
             latency,
-            base: built.network,
+            base,
             notes: built.notes,
             next_made: inputs.len() as u64 + 1,
             inputs,
@@ -609,7 +769,6 @@ impl AppState {
             events_per_slice: WORK_EVENTS_PER_TICK,
             spec: scenario.generator.clone(),
         };
-        state.refresh_facts();
         // Inputs at time 0 (edits made before any broadcast) shape the network as it opens.
         state.advance_to(Time::ZERO);
         Ok(state)
@@ -893,21 +1052,20 @@ impl AppState {
                 what: "finishing the run",
                 events: self.sim.events_processed(),
                 virtual_time: Some(self.sim.now()),
+                part: None,
             },
             Work::Comparing(job) => WorkProgress {
                 what: "comparing relay policies",
                 events: job.events(),
                 virtual_time: None,
+                part: None,
             },
-            Work::Loading(_) => WorkProgress {
-                what: "building the network",
-                events: 0,
-                virtual_time: None,
-            },
+            Work::Loading(loading) => loading.progress(),
             Work::Joining(join) => WorkProgress {
                 what: "a peer joining",
                 events: join.made as u64,
                 virtual_time: None,
+                part: None,
             },
         })
     }
@@ -1020,34 +1178,44 @@ impl AppState {
         *self = next;
     }
 
-    /// Builds the network a [`Command::LoadPreset`] or [`Command::Generate`] asks for and
-    /// puts it in place of this one.
+    /// Puts the network a [`Command::LoadPreset`], [`Command::Generate`] or
+    /// [`Command::LoadScenario`] asks for in place of this one: at once up to
+    /// [`DEFERRED_LOAD_PEERS`] peers, a larger one a slice per tick ([`Loading`]). The scenario
+    /// is checked first either way, so a refused one leaves the network on screen.
     fn load(&mut self, command: Command) -> Result<(), String> {
-        let next = match command {
-            Command::LoadPreset(id) => AppState::with_preset(&id, self.seed)?,
+        let (preset, scenario, generator) = match command {
+            Command::LoadPreset(id) => {
+                let scenario = presets::scenario(&id, self.seed)
+                    .ok_or_else(|| format!("there is no preset '{id}'"))?;
+                (id, scenario, None)
+            }
             Command::Generate { topology, peers } => {
                 let topology = topology_of(&topology, peers)?;
                 let relay = match topology {
                     Topology::Star { .. } => RelayPolicy::ClientServer(Default::default()),
                     _ => self.relay.clone(),
                 };
-                AppState::generated(topology, relay, self.seed)?
+                let scenario = AppState::generated_scenario(topology.clone(), relay, self.seed);
+                (topology.name().to_string(), scenario, Some(topology))
             }
+            Command::LoadScenario(scenario) => ("scenario".to_string(), *scenario, None),
             other => return Err(format!("{other:?} does not load a network")),
         };
+        scenario.validate().map_err(|e| e.to_string())?;
+        crate::view::share::fits_the_app(&scenario)?;
+        if scenario_peers(&scenario) > DEFERRED_LOAD_PEERS {
+            self.work = Some(Work::Loading(Box::new(Loading {
+                preset,
+                scenario: Box::new(scenario),
+                generator,
+                stage: LoadStage::Waiting,
+            })));
+            return Ok(());
+        }
+        let mut next = AppState::from_scenario(&preset, &scenario)?;
+        next.generator = generator;
         self.replace(next);
         Ok(())
-    }
-
-    /// [`AppState::load`] now for a network of up to [`DEFERRED_LOAD_PEERS`] peers; a larger
-    /// one waits as long work for the next tick, so the page can say so first.
-    fn load_or_defer(&mut self, peers: u64, command: Command) -> Result<(), String> {
-        if peers > DEFERRED_LOAD_PEERS {
-            self.work = Some(Work::Loading(Box::new(command)));
-            Ok(())
-        } else {
-            self.load(command)
-        }
     }
 
     fn execute(&mut self, command: Command) -> Result<(), String> {
@@ -1056,14 +1224,8 @@ impl AppState {
             self.work = None;
         }
         match command {
-            Command::LoadPreset(id) => {
-                let size = presets::scenario(&id, self.seed)
-                    .and_then(|s| s.generator)
-                    .map_or(0, |spec| spec.topology.n_peers());
-                self.load_or_defer(size, Command::LoadPreset(id))?;
-            }
-            Command::LoadScenario(scenario) => {
-                self.replace(AppState::from_scenario("scenario", &scenario)?);
+            Command::LoadPreset(_) | Command::LoadScenario(_) | Command::Generate { .. } => {
+                self.load(command)?;
             }
             Command::SetSeed(seed) => {
                 let relay = self.relay.clone();
@@ -1077,10 +1239,6 @@ impl AppState {
                 next.relay = relay;
                 next.rebuild()?;
                 self.replace(next);
-            }
-            Command::Generate { topology, peers } => {
-                let size = topology_of(&topology, peers)?.n_peers();
-                self.load_or_defer(size, Command::Generate { topology, peers })?;
             }
             Command::SetRelay(relay) => {
                 relay.validate().map_err(|e| e.to_string())?;
@@ -1267,7 +1425,9 @@ impl AppState {
                 // Tried on a copy: every input made so far must still be accepted under the
                 // new limits, or nothing changes.
                 let mut trial = self.clone();
-                trial.base.set_limits(limits).map_err(|e| e.to_string())?;
+                Arc::make_mut(&mut trial.base)
+                    .set_limits(limits)
+                    .map_err(|e| e.to_string())?;
                 trial.rebuild()?;
                 if let Some(refused) = trial.message.take() {
                     return Err(format!(
@@ -1411,7 +1571,12 @@ impl AppState {
                         first.ok_or("there is no online peer to broadcast from")?.id
                     }
                 };
-                let job = ComparisonJob::new(self.network(), source, &self.latency, self.seed)?;
+                let job = ComparisonJob::new(
+                    &self.sim.shared_network(),
+                    source,
+                    &self.latency,
+                    self.seed,
+                )?;
                 if self.network().n_peers() <= SLICED_WORK_PEERS {
                     self.comparison = job.finish();
                 } else {
@@ -1575,7 +1740,7 @@ impl AppState {
         };
         let fresh = !matches!(&self.passed, Some((kept, _)) if *kept == tx);
         if fresh && self.sim.is_idle() && action.edits_network() {
-            self.passed = Some((tx, self.sim.network().clone()));
+            self.passed = Some((tx, self.sim.shared_network()));
             return true;
         }
         false
@@ -1587,7 +1752,7 @@ impl AppState {
     pub fn why_unreached(&self, peer: PeerId) -> Option<String> {
         let tx = self.current_tx().filter(|_| self.is_finished())?;
         let then = match &self.passed {
-            Some((kept, net)) if *kept == tx => Some(net),
+            Some((kept, net)) if *kept == tx => Some(&**net),
             _ => None,
         };
         crate::view::explain::explain_unreached(&self.sim, tx, peer, then)
@@ -1596,7 +1761,7 @@ impl AppState {
     /// Starts the run again from the base network and replays the inputs up to the clock.
     fn rebuild(&mut self) -> Result<(), String> {
         self.passed = None;
-        let mut sim = Simulation::new(self.base.clone(), self.relay.clone(), self.seed)
+        let mut sim = Simulation::new(Arc::clone(&self.base), self.relay.clone(), self.seed)
             .map_err(|e| e.to_string())?;
         sim.set_tracing(true);
         sim.set_latency_model(self.latency.clone());
@@ -1691,17 +1856,21 @@ impl AppState {
         ended
     }
 
-    /// One frame's slice of long work, `wall_ms` after the last.
-    fn work_slice(&mut self, wall_ms: f64) {
+    /// One frame's slice of long work, `wall_ms` after the last; returns whether it put a
+    /// newly built network in place.
+    fn work_slice(&mut self, wall_ms: f64) -> bool {
         match self.work.take() {
             Some(Work::Joining(join)) => {
                 self.work = self.join_slice(join, wall_ms).map(Work::Joining);
             }
-            Some(Work::Loading(command)) => {
-                if let Err(message) = self.load(*command) {
-                    self.message = Some(message);
+            Some(Work::Loading(mut loading)) => match loading.advance() {
+                Ok(Some(next)) => {
+                    self.replace(next);
+                    return true;
                 }
-            }
+                Ok(None) => self.work = Some(Work::Loading(loading)),
+                Err(message) => self.message = Some(message),
+            },
             Some(Work::Finishing) if !self.finish_slice(self.events_per_slice) => {
                 self.work = Some(Work::Finishing);
             }
@@ -1715,6 +1884,7 @@ impl AppState {
             }
             None => {}
         }
+        false
     }
 
     /// [`AppState::typical_latency`], computed once per network version
@@ -1731,8 +1901,9 @@ impl AppState {
     }
 
     fn tick(&mut self, wall_ms: f64) {
-        self.work_slice(wall_ms.clamp(0.0, 250.0));
-        if self.arrangement() != Arrangement::Force {
+        let opened = self.work_slice(wall_ms.clamp(0.0, 250.0));
+        // A network just built has had its frame's worth of work: its rings wait for the next.
+        if self.arrangement() != Arrangement::Force && !opened {
             // A glide of about half a second to the rings' places.
             let fraction = 1.0 - (-wall_ms.clamp(0.0, 250.0) / GLIDE_MS).exp();
             self.refresh_rings();
@@ -1858,9 +2029,7 @@ impl AppState {
         if self.facts_version == self.network_version {
             return;
         }
-        let facts = graph::facts(self.sim.network());
-        self.cut_vertices = facts.cut_vertices;
-        self.bridges = facts.bridges;
+        (self.cut_vertices, self.bridges) = graph::cut_vertices_and_bridges(self.sim.network());
         self.facts_version = self.network_version;
     }
 
@@ -1894,17 +2063,23 @@ impl AppState {
     /// it again exactly), so a link to a 1,000-peer network with a few edits stays
     /// short; any other network is spelled out peer by peer.
     pub fn to_scenario(&self) -> Scenario {
-        let mut scenario = Scenario::from_network(&self.base, self.seed, self.relay.clone());
-        scenario.latency = self.latency.clone();
-        match &self.spec {
+        let mut scenario = match &self.spec {
+            // Only the limits of the network: its peers and links are the generator's to make
+            // (spelling out Bitcoin's million links just to drop them took most of a second).
             Some(spec) => {
-                scenario.peers.clear();
-                scenario.links.clear();
-                scenario.next_peer_id = None;
+                let limits = Network::new(self.base.limits());
+                let mut scenario = Scenario::from_network(&limits, self.seed, self.relay.clone());
                 scenario.generator = Some(spec.clone());
+                scenario
             }
-            None => scenario.notes = self.notes.clone(),
-        }
+            None => {
+                let mut scenario =
+                    Scenario::from_network(&self.base, self.seed, self.relay.clone());
+                scenario.notes = self.notes.clone();
+                scenario
+            }
+        };
+        scenario.latency = self.latency.clone();
         scenario.timeline = self
             .inputs
             .iter()
@@ -1926,9 +2101,6 @@ fn segments_cross(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)
     let (d3, d4) = (side(p1, p2, q1), side(p1, p2, q2));
     d1 * d2 < 0.0 && d3 * d4 < 0.0
 }
-
-/// The most peers the force layout runs on; larger networks are shown in rings.
-pub const FORCE_LAYOUT_PEERS: usize = 20_000;
 
 /// Networks of more peers are shown in rings by hops until a layout is chosen: at
 /// 1,000 peers the forces already draw a round hairball in which no wave shows.
@@ -3023,35 +3195,95 @@ mod tests {
     }
 
     #[test]
-    fn a_network_above_the_deferred_size_is_built_on_the_next_tick_and_can_be_stopped() {
+    fn a_network_above_the_deferred_size_is_built_in_slices_and_can_be_stopped() {
         let peers = DEFERRED_LOAD_PEERS as u32 + 1;
-        let mut state = AppState::new();
-        state.dispatch(Command::Generate {
-            topology: "ring".into(),
+        let generate = || Command::Generate {
+            topology: "bitcoin".into(),
             peers,
-        });
+        };
+        let mut state = AppState::new();
+        state.dispatch(generate());
         // Nothing built yet: the page can say so first.
         assert_eq!(state.network().n_peers(), 30);
         let work = state.work().expect("the build waits as long work");
         assert_eq!(work.sentence(), "Building the network…");
-        state.dispatch(Command::Tick { ms: 16.0 });
-        assert!(state.work().is_none());
+        // Then the peers open their links, a slice of them per tick.
+        let mut sentences = Vec::new();
+        while let Some(work) = state.work() {
+            sentences.push(work.sentence());
+            state.dispatch(Command::Tick { ms: 16.0 });
+            assert!(sentences.len() < 100, "the build ends");
+        }
+        let slices = peers.div_ceil(LINKING_PEERS_PER_SLICE);
+        for k in 0..slices {
+            let done = (k * LINKING_PEERS_PER_SLICE).min(peers);
+            let line = format!(
+                "Building the network: {} of 20,001 peers linked…",
+                crate::view::format::count(u64::from(done))
+            );
+            assert_eq!(sentences[1 + k as usize], line);
+        }
+        assert_eq!(sentences[1 + slices as usize], "Placing the peers…");
+        assert!(sentences[2 + slices as usize]
+            .starts_with("Finding the cut vertices and bridges: 0 of 20,001 peers searched"));
+        // The network is the one a build in one go makes, with the same cut vertices.
+        let whole = AppState::generated(
+            topology_of("bitcoin", peers).unwrap(),
+            state.relay.clone(),
+            state.seed,
+        )
+        .unwrap();
         assert_eq!(state.network().n_peers(), peers as usize);
-        // Stopped before its frame, it is never built.
-        let mut state = AppState::new();
-        state.dispatch(Command::Generate {
-            topology: "ring".into(),
-            peers,
-        });
-        state.dispatch(Command::Cancel);
-        state.dispatch(Command::Tick { ms: 16.0 });
-        assert_eq!(state.network().n_peers(), 30);
+        let links = |s: &AppState| {
+            s.network()
+                .links()
+                .map(|l| (l.from, l.to, l.latency))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(links(&state), links(&whole));
+        let (cut, bridges) = graph::cut_vertices_and_bridges(whole.network());
+        assert_eq!(state.cut_vertices(), cut);
+        assert_eq!(state.bridges(), bridges);
+        assert_eq!(state.topology_name(), Some("bitcoin"));
+        // Stopped at any point, the network on screen stays.
+        for stop_after in [0, 1, 3, slices + 2] {
+            let mut state = AppState::new();
+            state.dispatch(generate());
+            for _ in 0..stop_after {
+                state.dispatch(Command::Tick { ms: 16.0 });
+            }
+            assert!(state.work().is_some());
+            state.dispatch(Command::Cancel);
+            assert!(state.work().is_none());
+            state.dispatch(Command::Tick { ms: 16.0 });
+            assert_eq!(state.network().n_peers(), 30);
+        }
         // Smaller networks are built at once, as before.
         state.dispatch(Command::Generate {
             topology: "ring".into(),
             peers: 1000,
         });
         assert_eq!(state.network().n_peers(), 1000);
+    }
+
+    #[test]
+    fn a_large_scenario_that_does_not_fit_is_refused_before_any_work() {
+        let mut state = AppState::new();
+        let mut scenario = presets::scenario("bitcoin-full", 1).unwrap();
+        scenario.seed = 5;
+        let Some(GeneratorSpec {
+            topology: Topology::Bitcoin { peers, .. },
+            ..
+        }) = &mut scenario.generator
+        else {
+            panic!("bitcoin-full is a generated Bitcoin network");
+        };
+        *peers = 200_000;
+        state.dispatch(Command::LoadScenario(Box::new(scenario)));
+        assert!(state.work().is_none(), "refused at once");
+        let message = state.message().unwrap_or_default().to_string();
+        assert!(message.contains("200000"), "{message}");
+        assert_eq!(state.network().n_peers(), 30);
     }
 
     #[test]
@@ -3142,7 +3374,7 @@ mod tests {
             topology: "ring".into(),
             peers,
         });
-        state.dispatch(Command::Tick { ms: 16.0 });
+        tick_until_done(&mut state);
         assert_eq!(state.network().n_peers(), peers as usize);
         assert_eq!(state.arrangement(), Arrangement::RingsByHops);
         assert!(!state.offers(Arrangement::Force));
