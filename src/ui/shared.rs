@@ -117,7 +117,7 @@ impl Shared {
     /// Opens `scenario` in place of the network on screen, which is kept as the previous
     /// one; a scenario that cannot open is said so, and nothing changes.
     fn replace_with(&self, scenario: Box<Scenario>) {
-        match AppState::from_scenario("scenario", &scenario) {
+        match AppState::opening(*scenario) {
             Ok(opened) => self.replace_state(opened),
             Err(e) => {
                 self.state.borrow_mut().dispatch(Command::Notice(e));

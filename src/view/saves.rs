@@ -38,10 +38,10 @@ pub struct Effects {
     pub clear_fragment: bool,
 }
 
-/// Opens a scenario the way every page load does: validated, within the app's limits, built.
+/// Opens a scenario the way every page load does: validated, within the app's limits, built
+/// (a large network a slice per frame, see [`AppState::opening`]).
 fn open(text: &str) -> Result<AppState, String> {
-    let scenario = share::decode(text)?;
-    AppState::from_scenario("scenario", &scenario)
+    AppState::opening(share::decode(text)?)
 }
 
 /// Why an autosave could not be read, for the user.
@@ -199,6 +199,38 @@ mod tests {
             assert_eq!(effects.set_aside.as_deref(), Some(damaged));
             assert_eq!(effects.previous, None);
         }
+    }
+
+    #[test]
+    fn a_link_to_a_large_network_opens_at_once_and_builds_it_in_slices() {
+        let mut scenario = presets::scenario("bitcoin-1000", 3).unwrap();
+        let spec = scenario.generator.as_mut().unwrap();
+        spec.topology = crate::view::state::topology_of("bitcoin", 20_001).unwrap();
+        let saved = link("tutorial-6", 1);
+        let (mut state, effects) = open_page(&share::encode(&scenario), Some(&saved));
+        assert_eq!(effects.previous.as_deref(), Some(saved.as_str()));
+        // The default network is on screen while the link's is built.
+        assert_eq!(peers(&state), AppState::new().network().n_peers());
+        assert!(state.work().is_some());
+        while state.work().is_some() {
+            state.dispatch(Command::Tick { ms: 16.0 });
+        }
+        assert_eq!(peers(&state), 20_001);
+        assert_eq!(state.seed(), 3);
+        // A large link that cannot open is refused at once, before any building.
+        let mut too_big = scenario.clone();
+        if let Some(crate::sim::generate::Topology::Bitcoin { peers, .. }) =
+            too_big.generator.as_mut().map(|spec| &mut spec.topology)
+        {
+            *peers = 200_000;
+        }
+        let (state, effects) = open_page(&share::encode(&too_big), None);
+        assert!(state.work().is_none());
+        assert!(
+            effects.notices[0].contains("200000"),
+            "{:?}",
+            effects.notices
+        );
     }
 
     #[test]

@@ -693,6 +693,15 @@ impl AppState {
         presets::generated(topology, latency, relay, seed)
     }
 
+    /// The app as it opens a scenario from a link, a file or the autosave: at once up to
+    /// [`DEFERRED_LOAD_PEERS`] peers; a larger one is checked now, then built a slice per tick
+    /// over the default network ([`AppState::work`] says how far it has got).
+    pub fn opening(scenario: Scenario) -> Result<AppState, String> {
+        let mut state = AppState::new();
+        state.load(Command::LoadScenario(Box::new(scenario)))?;
+        Ok(state)
+    }
+
     /// The app on a scenario (its timeline becomes the inputs).
     pub fn from_scenario(preset: &str, scenario: &Scenario) -> Result<AppState, String> {
         scenario.validate().map_err(|e| e.to_string())?;
