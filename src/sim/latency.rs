@@ -112,6 +112,32 @@ pub const SIMBLOCK_2019_MS: [[f64; 6]; 6] = [
 /// The most regions a matrix may have.
 pub const MAX_MATRIX_REGIONS: usize = 64;
 
+/// Reads a decimal number as a person types it (`12`, `-0.5`, `.5`, `5.`, `1e3`, spaces
+/// around), or `None`.
+///
+/// serde_json's number reader does the work: the scenario reader already carries it, and
+/// std's `str::parse::<f64>` would add 15 KB to the browser build for its tables.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    // JSON wants a digit on each side of the point.
+    let lead = if digits.starts_with('.') { "0" } else { "" };
+    let (body, exponent) = match digits.find(['e', 'E']) {
+        Some(at) => digits.split_at(at),
+        None => (digits, ""),
+    };
+    if !body.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let trail = if body.ends_with('.') { "0" } else { "" };
+    let json = format!("{sign}{lead}{body}{trail}{exponent}");
+    serde_json::from_str::<f64>(&json).ok()
+}
+
 /// SimBlock's latency draw around a mean of `mean_ms`: a Pareto distribution of scale
 /// `mean - 5` and shape `0.2 * mean`, whose mean is exactly `mean_ms`
 /// (shape * scale / (shape - 1) = 0.2m (m - 5) / (0.2m - 1) = m). Means of 5 ms or less have
@@ -262,7 +288,7 @@ impl LatencyModel {
             .split(',')
             .filter(|s| !s.is_empty())
             .map(|s| {
-                s.trim().parse::<f64>().map_err(|_| ParamError::NotANumber {
+                parse_number(s).ok_or_else(|| ParamError::NotANumber {
                     text: s.to_string(),
                 })
             })
@@ -302,6 +328,42 @@ impl LatencyModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn numbers_read_as_typed_or_not_at_all() {
+        for (text, value) in [
+            ("12", 12.0),
+            (" 12.5 ", 12.5),
+            ("-0.5", -0.5),
+            ("+3", 3.0),
+            (".5", 0.5),
+            ("-.25", -0.25),
+            ("5.", 5.0),
+            ("1e3", 1000.0),
+            ("2.5E-1", 0.25),
+            ("7.e1", 70.0),
+        ] {
+            assert_eq!(parse_number(text), Some(value), "{text:?}");
+        }
+        for text in [
+            "", " ", "abc", "1,5", "1.2.3", "--1", "NaN", "inf", "0x10", ".", "e3", "1e",
+        ] {
+            assert_eq!(parse_number(text), None, "{text:?}");
+        }
+    }
+
+    proptest! {
+        /// Against std's reader, for numbers written the ways Rust writes them.
+        #[test]
+        fn numbers_read_as_std_reads_them(x in -1e6f64..1e6, places in 0usize..6) {
+            for text in [format!("{x}"), format!("{x:.places$}"), format!("{x:e}")] {
+                let ours = parse_number(&text).unwrap();
+                let std = text.parse::<f64>().unwrap();
+                prop_assert!((ours - std).abs() <= std.abs() * 4.0 * f64::EPSILON, "{text}");
+            }
+        }
+    }
 
     #[test]
     fn parses_the_cli_forms_and_refuses_bad_ones() {

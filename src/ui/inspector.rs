@@ -138,13 +138,13 @@ fn link_details(
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             let text = value_of(&e);
-            match text.trim().parse::<f64>() {
-                Ok(ms) => dispatch.emit(Command::SetLatency {
+            match crate::sim::latency::parse_number(&text) {
+                Some(ms) => dispatch.emit(Command::SetLatency {
                     a: l.from,
                     b: l.to,
                     ms,
                 }),
-                Err(_) => dispatch.emit(Command::Notice(format!(
+                None => dispatch.emit(Command::Notice(format!(
                     "'{text}' is not a latency in milliseconds"
                 ))),
             }

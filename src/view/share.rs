@@ -61,14 +61,35 @@ pub fn qr_svg(link: &str) -> Result<String, String> {
             link.len()
         ));
     }
-    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::L)
+    let code = qrcodegen::QrCode::encode_binary(link.as_bytes(), qrcodegen::QrCodeEcc::Low)
         .map_err(|e| format!("no QR code for this link: {e}"))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build())
+    // The standard's quiet zone of 4 modules a side; whole pixels per module, at least 240
+    // pixels across in all.
+    let across = code.size() + 2 * QR_QUIET_ZONE;
+    let module = (QR_MIN_PIXELS + across - 1) / across;
+    let pixels = across * module;
+    let mut squares = String::new();
+    for y in 0..code.size() {
+        for x in 0..code.size() {
+            if code.get_module(x, y) {
+                let (left, top) = ((x + QR_QUIET_ZONE) * module, (y + QR_QUIET_ZONE) * module);
+                squares.push_str(&format!("M{left} {top}h{module}v{module}h-{module}z"));
+            }
+        }
+    }
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{pixels}\" \
+         height=\"{pixels}\" viewBox=\"0 0 {pixels} {pixels}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{pixels}\" height=\"{pixels}\" fill=\"#fff\"/>\
+         <path fill=\"#000\" d=\"{squares}\"/></svg>"
+    ))
 }
+
+/// The light margin round a QR code, in modules (ISO/IEC 18004 asks for 4).
+const QR_QUIET_ZONE: i32 = 4;
+
+/// A QR code's least width on the page, in pixels.
+const QR_MIN_PIXELS: i32 = 240;
 
 /// The scenario a fragment (with or without `#`) carries.
 pub fn decode(fragment: &str) -> Result<Scenario, String> {
@@ -149,16 +170,18 @@ mod tests {
     use super::*;
     use crate::view::presets;
 
+    /// The whole number that follows `key` in `svg`.
+    fn number_after(svg: &str, key: &str) -> u32 {
+        let rest = svg.split(key).nth(1).expect("the key is in the SVG");
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        digits.parse().unwrap()
+    }
+
     /// The modules across the code `qr_svg` draws for `text`, read off the SVG: its width
     /// over one module's side (the first dark square's), less the quiet zone's 4 a side.
     fn modules_drawn(text: &str) -> usize {
         let svg = qr_svg(text).unwrap();
-        let number_after = |key: &str| -> f64 {
-            let rest = svg.split(key).nth(1).expect("the key is in the SVG");
-            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-            digits.parse().unwrap()
-        };
-        let width = number_after("width=\"");
+        let width = number_after(&svg, "width=\"") as f64;
         // The path's first square: "M{x} {y}h{side}...".
         let path = svg.split(" d=\"M").nth(1).expect("a path");
         let side: String = path
@@ -171,6 +194,42 @@ mod tests {
         let module: f64 = side.parse().unwrap();
         assert!(width >= 240.0, "at least 240 pixels across: {width}");
         (width / module) as usize - 8
+    }
+
+    /// The SVG's dark squares painted into a greyscale picture, one byte per pixel.
+    fn painted(svg: &str) -> (usize, Vec<u8>) {
+        let side = number_after(svg, "width=\"") as usize;
+        let mut pixels = vec![255u8; side * side];
+        let path = svg.split(" d=\"").nth(1).expect("a path");
+        let path = &path[..path.find('"').expect("the path ends")];
+        for square in path.split('z').filter(|s| !s.is_empty()) {
+            // "M{x} {y}h{s}v{s}h-{s}"
+            let square = square.strip_prefix('M').expect("a square starts with M");
+            let (x, rest) = square.split_once(' ').unwrap();
+            let (y, rest) = rest.split_once('h').unwrap();
+            let (s, _) = rest.split_once('v').unwrap();
+            let (x, y, s): (usize, usize, usize) =
+                (x.parse().unwrap(), y.parse().unwrap(), s.parse().unwrap());
+            for row in y..y + s {
+                pixels[row * side + x..row * side + x + s].fill(0);
+            }
+        }
+        (side, pixels)
+    }
+
+    #[test]
+    fn a_share_links_qr_code_reads_back_as_the_link() {
+        let link = format!(
+            "https://example.org/gossipscope/#{}",
+            encode(&presets::scenario("bitcoin-1000", 7).unwrap())
+        );
+        let (side, pixels) = painted(&qr_svg(&link).unwrap());
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| pixels[y * side + x]);
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code in the picture");
+        let (_, text) = grids[0].decode().expect("the code decodes");
+        assert_eq!(text, link);
     }
 
     #[test]

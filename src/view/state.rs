@@ -477,11 +477,14 @@ impl WorkProgress {
     }
 }
 
+/// `text` with its first letter a capital (the app's own fragments, all ASCII: std's full
+/// Unicode case tables would add 7 KB to the browser build).
 fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    let mut text = text.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 /// Networks up to this many peers finish and compare at once (it takes milliseconds);
