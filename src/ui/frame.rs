@@ -49,12 +49,23 @@ impl Shared {
         self.pacing.set(pacing);
         if pacing::ticks_this_frame(wants_tick, working, panels_due) {
             let was_working = self.state.borrow().is_busy();
+            let events_before = self.state.borrow().simulation().events_processed();
             let started = now();
             self.state.borrow_mut().dispatch(Command::Tick { ms: dt });
-            // Long work's slices are sized to take their share of a frame on this machine.
-            if working {
+            // Long work's slices, and a playing run's frames, are sized to take their share
+            // of a frame on this machine.
+            if running {
                 let mut state = self.state.borrow_mut();
-                let next = pacing::next_work_slice(state.events_per_slice(), now() - started);
+                let (budget, took) = (state.events_per_slice(), now() - started);
+                let next = if working {
+                    pacing::next_work_slice(budget, took)
+                } else {
+                    let done = state
+                        .simulation()
+                        .events_processed()
+                        .saturating_sub(events_before);
+                    pacing::next_play_slice(budget, done, took)
+                };
                 state.set_events_per_slice(next);
             }
             if autosave::after_tick(was_working, self.state.borrow().is_busy()) {

@@ -50,6 +50,19 @@ pub fn next_work_slice(events: u64, took_ms: f64) -> u64 {
     (scaled as u64).clamp(least, most)
 }
 
+/// The events the next frame of a playing run may take, after a frame that ran `done` of its
+/// `budget` events in `took_ms`: sized like a slice of long work ([`next_work_slice`]) when the
+/// frame used its whole budget or ran long, kept otherwise. A quiet frame says nothing about
+/// a busy one: grown on quiet frames, the budget let one busy frame of a replay at Bitcoin's
+/// size run for seconds.
+pub fn next_play_slice(budget: u64, done: u64, took_ms: f64) -> u64 {
+    if done >= budget || took_ms > WORK_SLICE_MS {
+        next_work_slice(budget, took_ms)
+    } else {
+        budget
+    }
+}
+
 /// Whether the clock or long work runs (then the panels follow it).
 pub fn running(state: &AppState) -> bool {
     state.is_playing() || state.work().is_some()
@@ -115,6 +128,19 @@ impl Pacing {
 mod tests {
     use super::*;
     use crate::view::state::Command;
+
+    #[test]
+    fn a_playing_runs_budget_moves_only_on_frames_that_tell_something() {
+        // Quiet frames (few events, quick): the budget stays.
+        assert_eq!(next_play_slice(20_000, 150, 0.2), 20_000);
+        // A frame that used its budget quickly: it may grow, at most doubling.
+        assert_eq!(next_play_slice(20_000, 20_000, 5.0), 40_000);
+        // A long frame: it shrinks to fit the slice's share of a frame.
+        assert_eq!(
+            next_play_slice(20_000, 900, 2.0 * WORK_SLICE_MS),
+            10_000.max(WORK_SLICE_EVENTS.0)
+        );
+    }
 
     #[test]
     fn a_work_slice_is_scaled_to_take_its_share_of_a_frame() {
