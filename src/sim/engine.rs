@@ -14,8 +14,8 @@
 //! use gossipscope::sim::time::Time;
 //!
 //! let mut net = Network::new(Limits::TUTORIAL);
-//! let a = self.network_mut().add_peer(Role::Full, true).unwrap();
-//! let b = self.network_mut().add_peer(Role::Full, true).unwrap();
+//! let a = net.add_peer(Role::Full, true).unwrap();
+//! let b = net.add_peer(Role::Full, true).unwrap();
 //! net.add_link(a, b, Time::from_ms(40), LinkKind::FullRelay).unwrap();
 //! let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
 //! let tx = sim.broadcast(a).unwrap();

@@ -331,6 +331,10 @@ enum LoadStage {
     Opening(Box<Built>),
     /// The new state, its cut vertices and bridges being found a slice per tick.
     Searching(Box<AppState>, Box<CriticalSearch>),
+    /// The new state, whole but for its rings, placed on the next tick in the page's layout.
+    Ringing(Box<AppState>),
+    /// The new state, whole, to go on screen on the next tick.
+    Ready(Box<AppState>),
 }
 
 impl std::fmt::Debug for LoadStage {
@@ -340,13 +344,15 @@ impl std::fmt::Debug for LoadStage {
             LoadStage::Linking(_) => "Linking",
             LoadStage::Opening(_) => "Opening",
             LoadStage::Searching(..) => "Searching",
+            LoadStage::Ringing(_) => "Ringing",
+            LoadStage::Ready(_) => "Ready",
         })
     }
 }
 
 impl Loading {
-    /// One slice of the work; the new state once it is whole.
-    fn advance(&mut self) -> Result<Option<AppState>, String> {
+    /// One slice of the work; the new state once it is whole, shown as `viewing` says.
+    fn advance(&mut self, viewing: Viewing) -> Result<Option<AppState>, String> {
         let stage = std::mem::replace(&mut self.stage, LoadStage::Waiting);
         self.stage = match stage {
             LoadStage::Waiting => match &self.scenario.generator {
@@ -374,19 +380,31 @@ impl Loading {
                 let mut state = AppState::from_built(&self.preset, &self.scenario, *built)?;
                 state.generator = self.generator.clone();
                 if state.facts_version == state.network_version {
-                    return Ok(Some(state));
+                    LoadStage::Ringing(Box::new(state))
+                } else {
+                    let search = CriticalSearch::new(state.network());
+                    LoadStage::Searching(Box::new(state), Box::new(search))
                 }
-                let search = CriticalSearch::new(state.network());
-                LoadStage::Searching(Box::new(state), Box::new(search))
             }
             LoadStage::Searching(mut state, mut search) => {
                 if search.advance(state.network(), SEARCH_STEPS_PER_SLICE) {
                     (state.cut_vertices, state.bridges) = search.finish(state.network());
                     state.facts_version = state.network_version;
-                    return Ok(Some(*state));
+                    LoadStage::Ringing(state)
+                } else {
+                    LoadStage::Searching(state, search)
                 }
-                LoadStage::Searching(state, search)
             }
+            LoadStage::Ringing(mut state) => {
+                // The rings the page will show (a search over every link at this size), on a
+                // tick of their own; the network goes on screen with them on the next.
+                state.viewing = viewing;
+                if state.arrangement() != Arrangement::Force {
+                    state.refresh_rings();
+                }
+                LoadStage::Ready(state)
+            }
+            LoadStage::Ready(state) => return Ok(Some(*state)),
         };
         Ok(None)
     }
@@ -402,7 +420,9 @@ impl Loading {
                     Some((u64::from(done), u64::from(all), "peers linked")),
                 )
             }
-            LoadStage::Opening(_) => ("placing the peers", None),
+            LoadStage::Opening(_) | LoadStage::Ringing(_) | LoadStage::Ready(_) => {
+                ("placing the peers", None)
+            }
             LoadStage::Searching(_, search) => {
                 let (done, all) = search.progress();
                 (
@@ -1883,7 +1903,7 @@ impl AppState {
             Some(Work::Joining(join)) => {
                 self.work = self.join_slice(join, wall_ms).map(Work::Joining);
             }
-            Some(Work::Loading(mut loading)) => match loading.advance() {
+            Some(Work::Loading(mut loading)) => match loading.advance(self.viewing) {
                 Ok(Some(next)) => {
                     self.replace(next);
                     return true;
@@ -3268,6 +3288,18 @@ mod tests {
         assert_eq!(state.cut_vertices(), cut);
         assert_eq!(state.bridges(), bridges);
         assert_eq!(state.topology_name(), Some("bitcoin"));
+        // Its rings came with it, placed on a tick of their own.
+        let rings = state
+            .rings
+            .as_ref()
+            .expect("the rings came with the network");
+        let centre = state.ring_centre().unwrap_or(PeerId(0));
+        let key = (state.network_version, centre, Arrangement::RingsByHops);
+        assert_eq!(rings.key, key);
+        assert_eq!(
+            rings.places,
+            ring_layout(state.network(), centre, Arrangement::RingsByHops)
+        );
         // Stopped at any point, the network on screen stays.
         for stop_after in [0, 1, 3, slices + 2] {
             let mut state = AppState::new();
