@@ -299,12 +299,12 @@ enum Work {
 /// takes one to three seconds in wasm).
 pub const DEFERRED_LOAD_PEERS: u64 = FORCE_LAYOUT_PEERS as u64;
 
-/// Peers that open their links in one slice of building a large network: about 25 ms in
-/// wasm at Bitcoin's size (ten links each).
+/// Peers that open their links in one slice of building a large network (ten links each at
+/// Bitcoin's size): 20-30 ms natively, most slices under 50 ms in the page on a 2-core machine.
 pub const LINKING_PEERS_PER_SLICE: u32 = 5_000;
 
 /// Steps of the search for cut vertices and bridges in one slice (a step follows one end of
-/// a link): about 25 ms in wasm.
+/// a link): about 20 ms natively, most slices under 50 ms in the page.
 pub const SEARCH_STEPS_PER_SLICE: usize = 600_000;
 
 /// A large network being built a slice per tick, so that no frame waits for all of it. Any
