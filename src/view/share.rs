@@ -128,15 +128,20 @@ pub fn read_scenario(text: &str) -> Result<Scenario, String> {
     Ok(scenario)
 }
 
+/// A scenario's peers, and its links (at most, for a generator), read without building it.
+pub fn size_of(scenario: &Scenario) -> (u64, u64) {
+    match &scenario.generator {
+        Some(spec) => (spec.topology.n_peers(), spec.max_links()),
+        None => (scenario.peers.len() as u64, scenario.links.len() as u64),
+    }
+}
+
 /// Checks, before anything is built, that a valid scenario is small enough for a browser tab.
 ///
 /// The core's own caps (checked by [`Scenario::validate`]) bound what the CLI
 /// takes; the app traces and draws every peer and message, so it takes less.
 pub fn fits_the_app(scenario: &Scenario) -> Result<(), String> {
-    let (peers, links) = match &scenario.generator {
-        Some(spec) => (spec.topology.n_peers(), spec.max_links()),
-        None => (scenario.peers.len() as u64, scenario.links.len() as u64),
-    };
+    let (peers, links) = size_of(scenario);
     let cli = "(the command-line tool takes more)";
     if peers > MAX_IMPORT_PEERS as u64 {
         return Err(format!(

@@ -440,14 +440,6 @@ impl Loading {
     }
 }
 
-/// How many peers a scenario's network has.
-fn scenario_peers(scenario: &Scenario) -> u64 {
-    match &scenario.generator {
-        Some(spec) => spec.topology.n_peers(),
-        None => scenario.peers.len() as u64,
-    }
-}
-
 /// A join under way: the plan, the attempts made, and the wall-clock wait
 /// before the next one.
 #[derive(Clone, Debug)]
@@ -1236,7 +1228,8 @@ impl AppState {
         };
         scenario.validate().map_err(|e| e.to_string())?;
         crate::view::share::fits_the_app(&scenario)?;
-        if scenario_peers(&scenario) > DEFERRED_LOAD_PEERS {
+        let (peers, _) = crate::view::share::size_of(&scenario);
+        if peers > DEFERRED_LOAD_PEERS {
             self.work = Some(Work::Loading(Box::new(Loading {
                 preset,
                 scenario: Box::new(scenario),
