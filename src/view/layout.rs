@@ -353,6 +353,11 @@ pub const PIVOT_MDS_PEERS: usize = 20_000;
 /// layout keeps no springs (a million links' worth at Bitcoin's size) and never ticks.
 pub const FORCE_LAYOUT_PEERS: usize = 20_000;
 
+/// Whether the forces run on a network of `peers` (and so whether its layout keeps springs).
+fn forces_run(peers: usize) -> bool {
+    peers <= FORCE_LAYOUT_PEERS
+}
+
 /// The `k`-th point of a sunflower (Vogel's spiral): points `spacing` apart on
 /// average, filling a disc evenly around the origin.
 pub fn sunflower(k: usize, spacing: f64) -> (f64, f64) {
@@ -693,7 +698,7 @@ impl Layout {
 
         let mut springs = std::mem::take(&mut self.springs_scratch);
         springs.clear();
-        let forces = net.n_peers() <= FORCE_LAYOUT_PEERS;
+        let forces = forces_run(net.n_peers());
         for link in net.links().filter(|_| forces) {
             let (s, t) = (link.from, link.to);
             if !self.is_placed(s) || !self.is_placed(t) {
@@ -951,7 +956,7 @@ impl Layout {
     /// This catches most forgotten syncs cheaply; an edit that keeps both
     /// counts (one link swapped for another) needs an explicit [`Layout::sync`].
     fn sync_if_counts_differ(&mut self, net: &Network) {
-        let forces = net.n_peers() <= FORCE_LAYOUT_PEERS;
+        let forces = forces_run(net.n_peers());
         if self.x.len() != net.peer_slots()
             || self.order.len() != net.n_peers()
             || self.springs.len() != if forces { net.n_links() } else { 0 }
@@ -974,7 +979,7 @@ impl Layout {
         if self.settled {
             return false;
         }
-        if self.order.is_empty() || self.order.len() > FORCE_LAYOUT_PEERS {
+        if self.order.is_empty() || !forces_run(self.order.len()) {
             self.settled = true;
             return false;
         }
