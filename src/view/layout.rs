@@ -34,6 +34,7 @@ use std::f64::consts::TAU;
 
 use serde::{Deserialize, Serialize};
 
+use crate::sim::graph;
 use crate::sim::network::{Network, PeerId};
 use crate::sim::rng::SimRng;
 
@@ -424,25 +425,12 @@ impl Bfs {
     }
 }
 
-/// The peers of the largest connected group, in breadth-first order (the lowest first id wins a tie).
+/// The peers' slots of the largest connected group, ascending (the lowest first id wins a tie).
 fn largest_group(net: &Network) -> Vec<u32> {
-    let slots = net.peer_slots();
-    let mut bfs = Bfs::new(slots);
-    let mut seen = vec![false; slots];
-    let mut largest = Vec::new();
-    for id in net.peer_ids() {
-        if seen[id.index()] {
-            continue;
-        }
-        bfs.run(net, id);
-        for &i in &bfs.order {
-            seen[i as usize] = true;
-        }
-        if bfs.order.len() > largest.len() {
-            largest.clone_from(&bfs.order);
-        }
-    }
-    largest
+    graph::largest_component(net)
+        .into_iter()
+        .map(|p| p.0)
+        .collect()
 }
 
 /// How many pivots pivot MDS searches from, at most.
@@ -740,28 +728,26 @@ impl Layout {
         let slots = net.peer_slots();
         let mut bfs = Bfs::new(slots);
 
-        let mut group = largest.to_vec();
-        group.sort_unstable();
-        let n = group.len();
+        let n = largest.len();
         let length = self.params.link_length;
         if n > PIVOT_MDS_PEERS {
             // Too many for pivot MDS to be quick: a sunflower disc, in id order, that the
             // app's rings then rearrange.
-            for (k, &i) in group.iter().enumerate() {
+            for (k, &i) in largest.iter().enumerate() {
                 let (x, y) = sunflower(k, 0.5 * length);
                 self.put(i as usize, x, y);
             }
         } else if n < 3 {
             let angle = self.rng.unit() * TAU;
-            for (k, &i) in group.iter().enumerate() {
+            for (k, &i) in largest.iter().enumerate() {
                 let r = 0.5 * length * k as f64;
                 self.put(i as usize, r * angle.cos(), r * angle.sin());
             }
         } else {
-            let (xs, ys) = pivot_mds(net, &group, &mut bfs, &mut self.rng);
+            let (xs, ys) = pivot_mds(net, largest, &mut bfs, &mut self.rng);
             // Scale so the links average the ideal length, then centre.
             let mut member = vec![NONE; slots];
-            for (k, &i) in group.iter().enumerate() {
+            for (k, &i) in largest.iter().enumerate() {
                 member[i as usize] = k as u32;
             }
             let (mut total, mut n_links) = (0.0, 0.0);
@@ -780,7 +766,7 @@ impl Layout {
             };
             let mean_x = xs.iter().sum::<f64>() / n as f64;
             let mean_y = ys.iter().sum::<f64>() / n as f64;
-            for (k, &i) in group.iter().enumerate() {
+            for (k, &i) in largest.iter().enumerate() {
                 // A little seeded jitter parts peers that pivot MDS put on one point.
                 let jitter_x = 0.2 * length * (self.rng.unit() - 0.5);
                 let jitter_y = 0.2 * length * (self.rng.unit() - 0.5);
@@ -791,7 +777,7 @@ impl Layout {
                 );
             }
         }
-        if group.len() < net.n_peers() {
+        if largest.len() < net.n_peers() {
             self.place_near_neighbours(net);
         }
     }

@@ -37,12 +37,68 @@ pub fn ring_layout(
     source: PeerId,
     arrangement: Arrangement,
 ) -> Vec<Option<(f64, f64)>> {
-    let slots = net.peer_slots();
-    let mut places = vec![None; slots];
-    if arrangement == Arrangement::Force || !net.contains(source) {
-        return places;
+    let mut search = RingSearch::new(net, source, arrangement);
+    search.advance(net, usize::MAX);
+    search.finish(net)
+}
+
+/// [`ring_layout`] a slice at a time, so that a page can place a large network's rings
+/// between frames: [`RingSearch::advance`] until it says the search is done, then
+/// [`RingSearch::finish`]. The network must not change in between.
+#[derive(Clone, Debug)]
+pub struct RingSearch {
+    source: PeerId,
+    arrangement: Arrangement,
+    tree: BfsTree,
+}
+
+impl RingSearch {
+    /// The search around `source`, nothing searched yet.
+    pub fn new(net: &Network, source: PeerId, arrangement: Arrangement) -> RingSearch {
+        let searches = arrangement != Arrangement::Force && net.contains(source);
+        RingSearch {
+            source,
+            arrangement,
+            tree: BfsTree::start(net, source, searches),
+        }
     }
-    let tree = BfsTree::new(net, source);
+
+    /// Searches on until about `steps` more links have been followed (a step follows one
+    /// end of a link; a peer's links are followed all together); true once the search is
+    /// done.
+    pub fn advance(&mut self, net: &Network, steps: usize) -> bool {
+        self.tree.advance(net, self.source, steps)
+    }
+
+    /// How many peers have been searched from, of how many found so far.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.tree.next, self.tree.order.len())
+    }
+
+    /// Each peer slot's place, as [`ring_layout`] gives it; finishes the search first if
+    /// [`RingSearch::advance`] has not.
+    pub fn finish(mut self, net: &Network) -> Vec<Option<(f64, f64)>> {
+        self.advance(net, usize::MAX);
+        let (source, arrangement, tree) = (self.source, self.arrangement, self.tree);
+        let slots = net.peer_slots();
+        let mut places = vec![None; slots];
+        if arrangement == Arrangement::Force || !net.contains(source) {
+            return places;
+        }
+        place(net, source, arrangement, &tree, &mut places);
+        places
+    }
+}
+
+/// Puts every peer on its ring, given the finished tree.
+fn place(
+    net: &Network,
+    source: PeerId,
+    arrangement: Arrangement,
+    tree: &BfsTree,
+    places: &mut [Option<(f64, f64)>],
+) {
+    let slots = net.peer_slots();
     let max_hops = tree.depth.iter().flatten().copied().max().unwrap_or(0);
     let radius: Vec<Option<f64>> = match arrangement {
         Arrangement::RingsByTime => {
@@ -103,10 +159,10 @@ pub fn ring_layout(
         let angle = std::f64::consts::TAU * k as f64 / outer.len() as f64;
         places[p.index()] = Some((r * angle.cos(), r * angle.sin()));
     }
-    places
 }
 
 /// A breadth-first tree from the source over relaying peers, as gossip spreads.
+#[derive(Clone, Debug)]
 struct BfsTree {
     /// Hops from the source, by slot; `None` where the gossip cannot reach.
     depth: Vec<Option<u32>>,
@@ -115,25 +171,42 @@ struct BfsTree {
     order: Vec<PeerId>,
     /// Where each peer's children start in `order`, and how many there are, by slot.
     children: Vec<(u32, u32)>,
+    /// How many peers of `order` have been searched from.
+    next: usize,
 }
 
 impl BfsTree {
-    fn new(net: &Network, source: PeerId) -> BfsTree {
+    /// The tree with only the source found (nothing at all when `searches` is false).
+    fn start(net: &Network, source: PeerId, searches: bool) -> BfsTree {
         let slots = net.peer_slots();
         let mut depth = vec![None; slots];
-        let mut children = vec![(0, 0); slots];
-        let mut order = vec![source];
+        let mut order = Vec::new();
+        if searches {
+            depth[source.index()] = Some(0);
+            order.push(source);
+        }
+        BfsTree {
+            depth,
+            order,
+            children: vec![(0, 0); slots],
+            next: 0,
+        }
+    }
+
+    /// Finds the children of more peers, breadth first, until about `steps` links have been
+    /// followed; true once every peer found has been searched from.
+    fn advance(&mut self, net: &Network, source: PeerId, steps: usize) -> bool {
         let mut adjacent: Vec<PeerId> = Vec::new();
-        depth[source.index()] = Some(0);
-        let mut next = 0;
-        while next < order.len() {
-            let p = order[next];
-            next += 1;
+        let mut followed = 0;
+        while self.next < self.order.len() && followed < steps {
+            let p = self.order[self.next];
+            self.next += 1;
             // Only the source and relaying peers pass the transaction on.
             if p != source && !net.peer(p).is_some_and(|x| x.relays()) {
                 continue;
             }
             adjacent.clear();
+            followed += net.adjacent(p).len();
             adjacent.extend(
                 net.adjacent(p)
                     .iter()
@@ -141,22 +214,18 @@ impl BfsTree {
                     .map(|a| a.peer),
             );
             adjacent.sort_unstable();
-            let first = order.len() as u32;
+            let first = self.order.len() as u32;
             for &q in &adjacent {
-                if depth[q.index()].is_none()
+                if self.depth[q.index()].is_none()
                     && net.peer(q).is_some_and(|x| x.state != PeerState::Offline)
                 {
-                    depth[q.index()] = depth[p.index()].map(|d| d + 1);
-                    order.push(q);
+                    self.depth[q.index()] = self.depth[p.index()].map(|d| d + 1);
+                    self.order.push(q);
                 }
             }
-            children[p.index()] = (first, order.len() as u32 - first);
+            self.children[p.index()] = (first, self.order.len() as u32 - first);
         }
-        BfsTree {
-            depth,
-            order,
-            children,
-        }
+        self.next >= self.order.len()
     }
 
     /// A peer's children in the tree, in the order they were found.
@@ -223,6 +292,41 @@ mod tests {
         let hops = graph::hop_distances(&net, source, |p| p.relays());
         let max = hops.iter().flatten().copied().max().unwrap();
         assert!((pairs.last().unwrap().1 - f64::from(max) * RING_GAP).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_search_in_slices_places_every_peer_as_in_one_go() {
+        let mut net = network("bitcoin-1000");
+        net.set_state(PeerId(5), PeerState::Offline).unwrap();
+        net.set_state(PeerId(11), PeerState::Censoring).unwrap();
+        let links_followed: usize = net.peer_ids().map(|p| net.adjacent(p).len()).sum();
+        for arrangement in [Arrangement::RingsByHops, Arrangement::RingsByTime] {
+            let whole = ring_layout(&net, PeerId(3), arrangement);
+            let mut counts: Vec<(usize, usize)> = Vec::new();
+            for steps in [1, 7, 100, 3_000, links_followed] {
+                let mut search = RingSearch::new(&net, PeerId(3), arrangement);
+                let mut slices = 1;
+                while !search.advance(&net, steps) {
+                    slices += 1;
+                    let (searched, found) = search.progress();
+                    assert!(searched < found && found <= net.n_peers());
+                }
+                // A slice stops once it has followed `steps` links (all of a peer's
+                // together), so a smaller budget takes more slices and the whole budget
+                // one; a budget of one link searches from a peer per slice.
+                if let Some(&(_, more)) = counts.last() {
+                    assert!(slices <= more, "{steps}: {slices} after {more}");
+                }
+                counts.push((steps, slices));
+                assert_eq!(
+                    search.finish(&net),
+                    whole,
+                    "{arrangement:?} in slices of {steps}"
+                );
+            }
+            assert!(counts[0].1 > 500, "{counts:?}");
+            assert_eq!(counts.last().unwrap().1, 1, "{counts:?}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::sim::time::Time;
 use crate::sim::trace::{MessageKind, Outcome, TraceEvent};
 use crate::view::layout::Layout;
 use crate::view::presets;
-use crate::view::rings::{ring_layout, Arrangement};
+use crate::view::rings::{Arrangement, RingSearch};
 
 /// How fast virtual time runs on screen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -307,6 +307,11 @@ pub const LINKING_PEERS_PER_SLICE: u32 = 5_000;
 /// a link): about 20 ms natively, most slices under 50 ms in the page.
 pub const SEARCH_STEPS_PER_SLICE: usize = 600_000;
 
+/// Steps of the search for the rings' places in one slice (a step follows one end of a
+/// link): 13-19 ms natively at Bitcoin's size, where the whole search took one task of
+/// 86-97 ms in the page.
+pub const RING_STEPS_PER_SLICE: usize = 500_000;
+
 /// A large network being built a slice per tick, so that no frame waits for all of it. Any
 /// command that is not watching (an edit, [`Command::Cancel`]) drops it and the network on
 /// screen stays.
@@ -329,10 +334,13 @@ enum LoadStage {
     Linking(Box<Generation>),
     /// The network built, to be opened as the app's state on the next tick.
     Opening(Box<Built>),
+    /// The new state, its peers to be placed on the next tick.
+    Placing(Box<AppState>),
     /// The new state, its cut vertices and bridges being found a slice per tick.
     Searching(Box<AppState>, Box<CriticalSearch>),
-    /// The new state, whole but for its rings, placed on the next tick in the page's layout.
-    Ringing(Box<AppState>),
+    /// The new state, whole but for its rings, searched for a slice per tick in the page's
+    /// layout (no search in the forces).
+    Ringing(Box<AppState>, Option<Box<RingSearch>>),
     /// The new state, whole, to go on screen on the next tick.
     Ready(Box<AppState>),
 }
@@ -343,8 +351,9 @@ impl std::fmt::Debug for LoadStage {
             LoadStage::Waiting => "Waiting",
             LoadStage::Linking(_) => "Linking",
             LoadStage::Opening(_) => "Opening",
+            LoadStage::Placing(_) => "Placing",
             LoadStage::Searching(..) => "Searching",
-            LoadStage::Ringing(_) => "Ringing",
+            LoadStage::Ringing(..) => "Ringing",
             LoadStage::Ready(_) => "Ready",
         })
     }
@@ -379,30 +388,47 @@ impl Loading {
             LoadStage::Opening(built) => {
                 let mut state = AppState::from_built(&self.preset, &self.scenario, *built)?;
                 state.generator = self.generator.clone();
+                LoadStage::Placing(Box::new(state))
+            }
+            LoadStage::Placing(mut state) => {
+                state.place_and_open();
                 if state.facts_version == state.network_version {
-                    LoadStage::Ringing(Box::new(state))
+                    LoadStage::Ringing(state, None)
                 } else {
                     let search = CriticalSearch::new(state.network());
-                    LoadStage::Searching(Box::new(state), Box::new(search))
+                    LoadStage::Searching(state, Box::new(search))
                 }
             }
             LoadStage::Searching(mut state, mut search) => {
                 if search.advance(state.network(), SEARCH_STEPS_PER_SLICE) {
                     (state.cut_vertices, state.bridges) = search.finish(state.network());
                     state.facts_version = state.network_version;
-                    LoadStage::Ringing(state)
+                    LoadStage::Ringing(state, None)
                 } else {
                     LoadStage::Searching(state, search)
                 }
             }
-            LoadStage::Ringing(mut state) => {
-                // The rings the page will show (a search over every link at this size), on a
-                // tick of their own; the network goes on screen with them on the next.
-                state.viewing = viewing;
-                if state.arrangement() != Arrangement::Force {
-                    state.refresh_rings();
+            LoadStage::Ringing(mut state, search) => {
+                // The rings the page will show (a search over every link at this size), a
+                // slice per tick; the network goes on screen with them on the tick after.
+                let search = match search {
+                    Some(search) => Some(search),
+                    None => {
+                        state.viewing = viewing;
+                        state.rings_search().map(Box::new)
+                    }
+                };
+                match search {
+                    None => LoadStage::Ready(state),
+                    Some(mut search) => {
+                        if search.advance(state.network(), RING_STEPS_PER_SLICE) {
+                            state.place_rings(*search);
+                            LoadStage::Ready(state)
+                        } else {
+                            LoadStage::Ringing(state, Some(search))
+                        }
+                    }
                 }
-                LoadStage::Ready(state)
             }
             LoadStage::Ready(state) => return Ok(Some(*state)),
         };
@@ -420,9 +446,18 @@ impl Loading {
                     Some((u64::from(done), u64::from(all), "peers linked")),
                 )
             }
-            LoadStage::Opening(_) | LoadStage::Ringing(_) | LoadStage::Ready(_) => {
-                ("placing the peers", None)
-            }
+            LoadStage::Ringing(state, Some(search)) => (
+                "placing the peers",
+                Some((
+                    search.progress().0 as u64,
+                    state.network().n_peers() as u64,
+                    "peers placed",
+                )),
+            ),
+            LoadStage::Opening(_)
+            | LoadStage::Placing(_)
+            | LoadStage::Ringing(_, None)
+            | LoadStage::Ready(_) => ("placing the peers", None),
             LoadStage::Searching(_, search) => {
                 let (done, all) = search.progress();
                 (
@@ -723,12 +758,13 @@ impl AppState {
         crate::view::share::fits_the_app(scenario)?;
         let built = scenario.build().map_err(|e| e.to_string())?;
         let mut state = AppState::from_built(preset, scenario, built)?;
+        state.place_and_open();
         state.refresh_facts();
         Ok(state)
     }
 
-    /// The app on a scenario whose network is built, its cut vertices and bridges not yet
-    /// found.
+    /// The app on a scenario whose network is built, its peers not yet placed
+    /// ([`AppState::place_and_open`] does that), its cut vertices and bridges not yet found.
     fn from_built(preset: &str, scenario: &Scenario, built: Built) -> Result<AppState, String> {
         // The same relay, latency model and timeline order as every other run of a scenario.
         let relay = scenario
@@ -741,8 +777,7 @@ impl AppState {
             .map_err(|e| e.to_string())?;
         sim.set_tracing(true);
         sim.set_latency_model(latency.clone());
-        let mut layout = Layout::new(scenario.seed);
-        layout.sync(&base);
+        let layout = Layout::new(scenario.seed);
         let inputs: Vec<Input> = scenario
             .timeline_in_order()
             .into_iter()
@@ -754,7 +789,7 @@ impl AppState {
                 made,
             })
             .collect();
-        let mut state = AppState {
+        let state = AppState {
             preset: preset.to_string(),
             generator: None,
             seed: scenario.seed,
@@ -793,9 +828,14 @@ impl AppState {
             events_per_slice: WORK_EVENTS_PER_TICK,
             spec: scenario.generator.clone(),
         };
-        // Inputs at time 0 (edits made before any broadcast) shape the network as it opens.
-        state.advance_to(Time::ZERO);
         Ok(state)
+    }
+
+    /// Places the peers of a state [`AppState::from_built`] made, then applies the inputs at
+    /// time 0 (edits made before any broadcast), which shape the network as it opens.
+    fn place_and_open(&mut self) {
+        self.layout.sync(&self.base);
+        self.advance_to(Time::ZERO);
     }
 
     // ---- Reading ------------------------------------------------------------------------------
@@ -960,15 +1000,34 @@ impl AppState {
     /// Computes the rings' places for the arrangement in force, once per network
     /// version, centre and arrangement.
     fn refresh_rings(&mut self) {
-        let key = (
+        if let Some(search) = self.rings_search() {
+            self.place_rings(search);
+        }
+    }
+
+    /// Which rings the arrangement in force wants: network version, centre, arrangement.
+    fn rings_key(&self) -> RingsKey {
+        (
             self.network_version,
             self.ring_centre().unwrap_or(PeerId(0)),
             self.arrangement(),
-        );
+        )
+    }
+
+    /// The search for the rings the arrangement in force wants, unless they are placed.
+    fn rings_search(&self) -> Option<RingSearch> {
+        let key = self.rings_key();
         if self.rings.as_ref().is_some_and(|r| r.key == key) {
-            return;
+            return None;
         }
-        let places = ring_layout(self.sim.network(), key.1, key.2);
+        Some(RingSearch::new(self.sim.network(), key.1, key.2))
+    }
+
+    /// Places the rings `search` (started by [`AppState::rings_search`] on this network)
+    /// found.
+    fn place_rings(&mut self, search: RingSearch) {
+        let key = self.rings_key();
+        let places = search.finish(self.sim.network());
         let (cx, cy) = places
             .get(key.1.index())
             .copied()
@@ -3260,7 +3319,8 @@ mod tests {
             assert_eq!(sentences[1 + k as usize], line);
         }
         assert_eq!(sentences[1 + slices as usize], "Placing the peers…");
-        assert!(sentences[2 + slices as usize]
+        assert_eq!(sentences[2 + slices as usize], "Placing the peers…");
+        assert!(sentences[3 + slices as usize]
             .starts_with("Finding the cut vertices and bridges: 0 of 20,001 peers searched"));
         // The network is the one a build in one go makes, with the same cut vertices.
         let whole = AppState::generated(
@@ -3291,7 +3351,7 @@ mod tests {
         assert_eq!(rings.key, key);
         assert_eq!(
             rings.places,
-            ring_layout(state.network(), centre, Arrangement::RingsByHops)
+            crate::view::rings::ring_layout(state.network(), centre, Arrangement::RingsByHops)
         );
         // Stopped at any point, the network on screen stays.
         for stop_after in [0, 1, 3, slices + 2] {
