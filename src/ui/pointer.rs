@@ -127,6 +127,10 @@ pub fn handlers(shared: &Rc<Shared>) -> PointerHandlers {
             e.prevent_default();
             Some(Pointer::TouchMove(s.touch_points(e)))
         }),
-        ontouchend: on(shared, |_, _: &TouchEvent| Some(Pointer::TouchEnd)),
+        // Handled here, a tap must not come again as the mouse events a browser makes of it.
+        ontouchend: on(shared, |_, e: &TouchEvent| {
+            e.prevent_default();
+            Some(Pointer::TouchEnd)
+        }),
     }
 }

@@ -16,7 +16,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{run, Page, PeerEntry, WAIT};
+use crate::harness::{run, run_on_phone, Page, PeerEntry, PHONE_WIDTH, WAIT};
 
 /// The preset the app opens with, and its size.
 const DEFAULT_PRESET: (&str, u64) = ("bitcoin-30", 30);
@@ -670,18 +670,7 @@ fn app_shows_the_whole_bitcoin_network_in_rings_and_a_relay_reaches_every_peer()
             assert_eq!(page.number("stat-reached").await, PEERS);
             // The picture before and after choosing rings by time, once the peers hold still:
             // the peers must glide from their hop rings to their arrival times.
-            let picture = || async {
-                page.client
-                    .execute(
-                        "return document.querySelector('[data-testid=graph]').toDataURL();",
-                        vec![],
-                    )
-                    .await
-                    .expect("the canvas")
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let picture = || page.canvas_picture();
             page.wait_for("canvas[data-layout=settled]", long).await;
             let by_hops = picture().await;
             page.choose("arrangement", "2").await;
@@ -697,4 +686,83 @@ fn app_shows_the_whole_bitcoin_network_in_rings_and_a_relay_reaches_every_peer()
                 .expect("a screenshot");
         },
     );
+}
+
+/// On a phone (Chromium's emulation of a 390-pixel touch screen): the page fits the screen,
+/// nothing a user needs sticks out of it, and touch works: a tap inspects a peer, taps on the
+/// buttons relay a transaction to every peer, and two fingers pinch to zoom.
+#[test]
+fn app_on_a_phone_fits_the_screen_and_answers_touch() {
+    run_on_phone("phone", |page| async move {
+        open_app(&page).await;
+        let screen = page
+            .client
+            .execute(
+                r#"
+                const w = document.documentElement.clientWidth;
+                const outside = [...document.querySelectorAll('button, select, input, canvas, summary, [data-testid]')]
+                    .filter((e) => { const r = e.getBoundingClientRect();
+                                     return e.checkVisibility({ contentVisibilityAuto: true, visibilityProperty: true })
+                                         && r.width > 0 && (r.left < -1 || r.right > w + 1); })
+                    .map((e) => e.dataset.testid || `${e.tagName} ${(e.textContent || '').trim().slice(0, 30)}`);
+                const graph = document.querySelector('[data-testid=graph]').getBoundingClientRect();
+                const broadcast = document.querySelector('[data-testid=broadcast]').getBoundingClientRect();
+                return { width: w, touch: navigator.maxTouchPoints, outside,
+                         graph: [graph.width, graph.height], button: broadcast.height };
+                "#,
+                vec![],
+            )
+            .await
+            .expect("the page answers");
+        assert_eq!(screen["width"], u64::from(PHONE_WIDTH), "{screen}");
+        assert!(
+            screen["touch"].as_u64() > Some(0),
+            "a touch screen: {screen}"
+        );
+        assert_eq!(
+            screen["outside"],
+            serde_json::json!([]),
+            "cut off at the edge"
+        );
+        let graph = |i: usize| screen["graph"][i].as_f64().unwrap_or(0.0);
+        assert!(
+            graph(0) >= 0.9 * f64::from(PHONE_WIDTH) && graph(1) >= 300.0,
+            "the network gets the screen's width: {screen}"
+        );
+        assert!(
+            screen["button"].as_f64() >= Some(32.0),
+            "Broadcast is big enough to tap: {screen}"
+        );
+        page.screenshot("phone").await.expect("a screenshot");
+
+        // In rings, N0 (the first peer, the centre with nothing selected) is in the middle
+        // of the canvas: a tap there inspects it.
+        page.choose("arrangement", "1").await;
+        page.wait_for("canvas[data-layout=settled]", WAIT).await;
+        // The peers glide to their rings within a second.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let canvas = page.by_testid("graph").await;
+        page.tap_at(&canvas, (0.0, 0.0)).await;
+        page.wait_inspected(0).await;
+
+        // Taps on the buttons relay a transaction from it to every peer.
+        page.tap("broadcast").await;
+        page.tap("finish").await;
+        page.wait_for_no_work("the relay to finish").await;
+        let [reached, total] = page.settled_stats(["stat-reached", "stat-peers"]).await;
+        assert_eq!((reached, total), (DEFAULT_PRESET.1, DEFAULT_PRESET.1));
+        page.screenshot("phone-relayed")
+            .await
+            .expect("a screenshot");
+
+        // Two fingers spread apart zoom in: the picture changes, and N0 stays in the middle.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let before = page.canvas_picture().await;
+        page.pinch_out(&canvas, 60.0, 240.0).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_ne!(page.canvas_picture().await, before, "the pinch zoomed");
+        page.screenshot("phone-zoomed").await.expect("a screenshot");
+        page.tap_at(&canvas, (0.0, 0.0)).await;
+        page.wait_inspected(0).await;
+    });
 }

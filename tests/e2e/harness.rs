@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::actions::{
-    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
+    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, TouchActions,
+    MOUSE_BUTTON_LEFT,
 };
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
@@ -552,12 +553,33 @@ impl Drop for Profile {
     }
 }
 
+/// The screen a test's page is shown on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Screen {
+    /// A desktop window of 1280 x 800.
+    Desktop,
+    /// A phone: Chromium's emulation of a 390 x 844 touch screen at three device pixels
+    /// a CSS pixel, with a phone's user agent.
+    Phone,
+}
+
+/// The width of [`Screen::Phone`], in CSS pixels.
+pub const PHONE_WIDTH: u32 = 390;
+
 /// The session's capabilities: headless Chromium (`$CHROMIUM`, else /usr/bin/chromium) with its own profile.
-fn capabilities(profile: &Path) -> serde_json::Map<String, Value> {
+fn capabilities(profile: &Path, screen: Screen) -> serde_json::Map<String, Value> {
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
     let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
-    let caps = json!({ "goog:chromeOptions": { "binary": binary, "args": args } });
+    let mut options = json!({ "binary": binary, "args": args });
+    if screen == Screen::Phone {
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": PHONE_WIDTH, "height": 844, "pixelRatio": 3.0, "touch": true },
+            "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
+                          (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
+        });
+    }
+    let caps = json!({ "goog:chromeOptions": options });
     match caps {
         Value::Object(map) => map,
         _ => unreachable!("an object"),
@@ -582,6 +604,24 @@ where
     F: FnOnce(Page) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    run_on(name, Screen::Desktop, limit, body)
+}
+
+/// [`run`] on a phone's screen ([`Screen::Phone`]).
+pub fn run_on_phone<F, Fut>(name: &'static str, body: F)
+where
+    F: FnOnce(Page) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run_on(name, Screen::Phone, TEST_TIMEOUT, body)
+}
+
+/// [`run`] on `screen`, within `limit`.
+fn run_on<F, Fut>(name: &'static str, screen: Screen, limit: Duration, body: F)
+where
+    F: FnOnce(Page) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let site = site();
     let driver = Driver::shared();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -593,7 +633,7 @@ where
         let profile = Profile::new(name).expect("a profile directory");
         let client = ClientBuilder::rustls()
             .expect("rustls with the system's roots")
-            .capabilities(capabilities(&profile.0))
+            .capabilities(capabilities(&profile.0, screen))
             .connect(&driver.url)
             .await
             .unwrap_or_else(|e| {
@@ -818,6 +858,85 @@ impl Page {
             .await
             .expect("shift-click performed");
         self.client.release_actions().await.expect("input released");
+    }
+
+    /// Touches `element` with one finger at `(dx, dy)` CSS pixels from its centre and lifts
+    /// it again (real touch input: the page sees touchstart and touchend). The element is
+    /// scrolled to the middle of the screen first, whole if it fits.
+    pub async fn tap_at(&self, element: &Element, (dx, dy): (f64, f64)) {
+        self.scroll_to(element).await;
+        let finger = TouchActions::new("finger".into())
+            .then(PointerAction::MoveToElement {
+                element: element.clone(),
+                duration: None,
+                x: dx,
+                y: dy,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .pause(Duration::from_millis(30))
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client
+            .perform_actions(finger)
+            .await
+            .expect("tap performed");
+        self.client.release_actions().await.expect("touch released");
+    }
+
+    /// Taps the element with this `data-testid` in its middle.
+    pub async fn tap(&self, id: &str) {
+        let element = self.by_testid(id).await;
+        self.tap_at(&element, (0.0, 0.0)).await;
+    }
+
+    /// Two fingers on `element`, `gap` CSS pixels apart across its centre, moved apart until
+    /// they are `spread` apart: a pinch that zooms in.
+    pub async fn pinch_out(&self, element: &Element, gap: f64, spread: f64) {
+        self.scroll_to(element).await;
+        let finger = |name: &str, side: f64| {
+            TouchActions::new(name.into())
+                .then(PointerAction::MoveToElement {
+                    element: element.clone(),
+                    duration: None,
+                    x: side * gap / 2.0,
+                    y: 0.0,
+                })
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::MoveBy {
+                    duration: Some(Duration::from_millis(200)),
+                    x: side * (spread - gap) / 2.0,
+                    y: 0.0,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+        };
+        self.client
+            .perform_actions(
+                fantoccini::actions::Actions::from(finger("left", -1.0)).and(finger("right", 1.0)),
+            )
+            .await
+            .expect("pinch performed");
+        self.client.release_actions().await.expect("touch released");
+    }
+
+    /// What the canvas shows now, as a PNG data URL.
+    pub async fn canvas_picture(&self) -> String {
+        self.client
+            .execute(
+                "return document.querySelector('[data-testid=graph]').toDataURL();",
+                vec![],
+            )
+            .await
+            .expect("the canvas")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Presses and releases one key (a character, or a `Key` such as `Key::Delete`),
