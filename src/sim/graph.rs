@@ -380,41 +380,86 @@ pub fn hop_histogram(distances: &[Option<u32>]) -> Vec<usize> {
 /// is reached. Validation delays and link loss are ignored. Unreached and
 /// removed peers have `None`, as does every peer when the source is not live.
 pub fn shortest_arrival_times(net: &Network, source: PeerId) -> Vec<Option<Time>> {
-    let mut best: Vec<Option<Time>> = vec![None; net.peer_slots()];
-    match net.peer(source) {
-        Some(peer) if peer.state != PeerState::Offline => {}
-        _ => return best,
+    let mut search = ArrivalSearch::new(net, source);
+    search.advance(net, usize::MAX);
+    search.finish(net)
+}
+
+/// [`shortest_arrival_times`] a slice at a time, so that a page can search a large network
+/// between frames: [`ArrivalSearch::advance`] until it says the search is done, then
+/// [`ArrivalSearch::finish`]. The network must not change in between.
+#[derive(Clone, Debug)]
+pub struct ArrivalSearch {
+    source: PeerId,
+    best: Vec<Option<Time>>,
+    settled: Vec<bool>,
+    heap: BinaryHeap<Reverse<(Time, PeerId)>>,
+}
+
+impl ArrivalSearch {
+    /// The search from `source`, nothing searched yet.
+    pub fn new(net: &Network, source: PeerId) -> ArrivalSearch {
+        let mut best: Vec<Option<Time>> = vec![None; net.peer_slots()];
+        let mut heap = BinaryHeap::new();
+        if net
+            .peer(source)
+            .is_some_and(|p| p.state != PeerState::Offline)
+        {
+            best[source.index()] = Some(Time::ZERO);
+            heap.push(Reverse((Time::ZERO, source)));
+        }
+        ArrivalSearch {
+            source,
+            best,
+            settled: vec![false; net.peer_slots()],
+            heap,
+        }
     }
-    let mut settled = vec![false; net.peer_slots()];
-    best[source.index()] = Some(Time::ZERO);
-    // Ties pop in ascending id order, so the search order is deterministic.
-    let mut heap = BinaryHeap::from([Reverse((Time::ZERO, source))]);
-    while let Some(Reverse((at, peer))) = heap.pop() {
-        if std::mem::replace(&mut settled[peer.index()], true) {
-            continue;
-        }
-        let expands = peer == source || net.peer(peer).is_some_and(Peer::relays);
-        if !expands {
-            continue;
-        }
-        for adj in net.adjacent(peer) {
-            if !adj.carries_transactions() || settled[adj.peer.index()] {
+
+    /// Searches on until about `steps` more links have been followed (a step follows one
+    /// end of a link; a peer's links are followed all together); true once the search is
+    /// done.
+    pub fn advance(&mut self, net: &Network, steps: usize) -> bool {
+        let mut followed = 0;
+        // Ties pop in ascending id order, so the search order is deterministic.
+        while followed < steps {
+            let Some(Reverse((at, peer))) = self.heap.pop() else {
+                return true;
+            };
+            if std::mem::replace(&mut self.settled[peer.index()], true) {
                 continue;
             }
-            let reachable = net
-                .peer(adj.peer)
-                .is_some_and(|p| p.state != PeerState::Offline);
-            if !reachable {
+            let expands = peer == self.source || net.peer(peer).is_some_and(Peer::relays);
+            if !expands {
                 continue;
             }
-            let arrival = at + adj.latency();
-            if best[adj.peer.index()].is_none_or(|b| arrival < b) {
-                best[adj.peer.index()] = Some(arrival);
-                heap.push(Reverse((arrival, adj.peer)));
+            followed += net.adjacent(peer).len();
+            for adj in net.adjacent(peer) {
+                if !adj.carries_transactions() || self.settled[adj.peer.index()] {
+                    continue;
+                }
+                let reachable = net
+                    .peer(adj.peer)
+                    .is_some_and(|p| p.state != PeerState::Offline);
+                if !reachable {
+                    continue;
+                }
+                let arrival = at + adj.latency();
+                if self.best[adj.peer.index()].is_none_or(|b| arrival < b) {
+                    self.best[adj.peer.index()] = Some(arrival);
+                    self.heap.push(Reverse((arrival, adj.peer)));
+                }
             }
         }
+        self.heap.is_empty()
     }
-    best
+
+    /// The fastest arrival at each peer slot, as [`shortest_arrival_times`] gives it;
+    /// finishes the search first if [`ArrivalSearch::advance`] has not.
+    pub fn finish(mut self, net: &Network) -> Vec<Option<Time>> {
+        self.advance(net, usize::MAX);
+        self.best
+    }
 }
 
 #[cfg(test)]
@@ -775,12 +820,22 @@ mod tests {
         }
 
         #[test]
-        fn arrival_times_match_bellman_ford(net in arb_network(), source in 0u32..12) {
+        fn arrival_times_match_bellman_ford(
+            net in arb_network(),
+            source in 0u32..12,
+            steps in 1usize..40,
+        ) {
             let source = PeerId(source);
-            prop_assert_eq!(
-                shortest_arrival_times(&net, source),
-                brute_arrival_times(&net, source)
-            );
+            let expected = brute_arrival_times(&net, source);
+            prop_assert_eq!(shortest_arrival_times(&net, source), expected.clone());
+            // In slices of any size, the same.
+            let mut search = ArrivalSearch::new(&net, source);
+            let mut slices = 0;
+            while !search.advance(&net, steps) {
+                slices += 1;
+                prop_assert!(slices <= net.peer_slots() + 1, "the search ends");
+            }
+            prop_assert_eq!(search.finish(&net), expected);
             // Hops through relaying peers reach the same peers, bar offline ones.
             let live_source = net.peer(source).is_some_and(|p| p.state != PeerState::Offline);
             let hops = hop_distances(&net, source, Peer::relays);

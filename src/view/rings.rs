@@ -7,7 +7,7 @@
 //! ring's peers are spaced evenly round it in the depth-first order of a
 //! breadth-first tree from the source, so a branch of the spread stays together.
 
-use crate::sim::graph;
+use crate::sim::graph::ArrivalSearch;
 use crate::sim::network::{Network, PeerId, PeerState};
 use crate::sim::time::Time;
 
@@ -50,27 +50,37 @@ pub struct RingSearch {
     source: PeerId,
     arrangement: Arrangement,
     tree: BfsTree,
+    /// The fastest arrival times, searched for once the tree is whole (by time only).
+    times: Option<ArrivalSearch>,
 }
 
 impl RingSearch {
     /// The search around `source`, nothing searched yet.
     pub fn new(net: &Network, source: PeerId, arrangement: Arrangement) -> RingSearch {
         let searches = arrangement != Arrangement::Force && net.contains(source);
+        let by_time = searches && arrangement == Arrangement::RingsByTime;
         RingSearch {
             source,
             arrangement,
             tree: BfsTree::start(net, source, searches),
+            times: by_time.then(|| ArrivalSearch::new(net, source)),
         }
     }
 
     /// Searches on until about `steps` more links have been followed (a step follows one
-    /// end of a link; a peer's links are followed all together); true once the search is
-    /// done.
+    /// end of a link; a peer's links are followed all together): the tree first, then (by
+    /// time) the fastest arrivals; true once the search is done.
     pub fn advance(&mut self, net: &Network, steps: usize) -> bool {
-        self.tree.advance(net, self.source, steps)
+        if !self.tree.advance(net, self.source, steps) {
+            return false;
+        }
+        self.times
+            .as_mut()
+            .is_none_or(|times| times.advance(net, steps))
     }
 
-    /// How many peers have been searched from, of how many found so far.
+    /// How many peers the search for the tree has searched from, of how many it has found so
+    /// far (the search for arrival times, which comes after it, is not counted).
     pub fn progress(&self) -> (usize, usize) {
         (self.tree.next, self.tree.order.len())
     }
@@ -79,30 +89,30 @@ impl RingSearch {
     /// [`RingSearch::advance`] has not.
     pub fn finish(mut self, net: &Network) -> Vec<Option<(f64, f64)>> {
         self.advance(net, usize::MAX);
-        let (source, arrangement, tree) = (self.source, self.arrangement, self.tree);
         let slots = net.peer_slots();
         let mut places = vec![None; slots];
-        if arrangement == Arrangement::Force || !net.contains(source) {
+        if self.arrangement == Arrangement::Force || !net.contains(self.source) {
             return places;
         }
-        place(net, source, arrangement, &tree, &mut places);
+        let times = self.times.map(|times| times.finish(net));
+        place(net, self.source, &self.tree, times.as_deref(), &mut places);
         places
     }
 }
 
-/// Puts every peer on its ring, given the finished tree.
+/// Puts every peer on its ring, given the finished tree, and the fastest arrival times when
+/// the rings go by time.
 fn place(
     net: &Network,
     source: PeerId,
-    arrangement: Arrangement,
     tree: &BfsTree,
+    times: Option<&[Option<Time>]>,
     places: &mut [Option<(f64, f64)>],
 ) {
     let slots = net.peer_slots();
     let max_hops = tree.depth.iter().flatten().copied().max().unwrap_or(0);
-    let radius: Vec<Option<f64>> = match arrangement {
-        Arrangement::RingsByTime => {
-            let times = graph::shortest_arrival_times(net, source);
+    let radius: Vec<Option<f64>> = match times {
+        Some(times) => {
             let latest = times
                 .iter()
                 .zip(&tree.depth)
@@ -126,7 +136,7 @@ fn place(
                 })
                 .collect()
         }
-        _ => tree
+        None => tree
             .depth
             .iter()
             .map(|d| d.map(|h| f64::from(h) * RING_GAP))
@@ -238,6 +248,7 @@ impl BfsTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::graph;
     use crate::view::presets;
 
     fn distance(p: (f64, f64)) -> f64 {
@@ -309,7 +320,7 @@ mod tests {
                 while !search.advance(&net, steps) {
                     slices += 1;
                     let (searched, found) = search.progress();
-                    assert!(searched < found && found <= net.n_peers());
+                    assert!(searched <= found && found <= net.n_peers());
                 }
                 // A slice stops once it has followed `steps` links (all of a peer's
                 // together), so a smaller budget takes more slices and the whole budget

@@ -664,6 +664,8 @@ pub struct AppState {
     passed: Option<(TxId, Arc<Network>)>,
     /// The ring places of the arrangement in force, once computed.
     rings: Option<Rings>,
+    /// The search for the rings wanted, under way a slice per tick on a large network.
+    ring_search: Option<Box<(RingsKey, RingSearch)>>,
     /// Events per slice of long work (the page sizes it to its frames, see
     /// [`AppState::set_events_per_slice`]).
     events_per_slice: u64,
@@ -824,6 +826,7 @@ impl AppState {
             quiet_skipped: Time::ZERO,
             passed: None,
             rings: None,
+            ring_search: None,
             reachable_memo: Default::default(),
             events_per_slice: WORK_EVENTS_PER_TICK,
             spec: scenario.generator.clone(),
@@ -998,10 +1001,29 @@ impl AppState {
     }
 
     /// Computes the rings' places for the arrangement in force, once per network
-    /// version, centre and arrangement.
-    fn refresh_rings(&mut self) {
-        if let Some(search) = self.rings_search() {
+    /// version, centre and arrangement; above [`DEFERRED_LOAD_PEERS`] peers a slice per
+    /// call ([`RING_STEPS_PER_SLICE`]). Whether the rings are now the ones wanted.
+    fn refresh_rings(&mut self) -> bool {
+        let key = self.rings_key();
+        if self.rings.as_ref().is_some_and(|r| r.key == key) {
+            self.ring_search = None;
+            return true;
+        }
+        let mut search = match self.ring_search.take() {
+            Some(pending) if pending.0 == key => pending.1,
+            _ => RingSearch::new(self.sim.network(), key.1, key.2),
+        };
+        let steps = if self.network().n_peers() as u64 <= DEFERRED_LOAD_PEERS {
+            usize::MAX
+        } else {
+            RING_STEPS_PER_SLICE
+        };
+        if search.advance(self.sim.network(), steps) {
             self.place_rings(search);
+            true
+        } else {
+            self.ring_search = Some(Box::new((key, search)));
+            false
         }
     }
 
@@ -1998,8 +2020,11 @@ impl AppState {
         if self.arrangement() != Arrangement::Force && !opened {
             // A glide of about half a second to the rings' places.
             let fraction = 1.0 - (-wall_ms.clamp(0.0, 250.0) / GLIDE_MS).exp();
-            self.refresh_rings();
-            if let Some(rings) = &self.rings {
+            if !self.refresh_rings() {
+                // The rings of a large network are still being searched for: the page
+                // must go on ticking until they are found.
+                self.layout.unsettle();
+            } else if let Some(rings) = &self.rings {
                 self.layout.glide(&rings.places, fraction);
             }
         }
@@ -3353,6 +3378,29 @@ mod tests {
             rings.places,
             crate::view::rings::ring_layout(state.network(), centre, Arrangement::RingsByHops)
         );
+        // A new centre (a selected peer, no transaction yet) gets its rings a slice per
+        // tick, the page ticking until they are found.
+        state.dispatch(Command::SelectPeer {
+            peer: PeerId(5),
+            additive: false,
+        });
+        for ticks in 0.. {
+            state.dispatch(Command::Tick { ms: 16.0 });
+            let rings = state.rings.as_ref().unwrap();
+            if rings.key.1 == PeerId(5) {
+                assert_eq!(
+                    rings.places,
+                    crate::view::rings::ring_layout(
+                        state.network(),
+                        PeerId(5),
+                        Arrangement::RingsByHops
+                    )
+                );
+                break;
+            }
+            assert!(!state.layout().is_settled(), "ticking on");
+            assert!(ticks < 10, "the rings are found");
+        }
         // Stopped at any point, the network on screen stays.
         for stop_after in [0, 1, 3, slices + 2] {
             let mut state = AppState::new();
