@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::sim::action::Action;
 use crate::sim::caps;
@@ -17,6 +17,7 @@ use crate::sim::error::ParamError;
 use crate::sim::generate::{generate, Generated, GeneratorSpec};
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{EditError, Limits, LinkKind, Network, Peer, PeerId, PeerState, Role};
+use crate::sim::read::Fields;
 use crate::sim::relay::RelayPolicy;
 use crate::sim::time::Time;
 
@@ -67,8 +68,10 @@ pub struct LinkSpec {
     pub loss: f64,
 }
 
-/// An action at a point in virtual time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// An action at a point in virtual time: its fields beside the time's in one object.
+///
+/// Written by serde's derive; read through [`Action::from_fields`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimedAction {
     /// When, in milliseconds from the start of the run.
     pub at_ms: f64,
@@ -112,6 +115,16 @@ pub struct Scenario {
     /// Broadcasts and edits, in time order.
     #[serde(default)]
     pub timeline: Vec<TimedAction>,
+}
+
+impl<'de> Deserialize<'de> for TimedAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TimedAction, D::Error> {
+        Fields::read(deserializer, |mut f| {
+            let at_ms = f.need("at_ms")?;
+            let (action, rest) = Action::from_fields(f)?;
+            rest.end(TimedAction { at_ms, action })
+        })
+    }
 }
 
 fn yes() -> bool {
