@@ -241,3 +241,21 @@ impl From<Conflict> for ParamError {
         ParamError::Conflict(c)
     }
 }
+/// `expect` for a result whose error has a message: panics with the message through `Display`.
+///
+/// `Result::expect` formats the error with `Debug`, and every `Debug` impl a panic can reach
+/// is code in the browser build; the `Display` impls are there already.
+pub trait OrPanic<T> {
+    /// The value, or a panic saying `what` and the error.
+    fn or_panic(self, what: &str) -> T;
+}
+
+impl<T, E: fmt::Display> OrPanic<T> for Result<T, E> {
+    #[track_caller]
+    fn or_panic(self, what: &str) -> T {
+        match self {
+            Ok(value) => value,
+            Err(e) => panic!("{what}: {e}"),
+        }
+    }
+}

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::sim::action::Action;
 use crate::sim::caps;
 use crate::sim::engine::Simulation;
+use crate::sim::error::OrPanic;
 use crate::sim::error::ParamError;
 use crate::sim::generate::{generate, Generated, GeneratorSpec};
 use crate::sim::latency::LatencyModel;
@@ -359,12 +360,12 @@ impl Scenario {
 
     /// The scenario as pretty JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+        serde_json::to_string_pretty(self).or_panic("a scenario always serializes")
     }
 
     /// The scenario as compact JSON (for large networks).
     pub fn to_json_compact(&self) -> String {
-        serde_json::to_string(self).expect("a scenario always serializes")
+        serde_json::to_string(self).or_panic("a scenario always serializes")
     }
 
     /// Checks the parts that do not need the network built.
