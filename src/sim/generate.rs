@@ -448,13 +448,17 @@ impl<'de> Deserialize<'de> for GeneratorSpec {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<GeneratorSpec, D::Error> {
         Fields::read(deserializer, |mut f| {
             let latency = LatencyModel::from_value;
+            let latency_model = f.opt_with("latency", latency)?;
+            let limits = f.or("limits", None)?;
+            let validation_delay = f.opt_with("validation_delay", latency)?;
+            let mut rest = f.rest();
             let spec = GeneratorSpec {
-                topology: Topology::from_fields(&mut f)?,
-                latency: f.opt_with("latency", latency)?,
-                limits: f.or("limits", None)?,
-                validation_delay: f.opt_with("validation_delay", latency)?,
+                topology: Topology::from_fields(&mut rest)?,
+                latency: latency_model,
+                limits,
+                validation_delay,
             };
-            f.end(spec)
+            rest.end(spec)
         })
     }
 }

@@ -17,13 +17,18 @@ use serde_json::{Error, Map, Value};
 
 /// The fields of one JSON object, taken one by one.
 #[derive(Debug)]
-pub struct Fields(Map<String, Value>);
+pub struct Fields {
+    /// The fields not taken yet.
+    map: Map<String, Value>,
+    /// The names asked for so far (but the tag's): what an unknown field could have been.
+    known: Vec<&'static str>,
+}
 
 impl Fields {
     /// The object `value`, or an error naming what it is instead.
     pub fn of(value: Value) -> Result<Fields, Error> {
         match value {
-            Value::Object(map) => Ok(Fields(map)),
+            Value::Object(map) => Ok(Fields::new(map)),
             other => Err(Error::custom(format_args!(
                 "invalid type: {}, expected an object",
                 kind(&other)
@@ -40,16 +45,36 @@ impl Fields {
         D: Deserializer<'de>,
     {
         let map = deserializer.deserialize_map(Object)?;
-        read(Fields(map)).map_err(D::Error::custom)
+        read(Fields::new(map)).map_err(D::Error::custom)
+    }
+
+    /// The fields not taken, as an object of their own: a flattened type's, whose unknown
+    /// field's message lists only that type's fields.
+    pub fn rest(self) -> Fields {
+        Fields::new(self.map)
+    }
+
+    /// Takes the field `name` out, if the object has it (one copy of this for every type read).
+    #[inline(never)]
+    fn remove(&mut self, name: &'static str) -> Option<Value> {
+        self.known.push(name);
+        self.map.remove(name)
+    }
+
+    fn new(map: Map<String, Value>) -> Fields {
+        Fields {
+            map,
+            known: Vec::new(),
+        }
     }
 
     /// The field `name` read by `read`, if the object has it.
     pub fn take_with<T>(
         &mut self,
-        name: &str,
+        name: &'static str,
         read: impl FnOnce(Value) -> Result<T, Error>,
     ) -> Result<Option<T>, Error> {
-        match self.0.remove(name) {
+        match self.remove(name) {
             None => Ok(None),
             Some(value) => read(value)
                 .map(Some)
@@ -60,7 +85,7 @@ impl Fields {
     /// The field `name` read by `read`, if the object has it and it is not `null`.
     pub fn opt_with<T>(
         &mut self,
-        name: &str,
+        name: &'static str,
         read: fn(Value) -> Result<T, Error>,
     ) -> Result<Option<T>, Error> {
         let value = self.take_with(name, |v| match v {
@@ -71,7 +96,7 @@ impl Fields {
     }
 
     /// The field `name`, if the object has it.
-    pub fn take<T: DeserializeOwned>(&mut self, name: &str) -> Result<Option<T>, Error> {
+    pub fn take<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<T>, Error> {
         self.take_with(name, T::deserialize)
     }
 
@@ -81,21 +106,40 @@ impl Fields {
     }
 
     /// The field `name`, or `default` without it.
-    pub fn or<T: DeserializeOwned>(&mut self, name: &str, default: T) -> Result<T, Error> {
+    pub fn or<T: DeserializeOwned>(&mut self, name: &'static str, default: T) -> Result<T, Error> {
         Ok(self.take(name)?.unwrap_or(default))
     }
 
-    /// The tag `name` (such as `"action"`) that names the variant.
+    /// The tag `name` (such as `"action"`) that names the variant; an unknown field's message
+    /// does not offer it (as serde's derive does not).
     pub fn tag(&mut self, name: &'static str) -> Result<String, Error> {
-        self.need(name)
+        let tag = self.need(name);
+        self.known.pop();
+        tag
     }
 
-    /// Done: a field not taken is unknown.
+    /// Done: a field not taken is unknown, and the message lists the fields asked for (in
+    /// serde's words).
     pub fn end<T>(self, value: T) -> Result<T, Error> {
-        match self.0.keys().next() {
-            Some(key) => Err(Error::custom(format_args!("unknown field `{key}`"))),
-            None => Ok(value),
+        let Some(key) = self.map.keys().next() else {
+            return Ok(value);
+        };
+        let n = self.known.len();
+        let mut message = format!("unknown field `{key}`, ");
+        message.push_str(match n {
+            0 => "there are no fields",
+            1 | 2 => "expected ",
+            _ => "expected one of ",
+        });
+        for (i, name) in self.known.iter().enumerate() {
+            if i > 0 {
+                message.push_str(if n == 2 { " or " } else { ", " });
+            }
+            message.push('`');
+            message.push_str(name);
+            message.push('`');
         }
+        Err(Error::custom(message))
     }
 }
 
@@ -210,7 +254,7 @@ mod tests {
         assert_eq!(f.or("z", 7u32).unwrap(), 7);
         assert_eq!(f.or::<Option<u32>>("c", Some(3)).unwrap(), None);
         let e = f.end(()).unwrap_err().to_string();
-        assert_eq!(e, "unknown field `b`");
+        assert_eq!(e, "unknown field `b`, expected one of `a`, `z`, `c`");
     }
 
     #[test]

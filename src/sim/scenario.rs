@@ -122,7 +122,7 @@ impl<'de> Deserialize<'de> for TimedAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TimedAction, D::Error> {
         Fields::read(deserializer, |mut f| {
             let at_ms = f.need("at_ms")?;
-            let (action, rest) = Action::from_fields(f)?;
+            let (action, rest) = Action::from_fields(f.rest())?;
             rest.end(TimedAction { at_ms, action })
         })
     }
