@@ -18,6 +18,7 @@ pub mod latency;
 pub mod metrics;
 pub mod network;
 pub mod queue;
+pub mod read;
 pub mod relay;
 pub mod report;
 pub mod rng;

@@ -1,34 +1,33 @@
 //! Actions: broadcasts and edits, applied to a running simulation at a virtual time.
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Error;
 
 use crate::sim::network::{LinkKind, PeerId, PeerState, Role};
+use crate::sim::read::Fields;
 
 /// Something done to the network or its traffic at a point in virtual time.
 ///
 /// Links are named by their two ends (either order), so a timeline reads the
 /// same whatever order the links were made in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// Written by serde's derive; read by [`Action::from_fields`] (see [`crate::sim::read`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
 pub enum Action {
     /// A new transaction leaves `peer`.
     Broadcast { peer: PeerId },
     /// A new peer joins with the next free id.
-    AddPeer {
-        #[serde(default)]
-        role: Role,
-        #[serde(default = "yes")]
-        reachable: bool,
-    },
+    AddPeer { role: Role, reachable: bool },
     /// The peer leaves with all its links.
     RemovePeer { peer: PeerId },
     /// `from` opens a link to `to`; without a latency, the scenario's model draws one.
     AddLink {
         from: PeerId,
         to: PeerId,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         latency_ms: Option<f64>,
-        #[serde(default)]
         kind: LinkKind,
     },
     /// The link between `a` and `b` goes away; messages on it are lost.
@@ -51,11 +50,86 @@ pub enum Action {
     SetValidationDelay { peer: PeerId, ms: f64 },
 }
 
-fn yes() -> bool {
-    true
+/// The actions' names in JSON, in the order of [`Action`]'s variants.
+const ACTIONS: &[&str] = &[
+    "broadcast",
+    "add-peer",
+    "remove-peer",
+    "add-link",
+    "remove-link",
+    "set-state",
+    "set-role",
+    "set-reachable",
+    "set-latency",
+    "set-loss",
+    "set-validation-delay",
+];
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Action, D::Error> {
+        Fields::read(deserializer, |f| {
+            let (action, rest) = Action::from_fields(f)?;
+            rest.end(action)
+        })
+    }
 }
 
 impl Action {
+    /// The action named by the field `action`, from its fields (as its `Serialize` writes
+    /// them); the fields not taken are left in `f` (a timeline entry's time is one).
+    pub fn from_fields(mut f: Fields) -> Result<(Action, Fields), Error> {
+        let action = match f.tag("action")?.as_str() {
+            "broadcast" => Action::Broadcast {
+                peer: f.need("peer")?,
+            },
+            "add-peer" => Action::AddPeer {
+                role: f.or("role", Role::default())?,
+                reachable: f.or("reachable", true)?,
+            },
+            "remove-peer" => Action::RemovePeer {
+                peer: f.need("peer")?,
+            },
+            "add-link" => Action::AddLink {
+                from: f.need("from")?,
+                to: f.need("to")?,
+                latency_ms: f.or("latency_ms", None)?,
+                kind: f.or("kind", LinkKind::default())?,
+            },
+            "remove-link" => Action::RemoveLink {
+                a: f.need("a")?,
+                b: f.need("b")?,
+            },
+            "set-state" => Action::SetState {
+                peer: f.need("peer")?,
+                state: f.need("state")?,
+            },
+            "set-role" => Action::SetRole {
+                peer: f.need("peer")?,
+                role: f.need("role")?,
+            },
+            "set-reachable" => Action::SetReachable {
+                peer: f.need("peer")?,
+                reachable: f.need("reachable")?,
+            },
+            "set-latency" => Action::SetLatency {
+                a: f.need("a")?,
+                b: f.need("b")?,
+                latency_ms: f.need("latency_ms")?,
+            },
+            "set-loss" => Action::SetLoss {
+                a: f.need("a")?,
+                b: f.need("b")?,
+                loss: f.need("loss")?,
+            },
+            "set-validation-delay" => Action::SetValidationDelay {
+                peer: f.need("peer")?,
+                ms: f.need("ms")?,
+            },
+            other => return Err(Error::unknown_variant(other, ACTIONS)),
+        };
+        Ok((action, f))
+    }
+
     /// Whether it edits the network (every action does but a broadcast, which only starts
     /// a transaction on it).
     pub fn edits_network(&self) -> bool {

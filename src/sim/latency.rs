@@ -5,16 +5,21 @@
 //! Blockchain Network Simulator", IEEE INFOCOM Workshops 2019; the table and the draw are in
 //! SimBlock's public source, `NetworkConfiguration.LATENCY_2019` and `Network.getLatency`).
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Error, Value};
 
 use crate::sim::caps;
 use crate::sim::error::{Conflict, Named, ParamError};
+use crate::sim::read::Fields;
 use crate::sim::rng::SimRng;
 use crate::sim::time::Time;
 
 /// How link latencies are drawn when a link is made.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "model", rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// Written by serde's derive; read by [`LatencyModel::from_fields`] (see [`crate::sim::read`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "model", rename_all = "kebab-case")]
 pub enum LatencyModel {
     /// Every link has the same latency.
     Constant { ms: f64 },
@@ -33,59 +38,75 @@ pub enum LatencyModel {
     /// distribution around that mean (see [`pareto_around`]); without, it is the mean.
     /// A region past the matrix's last counts as region `region % n`.
     RegionMatrix {
-        #[serde(deserialize_with = "matrix_of_at_most_max_regions")]
         one_way_ms: Vec<Vec<f64>>,
-        #[serde(default = "yes")]
         jitter: bool,
     },
 }
 
-fn yes() -> bool {
-    true
+/// The models' names in JSON, in the order of [`LatencyModel`]'s variants.
+const MODELS: &[&str] = &[
+    "constant",
+    "uniform",
+    "log-normal",
+    "by-region",
+    "region-matrix",
+];
+
+impl<'de> Deserialize<'de> for LatencyModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<LatencyModel, D::Error> {
+        Fields::read(deserializer, LatencyModel::from_fields)
+    }
 }
 
-/// Reads a matrix, refusing more than [`MAX_MATRIX_REGIONS`] rows or entries in a row while
-/// reading (a file of nothing but a huge matrix must not fill memory before validation).
-fn matrix_of_at_most_max_regions<'de, D>(deserializer: D) -> Result<Vec<Vec<f64>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    use serde::de::{Error, SeqAccess, Visitor};
-
-    struct Bounded<T>(std::marker::PhantomData<T>);
-
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<T> {
-        type Value = Vec<T>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            write!(f, "a list of at most {MAX_MATRIX_REGIONS} entries")
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element()? {
-                if items.len() == MAX_MATRIX_REGIONS {
-                    return Err(A::Error::custom(format!(
-                        "a region matrix has at most {MAX_MATRIX_REGIONS} regions"
-                    )));
-                }
-                items.push(item);
-            }
-            Ok(items)
-        }
+impl LatencyModel {
+    /// The model in the object `value`.
+    pub fn from_value(value: Value) -> Result<LatencyModel, Error> {
+        LatencyModel::from_fields(Fields::of(value)?)
     }
 
-    struct Row(Vec<f64>);
-
-    impl<'de> Deserialize<'de> for Row {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Row, D::Error> {
-            d.deserialize_seq(Bounded(std::marker::PhantomData))
-                .map(Row)
-        }
+    /// The model named by the field `model`, from its fields (as its `Serialize` writes them).
+    pub fn from_fields(mut f: Fields) -> Result<LatencyModel, Error> {
+        let model = match f.tag("model")?.as_str() {
+            "constant" => LatencyModel::Constant { ms: f.need("ms")? },
+            "uniform" => LatencyModel::Uniform {
+                lo_ms: f.need("lo_ms")?,
+                hi_ms: f.need("hi_ms")?,
+            },
+            "log-normal" => LatencyModel::LogNormal {
+                mean_ms: f.need("mean_ms")?,
+                sd_ms: f.need("sd_ms")?,
+            },
+            "by-region" => LatencyModel::ByRegion {
+                intra_ms: f.need("intra_ms")?,
+                inter_ms: f.need("inter_ms")?,
+                jitter_ms: f.need("jitter_ms")?,
+            },
+            "region-matrix" => LatencyModel::RegionMatrix {
+                one_way_ms: f
+                    .take_with("one_way_ms", matrix_of_at_most_max_regions)?
+                    .ok_or_else(|| Error::missing_field("one_way_ms"))?,
+                jitter: f.or("jitter", true)?,
+            },
+            other => return Err(Error::unknown_variant(other, MODELS)),
+        };
+        f.end(model)
     }
+}
 
-    let rows: Vec<Row> = deserializer.deserialize_seq(Bounded(std::marker::PhantomData))?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+/// Reads a matrix, refusing more than [`MAX_MATRIX_REGIONS`] rows or entries in a row before
+/// reading its numbers.
+fn matrix_of_at_most_max_regions(value: Value) -> Result<Vec<Vec<f64>>, Error> {
+    let too_long = |v: &Value| v.as_array().is_some_and(|a| a.len() > MAX_MATRIX_REGIONS);
+    if too_long(&value)
+        || value
+            .as_array()
+            .is_some_and(|rows| rows.iter().any(too_long))
+    {
+        return Err(Error::custom(format_args!(
+            "a region matrix has at most {MAX_MATRIX_REGIONS} regions"
+        )));
+    }
+    Vec::deserialize(value)
 }
 
 /// The regions of [`SIMBLOCK_2019_MS`], in its order.

@@ -310,7 +310,9 @@ impl fmt::Display for Broken {
 }
 
 /// Why an edit was refused. Its message names the peer and the limit.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` shows the message (see [`ParamError`]'s).
+#[derive(Clone, PartialEq)]
 pub enum EditError {
     /// The peer does not exist (never did, or was removed).
     NoSuchPeer(PeerId),
@@ -413,6 +415,12 @@ impl fmt::Display for EditError {
             ),
             EditError::PeerOffline(p) => write!(f, "{p} is offline and cannot send"),
         }
+    }
+}
+
+impl fmt::Debug for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

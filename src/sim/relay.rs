@@ -2,16 +2,22 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Error;
 
 use crate::sim::caps;
 use crate::sim::error::{Conflict, Named, ParamError};
 use crate::sim::network::PeerId;
+use crate::sim::read::Fields;
 use crate::sim::time::Time;
 
 /// How peers pass a transaction on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "policy", rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// Written by serde's derive; read by [`RelayPolicy::from_fields`] (see [`crate::sim::read`]):
+/// a parameter left out takes its default.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(tag = "policy", rename_all = "kebab-case")]
 pub enum RelayPolicy {
     /// On first receipt, send the transaction to every neighbour but the sender.
     #[default]
@@ -26,7 +32,58 @@ pub enum RelayPolicy {
     ClientServer(ClientServerParams),
 }
 
+/// The policies' names in JSON, in the order of [`RelayPolicy`]'s variants.
+const POLICIES: &[&str] = &["flood", "bitcoin", "push", "rumor", "client-server"];
+
+impl<'de> Deserialize<'de> for RelayPolicy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RelayPolicy, D::Error> {
+        Fields::read(deserializer, RelayPolicy::from_fields)
+    }
+}
+
 impl RelayPolicy {
+    /// The policy named by the field `policy`, from its parameters (as its `Serialize` writes
+    /// them; each left out takes its default).
+    pub fn from_fields(mut f: Fields) -> Result<RelayPolicy, Error> {
+        let policy = match f.tag("policy")?.as_str() {
+            "flood" => RelayPolicy::Flood,
+            "bitcoin" => {
+                let d = BitcoinParams::default();
+                RelayPolicy::Bitcoin(BitcoinParams {
+                    inbound_inv_mean_ms: f.or("inbound_inv_mean_ms", d.inbound_inv_mean_ms)?,
+                    outbound_inv_mean_ms: f.or("outbound_inv_mean_ms", d.outbound_inv_mean_ms)?,
+                    inbound_request_delay_ms: f
+                        .or("inbound_request_delay_ms", d.inbound_request_delay_ms)?,
+                    request_timeout_ms: f.or("request_timeout_ms", d.request_timeout_ms)?,
+                    inv_broadcast_target: f.or("inv_broadcast_target", d.inv_broadcast_target)?,
+                    inv_broadcast_max: f.or("inv_broadcast_max", d.inv_broadcast_max)?,
+                })
+            }
+            "push" => {
+                let d = PushParams::default();
+                RelayPolicy::Push(PushParams {
+                    fanout: f.or("fanout", d.fanout)?,
+                    rounds: f.or("rounds", d.rounds)?,
+                    hop_limit: f.or("hop_limit", d.hop_limit)?,
+                    round_ms: f.or("round_ms", d.round_ms)?,
+                })
+            }
+            "rumor" => {
+                let d = RumorParams::default();
+                RelayPolicy::Rumor(RumorParams {
+                    mode: f.or("mode", d.mode)?,
+                    k: f.or("k", d.k)?,
+                    round_ms: f.or("round_ms", d.round_ms)?,
+                })
+            }
+            "client-server" => RelayPolicy::ClientServer(ClientServerParams {
+                server: f.or("server", None)?,
+            }),
+            other => return Err(Error::unknown_variant(other, POLICIES)),
+        };
+        f.end(policy)
+    }
+
     /// The short name used by the CLI and scenarios.
     pub fn name(&self) -> &'static str {
         match self {
@@ -116,8 +173,7 @@ impl RelayPolicy {
 }
 
 /// Parameters of Bitcoin Core's announce-request relay.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BitcoinParams {
     /// Mean gap of the one Poisson INV timer shared by all inbound peers.
     pub inbound_inv_mean_ms: f64,
@@ -157,8 +213,7 @@ impl Default for BitcoinParams {
 }
 
 /// Parameters of synchronous push gossip.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PushParams {
     /// Neighbours each informed peer pushes to per round.
     pub fanout: u32,
@@ -225,8 +280,7 @@ impl fmt::Display for RumorMode {
 }
 
 /// Parameters of rumor mongering.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RumorParams {
     /// How interest is lost.
     pub mode: RumorMode,
@@ -247,8 +301,7 @@ impl Default for RumorParams {
 }
 
 /// Parameters of client-server relay.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ClientServerParams {
     /// The server; `None` picks the peer with the most links (lowest id on a tie).
     pub server: Option<PeerId>,

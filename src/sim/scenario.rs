@@ -8,15 +8,17 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::sim::action::Action;
 use crate::sim::caps;
 use crate::sim::engine::Simulation;
+use crate::sim::error::OrPanic;
 use crate::sim::error::ParamError;
 use crate::sim::generate::{generate, Generated, GeneratorSpec};
 use crate::sim::latency::LatencyModel;
 use crate::sim::network::{EditError, Limits, LinkKind, Network, Peer, PeerId, PeerState, Role};
+use crate::sim::read::Fields;
 use crate::sim::relay::RelayPolicy;
 use crate::sim::time::Time;
 
@@ -67,8 +69,10 @@ pub struct LinkSpec {
     pub loss: f64,
 }
 
-/// An action at a point in virtual time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// An action at a point in virtual time: its fields beside the time's in one object.
+///
+/// Written by serde's derive; read through [`Action::from_fields`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimedAction {
     /// When, in milliseconds from the start of the run.
     pub at_ms: f64,
@@ -112,6 +116,16 @@ pub struct Scenario {
     /// Broadcasts and edits, in time order.
     #[serde(default)]
     pub timeline: Vec<TimedAction>,
+}
+
+impl<'de> Deserialize<'de> for TimedAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TimedAction, D::Error> {
+        Fields::read(deserializer, |mut f| {
+            let at_ms = f.need("at_ms")?;
+            let (action, rest) = Action::from_fields(f.rest())?;
+            rest.end(TimedAction { at_ms, action })
+        })
+    }
 }
 
 fn yes() -> bool {
@@ -346,12 +360,12 @@ impl Scenario {
 
     /// The scenario as pretty JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+        serde_json::to_string_pretty(self).or_panic("a scenario always serializes")
     }
 
     /// The scenario as compact JSON (for large networks).
     pub fn to_json_compact(&self) -> String {
-        serde_json::to_string(self).expect("a scenario always serializes")
+        serde_json::to_string(self).or_panic("a scenario always serializes")
     }
 
     /// Checks the parts that do not need the network built.

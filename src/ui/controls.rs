@@ -356,7 +356,7 @@ fn limits_choice(state: &AppState, dispatch: &Callback<Command>) -> Html {
     html! {
         <label class="limits" title="The tutorial's limits, or Bitcoin Core today's: 8 full-relay and 2 block-relay-only outbound links, a feeler, up to 114 inbound">{"Link limits "}
             // Keyed by the limits in force and any message, so a refused choice is redrawn.
-            <select key={format!("{current:?}{}", state.message().is_some())} data-testid="limits" {onchange} aria-label="Link limits">
+            <select key={format!("{} {} {} {} {} {}", current.max_outbound, current.max_block_relay_outbound, current.feeler_slots, current.max_inbound, current.max_total, state.message().is_some())} data-testid="limits" {onchange} aria-label="Link limits">
                 if chosen.is_none() {
                     <option selected=true value="">{ format!(
                         "This network's: {} out, {} in",

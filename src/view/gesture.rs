@@ -148,7 +148,7 @@ impl Gestures {
                 })],
             },
             Pointer::Wheel { at, delta_y } => {
-                view.zoom_at((-delta_y * WHEEL_ZOOM).exp(), at);
+                view.zoom_at(libm::exp(-delta_y * WHEEL_ZOOM), at);
                 Vec::new()
             }
             Pointer::TouchStart(points) => {

@@ -361,6 +361,10 @@ fn forces_run(peers: usize) -> bool {
 
 /// The `k`-th point of a sunflower (Vogel's spiral): points `spacing` apart on
 /// average, filling a disc evenly around the origin.
+///
+/// Trig, `exp` and `pow` in the view go through `libm`, as in the core: in wasm std's are the
+/// same code compiled a second time (4 KB of the browser build), natively `libm` keeps the
+/// places the same on every platform.
 pub fn sunflower(k: usize, spacing: f64) -> (f64, f64) {
     const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
     let r = spacing * (k as f64 + 0.5).sqrt();
@@ -376,7 +380,7 @@ fn jiggle(a: u32, b: u32, len: f64) -> (f64, f64) {
     h ^= h >> 31;
     let angle = (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * TAU;
     let sign = if a < b { 1.0 } else { -1.0 };
-    (sign * len * angle.cos(), sign * len * angle.sin())
+    (sign * len * libm::cos(angle), sign * len * libm::sin(angle))
 }
 
 /// Keeps a coordinate finite and inside the layout's range.
@@ -510,7 +514,7 @@ fn pivot_mds(
     let project = |(v, lambda): &(Vec<f64>, f64)| -> Vec<f64> {
         // Coordinates are the left singular vectors times the root of the singular values.
         let norm = if *lambda > 0.0 {
-            lambda.powf(-0.25)
+            libm::pow(*lambda, -0.25)
         } else {
             1.0
         };
@@ -741,7 +745,7 @@ impl Layout {
             let angle = self.rng.unit() * TAU;
             for (k, &i) in largest.iter().enumerate() {
                 let r = 0.5 * length * k as f64;
-                self.put(i as usize, r * angle.cos(), r * angle.sin());
+                self.put(i as usize, r * libm::cos(angle), r * libm::sin(angle));
             }
         } else {
             let (xs, ys) = pivot_mds(net, largest, &mut bfs, &mut self.rng);
@@ -822,8 +826,8 @@ impl Layout {
             let angle = self.rng.unit() * TAU;
             self.put(
                 id.index(),
-                mid_x + rim * angle.cos(),
-                mid_y + rim * angle.sin(),
+                mid_x + rim * libm::cos(angle),
+                mid_y + rim * libm::sin(angle),
             );
             for adj in net.adjacent(id) {
                 if !self.is_placed(adj.peer) {
@@ -868,8 +872,8 @@ impl Layout {
         let step = self.params.link_length * (0.4 + 0.4 * self.rng.unit());
         self.put(
             id.index(),
-            sum_x / n + step * angle.cos(),
-            sum_y / n + step * angle.sin(),
+            sum_x / n + step * libm::cos(angle),
+            sum_y / n + step * libm::sin(angle),
         );
     }
 

@@ -11,6 +11,7 @@
 //! every lesson's "Do it" path and check its outcome.
 
 use crate::sim::engine::Simulation;
+use crate::sim::error::OrPanic;
 use crate::sim::generate::Topology;
 use crate::sim::graph;
 use crate::sim::join::{self, JoinOutcome};
@@ -373,7 +374,7 @@ fn duration(ms: f64) -> String {
 fn built(scenario: &Scenario) -> Network {
     scenario
         .build()
-        .expect("a lesson's scenario builds")
+        .or_panic("a lesson's scenario builds")
         .network
 }
 
@@ -396,13 +397,13 @@ fn link(net: &mut Network, from: u32, to: u32) {
         varied_latency(from, to),
         LinkKind::FullRelay,
     )
-    .expect("a lesson's link fits");
+    .or_panic("a lesson's link fits");
 }
 
 /// Adds `size` reachable full peers from id `first`, each linked to the next two (a ring lattice).
 fn add_group(net: &mut Network, first: u32, size: u32) {
     for _ in 0..size {
-        net.add_peer(Role::Full, true).expect("a peer fits");
+        net.add_peer(Role::Full, true).or_panic("a peer fits");
     }
     for i in 0..size {
         link(net, first + i, first + (i + 1) % size);
@@ -415,7 +416,7 @@ fn add_group(net: &mut Network, first: u32, size: u32) {
 fn two_groups(size: u32) -> Network {
     let mut net = Network::new(Limits::TUTORIAL);
     add_group(&mut net, 0, size);
-    let hub = net.add_peer(Role::Full, true).expect("a peer fits").0;
+    let hub = net.add_peer(Role::Full, true).or_panic("a peer fits").0;
     add_group(&mut net, size + 1, size);
     for target in [0, size / 2, size + 1, size + 1 + size / 2] {
         link(&mut net, hub, target);
@@ -425,8 +426,8 @@ fn two_groups(size: u32) -> Network {
 
 /// Runs one transaction from `source` to its end under `relay`, without tracing.
 fn run(net: &Network, relay: RelayPolicy, seed: u64, source: PeerId) -> Simulation {
-    let mut sim = Simulation::new(net.clone(), relay, seed).expect("a lesson's policy is valid");
-    sim.broadcast(source).expect("a lesson's source can send");
+    let mut sim = Simulation::new(net.clone(), relay, seed).or_panic("a lesson's policy is valid");
+    sim.broadcast(source).or_panic("a lesson's source can send");
     sim.run();
     sim
 }
@@ -664,7 +665,7 @@ const GROUP: u32 = 8;
 /// the hub, so that link is a bridge (and the hub stays the only cut vertex).
 fn groups_and_a_bridge() -> Network {
     let mut net = two_groups(GROUP);
-    let newcomer = net.add_peer(Role::Full, true).expect("a peer fits");
+    let newcomer = net.add_peer(Role::Full, true).or_panic("a peer fits");
     link(&mut net, newcomer.0, GROUP);
     net
 }
@@ -750,7 +751,7 @@ fn block_one_node() -> Parts {
     let mut without_bridge = net.clone();
     without_bridge
         .remove_link(bridge.id)
-        .expect("the bridge exists");
+        .or_panic("the bridge exists");
     let beyond: Vec<PeerId> = {
         let mut side: Vec<PeerId> = graph::components(&without_bridge)
             .into_iter()
@@ -804,7 +805,7 @@ fn block_one_node() -> Parts {
 /// The peers `source` can no longer reach once `blocked` is removed, ascending.
 fn peers_cut_off(net: &Network, blocked: PeerId, source: PeerId) -> Vec<PeerId> {
     let mut without = net.clone();
-    without.remove_peer(blocked).expect("the peer exists");
+    without.remove_peer(blocked).or_panic("the peer exists");
     graph::components(&without)
         .into_iter()
         .filter(|c| !c.contains(&source))
@@ -853,7 +854,7 @@ fn partition() -> Parts {
             .map(|l| l.id)
             .collect();
         for id in ids {
-            cut.remove_link(id).expect("the link exists");
+            cut.remove_link(id).or_panic("the link exists");
         }
         connected(net) && crossing >= 2 && graph::components(&cut).len() == 2
     });
@@ -1092,7 +1093,7 @@ fn nat_peers() -> Parts {
 /// join does, in words: the plan the app will play.
 fn watch_join(net: &Network, seed: u64, latency: &LatencyModel) -> (PeerId, String) {
     let mut net = net.clone();
-    let newcomer = net.add_peer(Role::Full, false).expect("a peer fits");
+    let newcomer = net.add_peer(Role::Full, false).or_panic("a peer fits");
     let plan = join::plan_join(&net, newcomer, join_seed(seed, newcomer), latency);
     let outcomes: Vec<&JoinOutcome> = plan.attempts.iter().map(|a| &a.outcome).collect();
     let linked = outcomes.iter().filter(|o| o.link().is_some()).count();
@@ -1132,17 +1133,17 @@ fn watch_join(net: &Network, seed: u64, latency: &LatencyModel) -> (PeerId, Stri
 fn node_roles() -> Parts {
     let mut net = two_groups(GROUP);
     let bridge = PeerId(GROUP);
-    let light = net.add_peer(Role::Light, false).expect("a peer fits");
+    let light = net.add_peer(Role::Light, false).or_panic("a peer fits");
     let (left, right) = (GROUP / 2 - 1, GROUP + 1 + GROUP / 2 - 1);
     link(&mut net, light.0, left);
     link(&mut net, light.0, right);
     let miners = [PeerId(2), PeerId(GROUP + 3)];
     let archival = [PeerId(5), PeerId(GROUP + 6)];
     for p in miners {
-        net.set_role(p, Role::Mining).expect("the peer exists");
+        net.set_role(p, Role::Mining).or_panic("the peer exists");
     }
     for p in archival {
-        net.set_role(p, Role::Archival).expect("the peer exists");
+        net.set_role(p, Role::Archival).or_panic("the peer exists");
     }
     let right_group: Vec<PeerId> = (GROUP + 1..=2 * GROUP).map(PeerId).collect();
     let source = PeerId(0);
@@ -1281,7 +1282,7 @@ const SCALE_RUN: ScaleRun = ScaleRun {
 /// Lesson 7's scenario: the 10,000-peer preset with Bitcoin's relay.
 fn scale_scenario() -> Scenario {
     let mut scenario = presets::scenario("bitcoin-10000", 1).expect("preset");
-    scenario.relay = RelayPolicy::from_name("bitcoin").expect("a policy");
+    scenario.relay = RelayPolicy::from_name("bitcoin").or_panic("a policy");
     scenario
 }
 

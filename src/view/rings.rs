@@ -156,7 +156,7 @@ fn place(
         for (k, p) in ring.iter().enumerate() {
             let r = radius[p.index()].unwrap_or(0.0);
             let angle = std::f64::consts::TAU * (k as f64 + 0.5) / ring.len() as f64;
-            places[p.index()] = Some((r * angle.cos(), r * angle.sin()));
+            places[p.index()] = Some((r * libm::cos(angle), r * libm::sin(angle)));
         }
     }
     // The unreachable, evenly round one outer ring.
@@ -167,7 +167,7 @@ fn place(
     let r = f64::from(max_hops + 1) * RING_GAP;
     for (k, p) in outer.iter().enumerate() {
         let angle = std::f64::consts::TAU * k as f64 / outer.len() as f64;
-        places[p.index()] = Some((r * angle.cos(), r * angle.sin()));
+        places[p.index()] = Some((r * libm::cos(angle), r * libm::sin(angle)));
     }
 }
 

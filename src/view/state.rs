@@ -12,6 +12,7 @@ pub use crate::view::layout::FORCE_LAYOUT_PEERS;
 
 use crate::sim::action::Action;
 use crate::sim::engine::{Created, Simulation, TxId};
+use crate::sim::error::OrPanic;
 use crate::sim::eviction::eviction_candidate;
 use crate::sim::generate::{Generation, GeneratorSpec, Topology};
 use crate::sim::graph::{self, CriticalSearch};
@@ -711,7 +712,7 @@ const EVENTS_PER_TICK: u64 = 2_000_000;
 impl AppState {
     /// The app on the default preset.
     pub fn new() -> AppState {
-        AppState::with_preset(presets::DEFAULT_PRESET, 1).expect("the default preset builds")
+        AppState::with_preset(presets::DEFAULT_PRESET, 1).or_panic("the default preset builds")
     }
 
     /// The app on a preset and seed.
@@ -1305,7 +1306,7 @@ impl AppState {
                 (topology.name().to_string(), scenario, Some(topology))
             }
             Command::LoadScenario(scenario) => ("scenario".to_string(), *scenario, None),
-            other => return Err(format!("{other:?} does not load a network")),
+            _ => return Err("this command does not load a network".to_string()),
         };
         scenario.validate().map_err(|e| e.to_string())?;
         crate::view::share::fits_the_app(&scenario)?;
@@ -2019,7 +2020,7 @@ impl AppState {
         // A network just built has had its frame's worth of work: its rings wait for the next.
         if self.arrangement() != Arrangement::Force && !opened {
             // A glide of about half a second to the rings' places.
-            let fraction = 1.0 - (-wall_ms.clamp(0.0, 250.0) / GLIDE_MS).exp();
+            let fraction = 1.0 - libm::exp(-wall_ms.clamp(0.0, 250.0) / GLIDE_MS);
             if !self.refresh_rings() {
                 // The rings of a large network are still being searched for: the page
                 // must go on ticking until they are found.
