@@ -217,12 +217,6 @@ pub fn app() -> Html {
             if let Some(message) = state.message() {
                 <div class="message" role="alert" data-testid="message">{ message }</div>
             }
-            if let Some(work) = state.work() {
-                <div class="message work" role="status" data-testid="work">
-                    { state.join_status().unwrap_or_else(|| work.sentence()) }
-                    <button type="button" class="quiet" data-testid="cancel-work" onclick={on_cancel}>{"Stop"}</button>
-                </div>
-            }
             if shared.pending_link.borrow().is_some() {
                 <div class="message ask" role="alertdialog" data-testid="link-waiting">
                     {"This link holds another network. Open it? The one on screen is kept: you can bring it back afterwards."}
@@ -241,6 +235,13 @@ pub fn app() -> Html {
             }
             <main class="workspace">
                 <section class="stage" aria-label="Network view">
+                    // Over the top of the canvas, so that its coming and going never resizes it.
+                    if let Some(work) = state.work() {
+                        <div class="message work" role="status" data-testid="work">
+                            { state.join_status().unwrap_or_else(|| work.sentence()) }
+                            <button type="button" class="quiet" data-testid="cancel-work" onclick={on_cancel}>{"Stop"}</button>
+                        </div>
+                    }
                     <canvas ref={canvas} class="graph" data-testid="graph"
                         data-layout={if state.layout().is_settled() { "settled" } else { "moving" }}
                         data-memory-mb={memory_mb()}

@@ -76,9 +76,9 @@ impl Shared {
         // Let the layout settle within a slice of the frame.
         let start = now();
         while now() - start < LAYOUT_BUDGET_MS && self.state.borrow_mut().relax_layout() {}
-        let still_working = self.state.borrow().works_in_event_slices();
+        let sparingly = self.state.borrow().draws_sparingly();
         let mut pacing = self.pacing.get();
-        let draw = pacing.draw_due(now_ms, still_working);
+        let draw = pacing.draw_due(now_ms, sparingly);
         self.pacing.set(pacing);
         if draw {
             self.draw(now_ms);

@@ -90,8 +90,9 @@ impl Pacing {
             .map_or(0.0, |last| now_ms - last)
     }
 
-    /// Whether the canvas is drawn at `now_ms`: on every frame, except while long work runs in
-    /// event slices (`working`), when at most every [`DRAW_WHILE_WORKING_MS`].
+    /// Whether the canvas is drawn at `now_ms`: on every frame, except while long work runs
+    /// that the page draws sparingly (`working`, [`crate::view::state::AppState::draws_sparingly`]),
+    /// when at most every [`DRAW_WHILE_WORKING_MS`].
     pub fn draw_due(&mut self, now_ms: f64, working: bool) -> bool {
         let due = !working
             || self

@@ -1083,6 +1083,14 @@ impl AppState {
         matches!(self.work, Some(Work::Finishing | Work::Comparing(_)))
     }
 
+    /// Whether the canvas is drawn sparingly ([`crate::view::pacing::DRAW_WHILE_WORKING_MS`])
+    /// while the long work under way runs: work in event slices, whose frames go to the work,
+    /// and building a large network, which leaves the picture as it is until it is built
+    /// (drawing the network it replaces on every frame doubled a frame's time).
+    pub fn draws_sparingly(&self) -> bool {
+        self.works_in_event_slices() || matches!(self.work, Some(Work::Loading(_)))
+    }
+
     /// The metrics of `tx`'s spread so far, as [`Simulation::metrics`] counts them; the
     /// peers it can reach are counted once per network version (a search over every link).
     pub fn metrics(&self, tx: TxId) -> crate::sim::metrics::Metrics {
@@ -3328,6 +3336,8 @@ mod tests {
         assert_eq!(state.network().n_peers(), 30);
         let work = state.work().expect("the build waits as long work");
         assert_eq!(work.sentence(), "Building the network…");
+        // The picture stays as it is meanwhile: the page draws it sparingly.
+        assert!(state.draws_sparingly() && !state.works_in_event_slices());
         // Then the peers open their links, a slice of them per tick.
         let mut sentences = Vec::new();
         while let Some(work) = state.work() {
@@ -3421,6 +3431,7 @@ mod tests {
             peers: 1000,
         });
         assert_eq!(state.network().n_peers(), 1000);
+        assert!(!state.draws_sparingly());
     }
 
     #[test]
