@@ -340,8 +340,8 @@ enum LoadStage {
     /// The new state, its cut vertices and bridges being found a slice per tick.
     Searching(Box<AppState>, Box<CriticalSearch>),
     /// The new state, whole but for its rings, searched for a slice per tick in the page's
-    /// layout (no search in the forces).
-    Ringing(Box<AppState>, Option<Box<RingSearch>>),
+    /// layout by [`AppState::refresh_rings`] (no search in the forces).
+    Ringing(Box<AppState>),
     /// The new state, whole, to go on screen on the next tick.
     Ready(Box<AppState>),
 }
@@ -354,7 +354,7 @@ impl std::fmt::Debug for LoadStage {
             LoadStage::Opening(_) => "Opening",
             LoadStage::Placing(_) => "Placing",
             LoadStage::Searching(..) => "Searching",
-            LoadStage::Ringing(..) => "Ringing",
+            LoadStage::Ringing(_) => "Ringing",
             LoadStage::Ready(_) => "Ready",
         })
     }
@@ -394,7 +394,7 @@ impl Loading {
             LoadStage::Placing(mut state) => {
                 state.place_and_open();
                 if state.facts_version == state.network_version {
-                    LoadStage::Ringing(state, None)
+                    LoadStage::Ringing(state)
                 } else {
                     let search = CriticalSearch::new(state.network());
                     LoadStage::Searching(state, Box::new(search))
@@ -404,31 +404,19 @@ impl Loading {
                 if search.advance(state.network(), SEARCH_STEPS_PER_SLICE) {
                     (state.cut_vertices, state.bridges) = search.finish(state.network());
                     state.facts_version = state.network_version;
-                    LoadStage::Ringing(state, None)
+                    LoadStage::Ringing(state)
                 } else {
                     LoadStage::Searching(state, search)
                 }
             }
-            LoadStage::Ringing(mut state, search) => {
+            LoadStage::Ringing(mut state) => {
                 // The rings the page will show (a search over every link at this size), a
                 // slice per tick; the network goes on screen with them on the tick after.
-                let search = match search {
-                    Some(search) => Some(search),
-                    None => {
-                        state.viewing = viewing;
-                        state.rings_search().map(Box::new)
-                    }
-                };
-                match search {
-                    None => LoadStage::Ready(state),
-                    Some(mut search) => {
-                        if search.advance(state.network(), RING_STEPS_PER_SLICE) {
-                            state.place_rings(*search);
-                            LoadStage::Ready(state)
-                        } else {
-                            LoadStage::Ringing(state, Some(search))
-                        }
-                    }
+                state.viewing = viewing;
+                if state.arrangement() == Arrangement::Force || state.refresh_rings() {
+                    LoadStage::Ready(state)
+                } else {
+                    LoadStage::Ringing(state)
                 }
             }
             LoadStage::Ready(state) => return Ok(Some(*state)),
@@ -447,18 +435,19 @@ impl Loading {
                     Some((u64::from(done), u64::from(all), "peers linked")),
                 )
             }
-            LoadStage::Ringing(state, Some(search)) => (
+            LoadStage::Ringing(state) => (
                 "placing the peers",
-                Some((
-                    search.progress().0 as u64,
-                    state.network().n_peers() as u64,
-                    "peers placed",
-                )),
+                state.ring_search.as_ref().map(|pending| {
+                    (
+                        pending.1.progress().0 as u64,
+                        state.network().n_peers() as u64,
+                        "peers placed",
+                    )
+                }),
             ),
-            LoadStage::Opening(_)
-            | LoadStage::Placing(_)
-            | LoadStage::Ringing(_, None)
-            | LoadStage::Ready(_) => ("placing the peers", None),
+            LoadStage::Opening(_) | LoadStage::Placing(_) | LoadStage::Ready(_) => {
+                ("placing the peers", None)
+            }
             LoadStage::Searching(_, search) => {
                 let (done, all) = search.progress();
                 (
@@ -1037,16 +1026,7 @@ impl AppState {
         )
     }
 
-    /// The search for the rings the arrangement in force wants, unless they are placed.
-    fn rings_search(&self) -> Option<RingSearch> {
-        let key = self.rings_key();
-        if self.rings.as_ref().is_some_and(|r| r.key == key) {
-            return None;
-        }
-        Some(RingSearch::new(self.sim.network(), key.1, key.2))
-    }
-
-    /// Places the rings `search` (started by [`AppState::rings_search`] on this network)
+    /// Places the rings `search` (started on this network for [`AppState::rings_key`])
     /// found.
     fn place_rings(&mut self, search: RingSearch) {
         let key = self.rings_key();
@@ -1258,12 +1238,10 @@ impl AppState {
     /// In rings, a new arrangement, centre or network moves the peers: the layout counts as
     /// moving (so the page ticks) until they have glided to their new places.
     fn wake_for_rings(&mut self) {
-        let arrangement = self.arrangement();
-        if arrangement == Arrangement::Force {
+        if self.arrangement() == Arrangement::Force {
             return;
         }
-        let centre = self.ring_centre().unwrap_or(PeerId(0));
-        let key = (self.network_version, centre, arrangement);
+        let key = self.rings_key();
         if self.rings.as_ref().is_none_or(|r| r.key != key) {
             self.layout.unsettle();
         }
