@@ -14,7 +14,7 @@
 //! that pass them on.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 use serde::Serialize;
 
@@ -331,25 +331,73 @@ pub fn hop_distances(
     source: PeerId,
     passable: impl Fn(&Peer) -> bool,
 ) -> Vec<Option<u32>> {
-    let mut dist = vec![None; net.peer_slots()];
-    if !net.contains(source) {
-        return dist;
-    }
-    dist[source.index()] = Some(0);
-    let mut queue = VecDeque::from([source]);
-    while let Some(peer) = queue.pop_front() {
-        let d = dist[peer.index()].expect("queued peers have a distance");
-        if peer != source && !net.peer(peer).is_some_and(&passable) {
-            continue;
+    HopSearch::new(net, source).finish(net, passable)
+}
+
+/// [`hop_distances`] a slice at a time, so that a page can search a large network between
+/// frames: [`HopSearch::advance`] until it says the search is done, then
+/// [`HopSearch::finish`], with the same `passable` each time. The network must not change
+/// in between.
+#[derive(Clone, Debug)]
+pub struct HopSearch {
+    source: PeerId,
+    dist: Vec<Option<u32>>,
+    /// The peers found, in the order found; those before `next` have been expanded.
+    found: Vec<PeerId>,
+    next: usize,
+}
+
+impl HopSearch {
+    /// The search from `source`, nothing searched yet.
+    pub fn new(net: &Network, source: PeerId) -> HopSearch {
+        let mut dist = vec![None; net.peer_slots()];
+        let mut found = Vec::new();
+        if net.contains(source) {
+            dist[source.index()] = Some(0);
+            found.push(source);
         }
-        for adj in net.adjacent(peer) {
-            if adj.carries_transactions() && dist[adj.peer.index()].is_none() {
-                dist[adj.peer.index()] = Some(d + 1);
-                queue.push_back(adj.peer);
+        HopSearch {
+            source,
+            dist,
+            found,
+            next: 0,
+        }
+    }
+
+    /// Searches on until about `steps` more links have been followed (a step follows one
+    /// end of a link; a peer's links are followed all together); true once the search is
+    /// done.
+    pub fn advance(
+        &mut self,
+        net: &Network,
+        passable: impl Fn(&Peer) -> bool,
+        steps: usize,
+    ) -> bool {
+        let mut followed = 0;
+        while self.next < self.found.len() && followed < steps {
+            let peer = self.found[self.next];
+            self.next += 1;
+            if peer != self.source && !net.peer(peer).is_some_and(&passable) {
+                continue;
+            }
+            let d = self.dist[peer.index()].map(|d| d + 1);
+            followed += net.adjacent(peer).len();
+            for adj in net.adjacent(peer) {
+                if adj.carries_transactions() && self.dist[adj.peer.index()].is_none() {
+                    self.dist[adj.peer.index()] = d;
+                    self.found.push(adj.peer);
+                }
             }
         }
+        self.next >= self.found.len()
     }
-    dist
+
+    /// The hops to each peer slot, as [`hop_distances`] gives them; finishes the search
+    /// first if [`HopSearch::advance`] has not.
+    pub fn finish(mut self, net: &Network, passable: impl Fn(&Peer) -> bool) -> Vec<Option<u32>> {
+        self.advance(net, passable, usize::MAX);
+        self.dist
+    }
 }
 
 /// Returns how many peers lie at each hop distance: index is the number of
@@ -759,6 +807,29 @@ mod tests {
         best
     }
 
+    /// Hops through relaying peers by relaxing every transaction-carrying link as many times
+    /// as there are peers (Bellman-Ford with unit weights).
+    fn brute_hops(net: &Network, source: PeerId) -> Vec<Option<u32>> {
+        let mut best: Vec<Option<u32>> = vec![None; net.peer_slots()];
+        if !net.contains(source) {
+            return best;
+        }
+        best[source.index()] = Some(0);
+        for _ in 0..net.peer_slots() {
+            for l in net.links().filter(|l| l.kind.carries_transactions()) {
+                for (u, v) in [(l.from, l.to), (l.to, l.from)] {
+                    let expands = u == source || net.peer(u).unwrap().relays();
+                    if let (true, Some(at)) = (expands, best[u.index()]) {
+                        if best[v.index()].is_none_or(|b| at + 1 < b) {
+                            best[v.index()] = Some(at + 1);
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
     /// The peers and links whose removal leaves more components than `base`, by trying each.
     fn brute_cut_vertices_and_bridges(
         net: &Network,
@@ -817,6 +888,24 @@ mod tests {
                 }
             }
             prop_assert_eq!(search.finish(&net), (expected_cut, expected_bridges));
+        }
+
+        #[test]
+        fn hops_in_slices_of_any_size_match_bellman_ford(
+            net in arb_network(),
+            source in 0u32..12,
+            steps in 1usize..40,
+        ) {
+            let source = PeerId(source);
+            let expected = brute_hops(&net, source);
+            prop_assert_eq!(hop_distances(&net, source, Peer::relays), expected.clone());
+            let mut search = HopSearch::new(&net, source);
+            let mut slices = 0;
+            while !search.advance(&net, Peer::relays, steps) {
+                slices += 1;
+                prop_assert!(slices <= net.peer_slots() + 1, "the search ends");
+            }
+            prop_assert_eq!(search.finish(&net, Peer::relays), expected);
         }
 
         #[test]

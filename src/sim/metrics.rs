@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::sim::engine::{Simulation, TxId};
-use crate::sim::graph;
+use crate::sim::graph::{self, HopSearch};
 use crate::sim::network::{Network, PeerId, PeerState};
 use crate::sim::time::Time;
 use crate::sim::trace::MessageKind;
@@ -184,6 +184,32 @@ impl Simulation {
             *r |= record.has(PeerId(i as u32));
         }
         reachable
+    }
+
+    /// The search behind the count of peers `tx` can reach, to run a slice at a time
+    /// (advance it with [`Peer::relays`](crate::sim::network::Peer::relays) as what passes),
+    /// then [`Simulation::count_reachable`]; `None` for an unknown transaction.
+    pub fn reachable_search(&self, tx: TxId) -> Option<HopSearch> {
+        let record = self.tx_record(tx)?;
+        Some(HopSearch::new(self.network(), record.origin))
+    }
+
+    /// How many peers `tx` can reach, as [`Metrics::reachable`] counts them, given the
+    /// finished [`Simulation::reachable_search`]'s hops on the network as it is now.
+    pub fn count_reachable(&self, tx: TxId, hops: &[Option<u32>]) -> usize {
+        let Some(record) = self.tx_record(tx) else {
+            return 0;
+        };
+        let net = self.network();
+        (0..net.peer_slots())
+            .filter(|&i| {
+                let peer = PeerId(i as u32);
+                let online = net
+                    .peer(peer)
+                    .is_some_and(|p| p.state != PeerState::Offline);
+                (online && hops.get(i).is_some_and(Option::is_some)) || record.has(peer)
+            })
+            .count()
     }
 
     /// The totals of `tx`'s spread so far.
@@ -435,5 +461,43 @@ mod tests {
             (why.reason, why.blockers),
             (UnreachedReason::Offline, vec![])
         );
+    }
+
+    #[test]
+    fn the_reachable_peers_counted_in_slices_are_those_before_the_first_peer_in_the_way() {
+        // Broadcast from N0 on the path: a censoring N2 still receives, so N0-N2 are
+        // reachable; an offline N2 does not, so only N0 and N1 are.
+        for (state, expected) in [(PeerState::Censoring, 3), (PeerState::Offline, 2)] {
+            let mut net = path();
+            net.set_state(PeerId(2), state).unwrap();
+            let mut sim = Simulation::new(net, RelayPolicy::Flood, 1).unwrap();
+            let tx = sim.broadcast(PeerId(0)).unwrap();
+            let mut search = sim.reachable_search(tx).unwrap();
+            let mut slices = 1;
+            while !search.advance(sim.network(), |p| p.relays(), 1) {
+                slices += 1;
+            }
+            assert!(slices > 1, "one link a slice takes more than one slice");
+            let hops = search.finish(sim.network(), |p| p.relays());
+            assert_eq!(sim.count_reachable(tx, &hops), expected, "{state:?}");
+            sim.run();
+            assert_eq!(sim.metrics(tx).reachable, expected);
+        }
+        // A peer that heard before it went offline counts as reached, and so as reachable.
+        let mut sim = Simulation::new(path(), RelayPolicy::Flood, 1).unwrap();
+        let tx = sim.broadcast(PeerId(0)).unwrap();
+        sim.run();
+        sim.apply(crate::sim::action::Action::SetState {
+            peer: PeerId(3),
+            state: PeerState::Offline,
+        })
+        .unwrap();
+        let hops = sim
+            .reachable_search(tx)
+            .unwrap()
+            .finish(sim.network(), |p| p.relays());
+        assert_eq!(sim.count_reachable(tx, &hops), 4);
+        assert_eq!(sim.reachable_search(TxId(7)).map(|_| ()), None);
+        assert_eq!(sim.count_reachable(TxId(7), &hops), 0);
     }
 }

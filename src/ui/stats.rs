@@ -38,7 +38,21 @@ pub fn stats(state: &AppState) -> Html {
         };
     };
     let sim = state.simulation();
-    let (m, curve) = state.metrics_and_coverage(tx);
+    let title = format!(
+        "Statistics: transaction tx{} from {}",
+        tx.0,
+        sim.origin(tx).map_or(String::new(), |p| p.to_string())
+    );
+    let Some((m, curve)) = state.metrics_and_coverage(tx) else {
+        return html! {
+            <section class="panel" aria-label="Statistics">
+                <h2>{ title }</h2>
+                <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
+                    <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
+                <p class="muted" data-testid="stat-counting">{"Counting the peers it can reach…"}</p>
+            </section>
+        };
+    };
     let finished = state.is_finished();
     let unreached = if finished {
         sim.unreached(tx)
@@ -58,7 +72,7 @@ pub fn stats(state: &AppState) -> Html {
     let t100 = m.t100_ms.map_or("—".to_string(), |t| format!("{t:.1}"));
     html! {
         <section class="panel" aria-label="Statistics">
-            <h2>{ format!("Statistics: transaction tx{} from {}", tx.0, sim.origin(tx).map_or(String::new(), |p| p.to_string())) }</h2>
+            <h2>{ title }</h2>
             <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
                 <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
             <dl class="stats">

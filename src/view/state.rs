@@ -15,7 +15,7 @@ use crate::sim::engine::{Created, Simulation, TxId};
 use crate::sim::error::OrPanic;
 use crate::sim::eviction::eviction_candidate;
 use crate::sim::generate::{Generation, GeneratorSpec, Topology};
-use crate::sim::graph::{self, CriticalSearch};
+use crate::sim::graph::{self, CriticalSearch, HopSearch};
 use crate::sim::join::{plan_join, JoinPlan};
 use crate::sim::latency::LatencyModel;
 use crate::sim::metrics::Metrics;
@@ -661,7 +661,9 @@ pub struct AppState {
     events_per_slice: u64,
     /// How many peers a transaction can reach, for the network version it was counted on.
     /// (network version, inputs applied, transaction, reachable peers).
-    reachable_memo: std::cell::Cell<Option<(u64, usize, TxId, usize)>>,
+    reachable_memo: std::cell::Cell<Option<(ReachableKey, usize)>>,
+    /// The count of reachable peers of a large network, under way a slice per tick.
+    reachable_search: Option<Box<(ReachableKey, HopSearch)>>,
     /// The generator the base network came from, while the base is still exactly
     /// what it builds: then a saved or shared scenario carries the generator and
     /// the inputs, not every peer and link.
@@ -670,6 +672,9 @@ pub struct AppState {
 
 /// What ring places were computed for: (network version, centre, arrangement).
 type RingsKey = (u64, PeerId, Arrangement);
+
+/// What a count of reachable peers holds for: network version, inputs applied, transaction.
+type ReachableKey = (u64, usize, TxId);
 
 /// The rings' places for one network version, centre and arrangement.
 #[derive(Clone, Debug)]
@@ -818,6 +823,7 @@ impl AppState {
             rings: None,
             ring_search: None,
             reachable_memo: Default::default(),
+            reachable_search: None,
             events_per_slice: WORK_EVENTS_PER_TICK,
             spec: scenario.generator.clone(),
         };
@@ -1073,8 +1079,10 @@ impl AppState {
 
     /// The metrics of `tx`'s spread so far, as [`Simulation::metrics`] counts them; the
     /// peers it can reach are counted once per network version (a search over every link).
-    pub fn metrics(&self, tx: TxId) -> crate::sim::metrics::Metrics {
-        self.sim.metrics_with_reachable(tx, self.reachable(tx))
+    /// `None` while a large network's count is still under way (see
+    /// [`AppState::reachable`]).
+    pub fn metrics(&self, tx: TxId) -> Option<crate::sim::metrics::Metrics> {
+        Some(self.sim.metrics_with_reachable(tx, self.reachable(tx)?))
     }
 
     /// [`AppState::metrics`] and the coverage curve ([`Simulation::coverage`]) at once, for
@@ -1082,24 +1090,56 @@ impl AppState {
     pub fn metrics_and_coverage(
         &self,
         tx: TxId,
-    ) -> (crate::sim::metrics::Metrics, Vec<(f64, usize)>) {
-        self.sim.metrics_and_coverage(tx, self.reachable(tx))
+    ) -> Option<(crate::sim::metrics::Metrics, Vec<(f64, usize)>)> {
+        Some(self.sim.metrics_and_coverage(tx, self.reachable(tx)?))
     }
 
-    /// How many peers `tx` can reach, counted once per network version and input.
-    fn reachable(&self, tx: TxId) -> usize {
+    /// How many peers `tx` can reach, counted once per network version and input: on a
+    /// network of up to [`DEFERRED_LOAD_PEERS`] peers when first asked, above that a slice
+    /// per tick ([`RING_STEPS_PER_SLICE`] links, after any ring search), and `None` until
+    /// then.
+    fn reachable(&self, tx: TxId) -> Option<usize> {
+        let key = (self.network_version, self.applied, tx);
         match self.reachable_memo.get() {
-            Some((version, applied, memo_tx, n))
-                if (version, applied, memo_tx) == (self.network_version, self.applied, tx) =>
-            {
-                n
-            }
+            Some((counted, n)) if counted == key => Some(n),
+            _ if self.network().n_peers() as u64 > DEFERRED_LOAD_PEERS => None,
             _ => {
                 let n = self.sim.reachable_peers(tx).iter().filter(|&&r| r).count();
-                self.reachable_memo
-                    .set(Some((self.network_version, self.applied, tx, n)));
-                n
+                self.reachable_memo.set(Some((key, n)));
+                Some(n)
             }
+        }
+    }
+
+    /// Counts the reachable peers of the latest transaction of a large network a slice
+    /// further (see [`AppState::reachable`]).
+    fn refresh_reachable(&mut self) {
+        let Some(tx) = self.current_tx() else {
+            self.reachable_search = None;
+            return;
+        };
+        let key = (self.network_version, self.applied, tx);
+        let counted = matches!(self.reachable_memo.get(), Some((k, _)) if k == key);
+        if counted || self.network().n_peers() as u64 <= DEFERRED_LOAD_PEERS {
+            self.reachable_search = None;
+            return;
+        }
+        let search = match self.reachable_search.take() {
+            Some(pending) if pending.0 == key => Some(pending.1),
+            _ => self.sim.reachable_search(tx),
+        };
+        let Some(mut search) = search else {
+            return;
+        };
+        let passes = |p: &crate::sim::network::Peer| p.relays();
+        if search.advance(self.sim.network(), passes, RING_STEPS_PER_SLICE) {
+            let hops = search.finish(self.sim.network(), passes);
+            let n = self.sim.count_reachable(tx, &hops);
+            self.reachable_memo.set(Some((key, n)));
+        } else {
+            self.reachable_search = Some(Box::new((key, search)));
+            // The page must go on ticking until the count is done.
+            self.layout.unsettle();
         }
     }
 
@@ -2011,8 +2051,12 @@ impl AppState {
                 // The rings of a large network are still being searched for: the page
                 // must go on ticking until they are found.
                 self.layout.unsettle();
-            } else if let Some(rings) = &self.rings {
-                self.layout.glide(&rings.places, fraction);
+            } else {
+                if let Some(rings) = &self.rings {
+                    self.layout.glide(&rings.places, fraction);
+                }
+                // One search a tick: the count of reachable peers after the rings.
+                self.refresh_reachable();
             }
         }
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
@@ -3254,11 +3298,11 @@ mod tests {
         let tx = state.current_tx().unwrap();
         for _ in 0..3 {
             state.dispatch(Command::Tick { ms: 500.0 });
-            assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
+            assert_eq!(state.metrics(tx), Some(state.simulation().metrics(tx)));
         }
         state.dispatch(Command::Finish);
-        assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
-        let before = state.metrics(tx).reachable;
+        assert_eq!(state.metrics(tx), Some(state.simulation().metrics(tx)));
+        let before = state.metrics(tx).unwrap().reachable;
         // Taking a peer offline leaves one peer fewer to reach.
         let peer = PeerId(5);
         state.dispatch(Command::SetPeerState {
@@ -3266,12 +3310,12 @@ mod tests {
             state: PeerState::Offline,
         });
         let tx = state.current_tx().unwrap();
-        assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
+        assert_eq!(state.metrics(tx), Some(state.simulation().metrics(tx)));
         // Undo brings the peer back: counted again, as the simulation counts it.
         state.dispatch(Command::Undo);
         let tx = state.current_tx().unwrap();
-        assert_eq!(state.metrics(tx), state.simulation().metrics(tx));
-        assert_eq!(state.metrics(tx).reachable, before);
+        assert_eq!(state.metrics(tx), Some(state.simulation().metrics(tx)));
+        assert_eq!(state.metrics(tx).unwrap().reachable, before);
     }
 
     #[test]
@@ -3389,6 +3433,27 @@ mod tests {
             }
             assert!(!state.layout().is_settled(), "ticking on");
             assert!(ticks < 10, "the rings are found");
+        }
+        // The peers a transaction can reach are counted on the ticks after its broadcast,
+        // not in the frame that shows it; the statistics wait for the count. So again after
+        // an edit.
+        state.dispatch(Command::Broadcast);
+        let tx = state.current_tx().unwrap();
+        for edit in [None, Some(Command::ToggleCensor)] {
+            if let Some(edit) = edit {
+                state.dispatch(edit);
+            }
+            assert_eq!(state.metrics(tx), None);
+            assert!(state.metrics_and_coverage(tx).is_none());
+            for ticks in 0.. {
+                state.dispatch(Command::Tick { ms: 16.0 });
+                if let Some(counted) = state.metrics(tx) {
+                    assert_eq!(counted, state.simulation().metrics(tx));
+                    break;
+                }
+                assert!(!state.layout().is_settled(), "ticking on");
+                assert!(ticks < 10, "the count ends");
+            }
         }
         // Stopped at any point, the network on screen stays.
         for stop_after in [0, 1, 3, slices + 2] {
