@@ -76,7 +76,8 @@ impl Shared {
         // Let the layout settle within a slice of the frame.
         let start = now();
         while now() - start < LAYOUT_BUDGET_MS && self.state.borrow_mut().relax_layout() {}
-        let sparingly = self.state.borrow().draws_sparingly();
+        let sparingly =
+            pacing::draws_sparingly(&self.state.borrow(), self.gesture.get().is_active());
         let mut pacing = self.pacing.get();
         let draw = pacing.draw_due(now_ms, sparingly);
         self.pacing.set(pacing);

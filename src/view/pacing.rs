@@ -1,6 +1,7 @@
 //! The animation frame's timing decisions: when to tick, how long the layout may take, when
 //! the canvas and the panels are drawn again, and how much long work a frame takes.
 
+use crate::view::rings::Arrangement;
 use crate::view::state::AppState;
 
 /// Milliseconds of each frame the layout may use while it settles.
@@ -73,6 +74,23 @@ pub fn running(state: &AppState) -> bool {
 /// in the page, a fifth to a third of each frame's time taken from finishing a run.
 pub const DRAW_WHILE_WORKING_MS: f64 = 100.0;
 
+/// Above this many peers the canvas is drawn sparingly while the forces settle (see
+/// [`draws_sparingly`]).
+pub const SPARING_LAYOUT_PEERS: usize = 5_000;
+
+/// Whether the canvas is drawn sparingly this frame (at most every
+/// [`DRAW_WHILE_WORKING_MS`]): while long work runs that the state draws sparingly
+/// ([`AppState::draws_sparingly`]), and while the forces settle a network of more than
+/// [`SPARING_LAYOUT_PEERS`] peers with the clock stopped and no gesture under way
+/// (`gesturing`). At 10,000 peers a drawing took about 33 ms in the page and a tick of the
+/// forces 26 ms: drawn every frame, the forces took 10 s to settle.
+pub fn draws_sparingly(state: &AppState, gesturing: bool) -> bool {
+    let unfolding = state.arrangement() == Arrangement::Force
+        && !state.layout().is_settled()
+        && state.network().n_peers() > SPARING_LAYOUT_PEERS;
+    state.draws_sparingly() || (unfolding && !gesturing && !running(state))
+}
+
 /// The frame loop's memory of earlier frames.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pacing {
@@ -90,11 +108,10 @@ impl Pacing {
             .map_or(0.0, |last| now_ms - last)
     }
 
-    /// Whether the canvas is drawn at `now_ms`: on every frame, except while long work runs
-    /// that the page draws sparingly (`working`, [`crate::view::state::AppState::draws_sparingly`]),
-    /// when at most every [`DRAW_WHILE_WORKING_MS`].
-    pub fn draw_due(&mut self, now_ms: f64, working: bool) -> bool {
-        let due = !working
+    /// Whether the canvas is drawn at `now_ms`: on every frame, except when it is drawn
+    /// sparingly ([`draws_sparingly`]), then at most every [`DRAW_WHILE_WORKING_MS`].
+    pub fn draw_due(&mut self, now_ms: f64, sparingly: bool) -> bool {
+        let due = !sparingly
             || self
                 .last_draw
                 .is_none_or(|last| now_ms - last >= DRAW_WHILE_WORKING_MS);
@@ -219,6 +236,38 @@ mod tests {
         assert_eq!(drawn, [250.0, 350.0]);
         // The work ends: every frame again.
         assert!(pacing.draw_due(383.4, false) && pacing.draw_due(400.0, false));
+    }
+
+    #[test]
+    fn the_forces_of_a_large_network_settle_drawn_sparingly_unless_a_hand_or_the_clock_moves() {
+        use crate::view::state::Command;
+        let mut state = AppState::with_preset("bitcoin-10000", 1).unwrap();
+        state.dispatch(Command::Arrange(Arrangement::Force));
+        assert!(!state.layout().is_settled() && !state.draws_sparingly());
+        assert!(draws_sparingly(&state, false));
+        assert!(
+            !draws_sparingly(&state, true),
+            "a drag is drawn every frame"
+        );
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Play);
+        assert!(
+            state.is_playing() && !draws_sparingly(&state, false),
+            "so is a running clock"
+        );
+        state.dispatch(Command::Pause);
+        // In rings the peers glide, drawn every frame.
+        state.dispatch(Command::Arrange(Arrangement::RingsByHops));
+        assert!(!draws_sparingly(&state, false));
+        // A network of the size that still settles smoothly: every frame.
+        let mut small = AppState::with_preset("bitcoin-1000", 1).unwrap();
+        small.dispatch(Command::Arrange(Arrangement::Force));
+        assert!(!small.layout().is_settled());
+        assert!(1000 <= SPARING_LAYOUT_PEERS && !draws_sparingly(&small, false));
+        // Settled: every frame.
+        state.dispatch(Command::Arrange(Arrangement::Force));
+        while state.relax_layout() {}
+        assert!(!draws_sparingly(&state, false));
     }
 
     #[test]
