@@ -1705,7 +1705,7 @@ mod tests {
     /// Opens the lesson; its network loads without a message.
     fn opened(lesson: &Lesson) -> AppState {
         let mut state = AppState::new();
-        state.dispatch(lesson.open.clone());
+        carry_out(&mut state, lesson.open.clone());
         assert_eq!(state.message(), None, "lesson {} opens", lesson.id);
         state
     }

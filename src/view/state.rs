@@ -297,8 +297,9 @@ enum Work {
 
 /// Networks with more peers than this are built in slices, one per frame, so that the page
 /// says what it is doing and no frame waits for the whole (building Bitcoin's 110,000 peers
-/// takes one to three seconds in wasm).
-pub const DEFERRED_LOAD_PEERS: u64 = FORCE_LAYOUT_PEERS as u64;
+/// takes one to three seconds in wasm; 10,000 peers built in one go held the page for 87-167
+/// ms, 250 ms with the forces' first placement).
+pub const DEFERRED_LOAD_PEERS: u64 = 5_000;
 
 /// Peers that open their links in one slice of building a large network (ten links each at
 /// Bitcoin's size): 20-30 ms natively, most slices under 50 ms in the page on a 2-core machine.
@@ -1250,6 +1251,9 @@ impl AppState {
             self.message = None;
         }
         let ends_work = match &command {
+            // A run of commands (a lesson's step) waits for a network being built: it was
+            // meant for that network.
+            Command::Run(_) if matches!(self.work, Some(Work::Loading(_))) => false,
             Command::Run(commands) => !commands.iter().all(keeps_work),
             other => !keeps_work(other),
         };
@@ -3371,15 +3375,18 @@ mod tests {
         for k in 0..slices {
             let done = (k * LINKING_PEERS_PER_SLICE).min(peers);
             let line = format!(
-                "Building the network: {} of 20,001 peers linked…",
-                crate::view::format::count(u64::from(done))
+                "Building the network: {} of {} peers linked…",
+                crate::view::format::count(u64::from(done)),
+                crate::view::format::count(u64::from(peers))
             );
             assert_eq!(sentences[1 + k as usize], line);
         }
         assert_eq!(sentences[1 + slices as usize], "Placing the peers…");
         assert_eq!(sentences[2 + slices as usize], "Placing the peers…");
-        assert!(sentences[3 + slices as usize]
-            .starts_with("Finding the cut vertices and bridges: 0 of 20,001 peers searched"));
+        assert!(sentences[3 + slices as usize].starts_with(&format!(
+            "Finding the cut vertices and bridges: 0 of {} peers searched",
+            crate::view::format::count(u64::from(peers))
+        )));
         // The network is the one a build in one go makes, with the same cut vertices.
         let whole = AppState::generated(
             topology_of("bitcoin", peers).unwrap(),
@@ -3468,6 +3475,18 @@ mod tests {
             state.dispatch(Command::Tick { ms: 16.0 });
             assert_eq!(state.network().n_peers(), 30);
         }
+        // A lesson's step pressed while the network builds waits for it, and is then carried
+        // out on the new network.
+        let mut state = AppState::new();
+        state.dispatch(generate());
+        state.dispatch(Command::Run(vec![Command::Broadcast]));
+        assert!(state.work().is_some(), "the build goes on");
+        assert_eq!(state.current_tx(), None);
+        while state.work().is_some() {
+            state.dispatch(Command::Tick { ms: 16.0 });
+        }
+        assert_eq!(state.network().n_peers(), peers as usize);
+        assert_eq!(state.current_tx(), Some(TxId(0)));
         // Smaller networks are built at once, as before.
         state.dispatch(Command::Generate {
             topology: "ring".into(),
