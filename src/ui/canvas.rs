@@ -68,13 +68,14 @@ impl Renderer {
         })
     }
 
-    /// Draws one frame of `state` onto `canvas`.
+    /// Draws one frame of `state` onto `canvas`, with the single points of failure
+    /// highlighted or not, and with its links or without ([`crate::view::pacing::draws_links`]).
     pub fn draw(
         &mut self,
         canvas: &HtmlCanvasElement,
         state: &AppState,
         view: &Viewport,
-        highlight: bool,
+        (highlight, links): (bool, bool),
         now_ms: f64,
     ) {
         let Some(ctx) = context(canvas) else { return };
@@ -95,7 +96,7 @@ impl Renderer {
                 _ => None,
             },
         };
-        if self.links_stale(&key, state.network().n_links(), now_ms) {
+        if links && self.links_stale(&key, state.network().n_links(), now_ms) {
             self.draw_links(state, view, width, height, highlight);
             self.links_key = Some(key);
             self.links_drawn_at = now_ms;
@@ -103,7 +104,9 @@ impl Renderer {
         ctx.set_fill_style_str("#FFFFFF");
         ctx.fill_rect(0.0, 0.0, width as f64, height as f64);
         draw_ring_guides(&ctx, state, view);
-        let _ = ctx.draw_image_with_html_canvas_element(&self.links, 0.0, 0.0);
+        if links {
+            let _ = ctx.draw_image_with_html_canvas_element(&self.links, 0.0, 0.0);
+        }
         if state.network().n_peers() > RASTER_PEERS {
             self.draw_pixels(&ctx, state, view, highlight, (width, height));
         } else {

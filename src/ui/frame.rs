@@ -113,7 +113,9 @@ impl Shared {
                 *renderer = Renderer::new();
             }
             if let Some(renderer) = renderer.as_mut() {
-                renderer.draw(&canvas, &state, &view, state.shows_cut_vertices(), now_ms);
+                let links = pacing::draws_links(&state, self.gesture.get().is_active());
+                let highlight = state.shows_cut_vertices();
+                renderer.draw(&canvas, &state, &view, (highlight, links), now_ms);
                 match self.gesture.get().hint(&state, &view) {
                     Some(Hint::RubberBand { from, to }) => {
                         renderer.draw_rubber_band(&canvas, from, to)
