@@ -1338,6 +1338,16 @@ impl AppState {
             Command::LoadScenario(scenario) => ("scenario".to_string(), *scenario, None),
             _ => return Err("this command does not load a network".to_string()),
         };
+        self.open(preset, scenario, generator)
+    }
+
+    /// Puts `scenario`'s network in place of this one, as [`AppState::load`] does.
+    fn open(
+        &mut self,
+        preset: String,
+        scenario: Scenario,
+        generator: Option<Topology>,
+    ) -> Result<(), String> {
         scenario.validate().map_err(|e| e.to_string())?;
         crate::view::share::fits_the_app(&scenario)?;
         let (peers, _) = crate::view::share::size_of(&scenario);
@@ -1366,17 +1376,17 @@ impl AppState {
                 self.load(command)?;
             }
             Command::SetSeed(seed) => {
+                // The same network from another seed, with the relay in force; built like
+                // any other, so a large one a slice per tick.
                 let relay = self.relay.clone();
-                let mut next = match &self.generator {
-                    Some(topology) => AppState::generated(topology.clone(), relay.clone(), seed)?,
-                    None if presets::scenario(&self.preset, seed).is_some() => {
-                        AppState::with_preset(&self.preset, seed)?
+                let scenario = match (&self.generator, presets::scenario(&self.preset, seed)) {
+                    (Some(topology), _) => {
+                        AppState::generated_scenario(topology.clone(), relay, seed)
                     }
-                    None => return Err("a loaded scenario keeps its own seed".into()),
+                    (None, Some(preset)) => Scenario { relay, ..preset },
+                    (None, None) => return Err("a loaded scenario keeps its own seed".into()),
                 };
-                next.relay = relay;
-                next.rebuild()?;
-                self.replace(next);
+                self.open(self.preset.clone(), scenario, self.generator.clone())?;
             }
             Command::SetRelay(relay) => {
                 relay.validate().map_err(|e| e.to_string())?;
@@ -3475,6 +3485,20 @@ mod tests {
             state.dispatch(Command::Tick { ms: 16.0 });
             assert_eq!(state.network().n_peers(), 30);
         }
+        // Another seed builds the network again, a slice per tick too.
+        state.dispatch(Command::SetSeed(9));
+        assert!(matches!(state.work, Some(Work::Loading(_))));
+        while state.work().is_some() {
+            state.dispatch(Command::Tick { ms: 16.0 });
+        }
+        let reseeded = AppState::generated(
+            topology_of("bitcoin", peers).unwrap(),
+            state.relay.clone(),
+            9,
+        )
+        .unwrap();
+        assert_eq!((state.seed(), links(&state)), (9, links(&reseeded)));
+        assert_ne!(links(&state), links(&whole));
         // A lesson's step pressed while the network builds waits for it, and is then carried
         // out on the new network.
         let mut state = AppState::new();
