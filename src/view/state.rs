@@ -2058,6 +2058,7 @@ impl AppState {
     fn tick(&mut self, wall_ms: f64) {
         let opened = self.work_slice(wall_ms.clamp(0.0, 250.0));
         // A network just built has had its frame's worth of work: its rings wait for the next.
+        let mut ringing = false;
         if self.arrangement() != Arrangement::Force && !opened {
             // A glide of about half a second to the rings' places.
             let fraction = 1.0 - libm::exp(-wall_ms.clamp(0.0, 250.0) / GLIDE_MS);
@@ -2065,13 +2066,14 @@ impl AppState {
                 // The rings of a large network are still being searched for: the page
                 // must go on ticking until they are found.
                 self.layout.unsettle();
-            } else {
-                if let Some(rings) = &self.rings {
-                    self.layout.glide(&rings.places, fraction);
-                }
-                // One search a tick: the count of reachable peers after the rings.
-                self.refresh_reachable();
+                ringing = true;
+            } else if let Some(rings) = &self.rings {
+                self.layout.glide(&rings.places, fraction);
             }
+        }
+        // One search a tick: the count of reachable peers after any ring search.
+        if !opened && !ringing {
+            self.refresh_reachable();
         }
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
         if self.playing {
@@ -3485,6 +3487,13 @@ mod tests {
             state.dispatch(Command::Tick { ms: 16.0 });
             assert_eq!(state.network().n_peers(), 30);
         }
+        // In the forces too, the reachable peers are counted on the next ticks.
+        state.dispatch(Command::Arrange(Arrangement::Force));
+        state.dispatch(Command::Broadcast);
+        let tx = state.current_tx().unwrap();
+        assert_eq!(state.metrics(tx), None);
+        state.dispatch(Command::Tick { ms: 16.0 });
+        assert_eq!(state.metrics(tx), Some(state.simulation().metrics(tx)));
         // Another seed builds the network again, a slice per tick too.
         state.dispatch(Command::SetSeed(9));
         assert!(matches!(state.work, Some(Work::Loading(_))));
