@@ -74,8 +74,8 @@ pub fn running(state: &AppState) -> bool {
 /// in the page, a fifth to a third of each frame's time taken from finishing a run.
 pub const DRAW_WHILE_WORKING_MS: f64 = 100.0;
 
-/// Above this many peers the canvas is drawn sparingly while the forces settle (see
-/// [`draws_sparingly`]).
+/// Above this many peers the peers are drawn without their links while they move, and
+/// sparingly while the forces settle ([`draws_links`], [`draws_sparingly`]).
 pub const SPARING_LAYOUT_PEERS: usize = 5_000;
 
 /// Whether the peers of a network of more than [`SPARING_LAYOUT_PEERS`] peers are moving
