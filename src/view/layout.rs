@@ -54,8 +54,8 @@ const STACK_SIZE: usize = 4 * MAX_DEPTH + 8;
 const MAX_COORDINATE: f64 = 1e9;
 
 /// Above this many peers the layout trades exactness for speed: a tick sums the repulsion
-/// with [`LayoutParams::wide_theta`], and the first placement searches from
-/// [`LARGE_MDS_PIVOTS`] pivots instead of [`MDS_PIVOTS`].
+/// with [`LayoutParams::wide_theta`], and the first placement by pivot MDS searches from
+/// fewer pivots (12 instead of 32).
 pub const LARGE_LAYOUT_PEERS: usize = 5_000;
 
 /// The knobs of the layout; the defaults suit networks of 5 to 10,000 peers.
