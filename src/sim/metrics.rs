@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::sim::engine::{Simulation, TxId};
+use crate::sim::engine::{Simulation, TxId, TxRecord};
 use crate::sim::graph::{self, HopSearch};
 use crate::sim::network::{Network, PeerId, PeerState};
 use crate::sim::time::Time;
@@ -117,9 +117,12 @@ fn reachable_through(
     source: PeerId,
     passable: impl Fn(&crate::sim::network::Peer) -> bool,
 ) -> Vec<bool> {
-    let distances = graph::hop_distances(net, source, passable);
-    distances
-        .iter()
+    online_among(net, &graph::hop_distances(net, source, passable))
+}
+
+/// Which of the peers a search found (those with hops) are online, by slot.
+fn online_among(net: &Network, hops: &[Option<u32>]) -> Vec<bool> {
+    hops.iter()
         .enumerate()
         .map(|(i, d)| {
             d.is_some()
@@ -128,6 +131,17 @@ fn reachable_through(
                     .is_some_and(|p| p.state != PeerState::Offline)
         })
         .collect()
+}
+
+/// The peers `record`'s transaction can reach on `net`, given the hops from its source
+/// through relaying peers: the online ones found, and any it already reached.
+fn reachable_given(net: &Network, record: &TxRecord, hops: &[Option<u32>]) -> Vec<bool> {
+    let mut reachable = online_among(net, hops);
+    reachable.resize(net.peer_slots(), false);
+    for (i, r) in reachable.iter_mut().enumerate() {
+        *r |= record.has(PeerId(i as u32));
+    }
+    reachable
 }
 
 /// The step curve of peers reached over time, from sorted arrival times: one point per
@@ -178,12 +192,8 @@ impl Simulation {
         let Some(record) = self.tx_record(tx) else {
             return Vec::new();
         };
-        let mut reachable = reachable_through(net, record.origin, |p| p.relays());
-        reachable.resize(net.peer_slots(), false);
-        for (i, r) in reachable.iter_mut().enumerate() {
-            *r |= record.has(PeerId(i as u32));
-        }
-        reachable
+        let hops = graph::hop_distances(net, record.origin, |p| p.relays());
+        reachable_given(net, record, &hops)
     }
 
     /// The search behind the count of peers `tx` can reach, to run a slice at a time
@@ -200,15 +210,9 @@ impl Simulation {
         let Some(record) = self.tx_record(tx) else {
             return 0;
         };
-        let net = self.network();
-        (0..net.peer_slots())
-            .filter(|&i| {
-                let peer = PeerId(i as u32);
-                let online = net
-                    .peer(peer)
-                    .is_some_and(|p| p.state != PeerState::Offline);
-                (online && hops.get(i).is_some_and(Option::is_some)) || record.has(peer)
-            })
+        reachable_given(self.network(), record, hops)
+            .iter()
+            .filter(|&&r| r)
             .count()
     }
 

@@ -24,6 +24,14 @@ fn coverage_plot(curve: &[(f64, usize)], reachable: usize) -> Html {
     }
 }
 
+/// The network's size, atop the statistics.
+fn size_line(net: &crate::sim::network::Network) -> Html {
+    html! {
+        <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
+            <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
+    }
+}
+
 /// The statistics panel.
 pub fn stats(state: &AppState) -> Html {
     let net = state.network();
@@ -31,8 +39,7 @@ pub fn stats(state: &AppState) -> Html {
         return html! {
             <section class="panel" aria-label="Statistics">
                 <h2>{"Statistics"}</h2>
-                <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
-                    <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
+                { size_line(net) }
                 <p class="muted">{"No transaction yet: select a peer and press Broadcast (B)."}</p>
             </section>
         };
@@ -47,8 +54,7 @@ pub fn stats(state: &AppState) -> Html {
         return html! {
             <section class="panel" aria-label="Statistics">
                 <h2>{ title }</h2>
-                <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
-                    <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
+                { size_line(net) }
                 <p class="muted" data-testid="stat-counting">{"Counting the peers it can reach…"}</p>
             </section>
         };
@@ -73,8 +79,7 @@ pub fn stats(state: &AppState) -> Html {
     html! {
         <section class="panel" aria-label="Statistics">
             <h2>{ title }</h2>
-            <p class="stat-line"><span data-testid="stat-peers">{ net.n_peers() }</span>{" peers, "}
-                <span data-testid="stat-links">{ net.n_links() }</span>{" links"}</p>
+            { size_line(net) }
             <dl class="stats">
                 <dt>{"Reached"}</dt>
                 <dd><span data-testid="stat-reached" class="big">{ m.reached }</span>{" of "}

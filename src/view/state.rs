@@ -1010,10 +1010,10 @@ impl AppState {
             Some(pending) if pending.0 == key => pending.1,
             _ => RingSearch::new(self.sim.network(), key.1, key.2),
         };
-        let steps = if self.network().n_peers() as u64 <= DEFERRED_LOAD_PEERS {
-            usize::MAX
-        } else {
+        let steps = if self.searches_in_slices() {
             RING_STEPS_PER_SLICE
+        } else {
+            usize::MAX
         };
         if search.advance(self.sim.network(), steps) {
             self.place_rings(search);
@@ -1100,16 +1100,27 @@ impl AppState {
     /// per tick ([`RING_STEPS_PER_SLICE`] links, after any ring search), and `None` until
     /// then.
     fn reachable(&self, tx: TxId) -> Option<usize> {
-        let key = (self.network_version, self.applied, tx);
+        let key = self.reachable_key(tx);
         match self.reachable_memo.get() {
             Some((counted, n)) if counted == key => Some(n),
-            _ if self.network().n_peers() as u64 > DEFERRED_LOAD_PEERS => None,
+            _ if self.searches_in_slices() => None,
             _ => {
                 let n = self.sim.reachable_peers(tx).iter().filter(|&&r| r).count();
                 self.reachable_memo.set(Some((key, n)));
                 Some(n)
             }
         }
+    }
+
+    /// What a count of the peers `tx` can reach holds for on the network as it is now.
+    fn reachable_key(&self, tx: TxId) -> ReachableKey {
+        (self.network_version, self.applied, tx)
+    }
+
+    /// Whether this network is large enough that its searches (rings, reachable peers) run
+    /// a slice per tick: above [`DEFERRED_LOAD_PEERS`] peers, as its load did.
+    fn searches_in_slices(&self) -> bool {
+        self.network().n_peers() as u64 > DEFERRED_LOAD_PEERS
     }
 
     /// Counts the reachable peers of the latest transaction of a large network a slice
@@ -1119,9 +1130,9 @@ impl AppState {
             self.reachable_search = None;
             return;
         };
-        let key = (self.network_version, self.applied, tx);
+        let key = self.reachable_key(tx);
         let counted = matches!(self.reachable_memo.get(), Some((k, _)) if k == key);
-        if counted || self.network().n_peers() as u64 <= DEFERRED_LOAD_PEERS {
+        if counted || !self.searches_in_slices() {
             self.reachable_search = None;
             return;
         }
@@ -1379,12 +1390,12 @@ impl AppState {
                 // The same network from another seed, with the relay in force; built like
                 // any other, so a large one a slice per tick.
                 let relay = self.relay.clone();
-                let scenario = match (&self.generator, presets::scenario(&self.preset, seed)) {
-                    (Some(topology), _) => {
-                        AppState::generated_scenario(topology.clone(), relay, seed)
-                    }
-                    (None, Some(preset)) => Scenario { relay, ..preset },
-                    (None, None) => return Err("a loaded scenario keeps its own seed".into()),
+                let scenario = match &self.generator {
+                    Some(topology) => AppState::generated_scenario(topology.clone(), relay, seed),
+                    None => match presets::scenario(&self.preset, seed) {
+                        Some(preset) => Scenario { relay, ..preset },
+                        None => return Err("a loaded scenario keeps its own seed".into()),
+                    },
                 };
                 self.open(self.preset.clone(), scenario, self.generator.clone())?;
             }
