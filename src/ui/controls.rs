@@ -403,7 +403,12 @@ pub fn legend(state: &AppState, dispatch: &Callback<Command>) -> Html {
             <label class="toggle">
                 <input type="checkbox" data-testid="highlight" checked={state.shows_cut_vertices()} {onchange} />
                 <span class="swatch" style={format!("background: {}", palette::CUT)}></span>
-                <span class="toggle-text">{"Show single points of failure (cut vertices and bridges)"}</span>
+                <span class="toggle-text">
+                    {"Show single points of failure (cut vertices and bridges)"}
+                    if state.shows_cut_vertices() && state.finding_cut_vertices() {
+                        {" — finding them…"}
+                    }
+                </span>
             </label>
         </div>
     }
