@@ -4,6 +4,7 @@
 //! the Yew components in `ui` only dispatch actions to it and draw what it says.
 
 pub mod autosave;
+pub mod density;
 pub mod explain;
 pub mod format;
 pub mod gesture;

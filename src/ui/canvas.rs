@@ -12,6 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::sim::network::{Link, LinkKind, PeerId, PeerState, Role};
 use crate::sim::trace::MessageKind;
+use crate::view::density::{LinkDensity, DENSITY_LINKS, ONE_LINK_ALPHA};
 use crate::view::palette::{self, role_colour};
 use crate::view::raster::{self, Raster, ALL_LINKS_MAX, RASTER_PEERS};
 use crate::view::state::{AppState, Selection};
@@ -37,6 +38,8 @@ pub struct Renderer {
     links_drawn_at: f64,
     raster: Raster,
     peers: HtmlCanvasElement,
+    /// The link layer's pixels when it is drawn as density ([`crate::view::density::DENSITY_LINKS`]).
+    density: LinkDensity,
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -65,6 +68,7 @@ impl Renderer {
             links_drawn_at: f64::NEG_INFINITY,
             raster: Raster::new(),
             peers: offscreen()?,
+            density: LinkDensity::new(),
         })
     }
 
@@ -233,56 +237,93 @@ impl Renderer {
         let layout = state.layout();
         let thin = net.n_links() > 5000;
         let thick = if view.projector { 2.0 } else { 1.0 };
-        ctx.set_line_width(thick * if thin { 0.5 } else { 1.5 });
-        ctx.set_stroke_style_str(palette::LINK);
-        ctx.begin_path();
         // Too many links to draw each frame they move: only the selected peers' links then.
         let selected = raster::selection_mask(state);
         let is_selected = |p: PeerId| selected.get(p.index()).copied().unwrap_or(false);
         let all = net.n_links() <= ALL_LINKS_MAX;
         let shown = |l: &&Link| all || is_selected(l.from) || is_selected(l.to);
-        for link in net.links().filter(shown) {
-            let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) else {
-                continue;
-            };
-            let (a, b) = (view.to_screen(a), view.to_screen(b));
-            ctx.move_to(a.0, a.1);
-            ctx.line_to(b.0, b.1);
-        }
-        ctx.stroke();
-        // Block-relay-only links, dashed; bridges and the selected link, on top.
-        let special: Vec<_> = net
-            .links()
-            .filter(|l| {
-                (l.kind == LinkKind::BlockRelayOnly && shown(l))
-                    || (highlight && state.bridges().binary_search(&l.id).is_ok())
-                    || *state.selection() == Selection::Link(l.id)
-            })
-            .collect();
-        for link in special {
-            let (Some(a), Some(b)) = (layout.position(link.from), layout.position(link.to)) else {
-                continue;
-            };
-            let (a, b) = (view.to_screen(a), view.to_screen(b));
-            let (colour, width) = if *state.selection() == Selection::Link(link.id) {
-                (palette::SELECTED, 4.0)
-            } else if highlight && state.bridges().binary_search(&link.id).is_ok() {
-                (palette::CUT, 4.0)
-            } else {
-                ("#8A94A0", 1.5)
-            };
-            ctx.set_stroke_style_str(colour);
-            ctx.set_line_width(width);
-            let dashed = link.kind == LinkKind::BlockRelayOnly;
-            let _ = ctx.set_line_dash(&dash(if dashed { &[6.0, 4.0] } else { &[] }));
+        let on_screen = |link: &Link| match (layout.position(link.from), layout.position(link.to)) {
+            (Some(a), Some(b)) => Some((view.to_screen(a), view.to_screen(b))),
+            _ => None,
+        };
+        let as_density = all && net.n_links() > DENSITY_LINKS;
+        if as_density {
+            // Every link, block-relay-only ones too, as one picture of how many pass each pixel.
+            let alpha = if view.projector { 0.6 } else { ONE_LINK_ALPHA };
+            let segments = net.links().filter_map(&on_screen);
+            self.density.paint(
+                (width, height),
+                segments,
+                raster::rgba(palette::LINK),
+                alpha,
+            );
+            if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(self.density.pixels()),
+                width,
+                height,
+            ) {
+                let _ = ctx.put_image_data(&image, 0.0, 0.0);
+            }
+        } else {
+            ctx.set_line_width(thick * if thin { 0.5 } else { 1.5 });
+            ctx.set_stroke_style_str(palette::LINK);
             ctx.begin_path();
-            ctx.move_to(a.0, a.1);
-            ctx.line_to(b.0, b.1);
+            for (a, b) in net.links().filter(shown).filter_map(on_screen) {
+                ctx.move_to(a.0, a.1);
+                ctx.line_to(b.0, b.1);
+            }
+            ctx.stroke();
+        }
+        // Block-relay-only links dashed (unless in the density), then bridges, then the selected
+        // link on top: one path for each, as thousands of them may be block-relay-only (and
+        // a kind that cannot be there is not looked for among a million links).
+        let is_bridge = |l: &Link| state.bridges().binary_search(&l.id).is_ok();
+        let is_chosen = |l: &Link| *state.selection() == Selection::Link(l.id);
+        let groups: [(bool, LinkStyle); 3] = [
+            (
+                !as_density,
+                (
+                    &|l: &Link| l.kind == LinkKind::BlockRelayOnly && shown(&l),
+                    "#8A94A0",
+                    1.5,
+                    &[6.0, 4.0],
+                ),
+            ),
+            (
+                highlight && !state.bridges().is_empty(),
+                (&is_bridge, palette::CUT, 4.0, &[]),
+            ),
+            (
+                matches!(state.selection(), Selection::Link(_)),
+                (&is_chosen, palette::SELECTED, 4.0, &[]),
+            ),
+        ];
+        let wanted_groups = groups.into_iter().filter(|(any, _)| *any);
+        for (_, (wanted, colour, line_width, pattern)) in wanted_groups {
+            let mut links = net
+                .links()
+                .filter(|l| wanted(l))
+                .filter_map(on_screen)
+                .peekable();
+            if links.peek().is_none() {
+                continue;
+            }
+            ctx.set_stroke_style_str(colour);
+            ctx.set_line_width(line_width);
+            let _ = ctx.set_line_dash(&dash(pattern));
+            ctx.begin_path();
+            for (a, b) in links {
+                ctx.move_to(a.0, a.1);
+                ctx.line_to(b.0, b.1);
+            }
             ctx.stroke();
         }
         let _ = ctx.set_line_dash(&dash(&[]));
     }
 }
+
+/// Which links a stroke draws, and its colour, width and dash pattern.
+type LinkStyle<'a> = (&'a dyn Fn(&Link) -> bool, &'a str, f64, &'a [f64]);
 
 fn dash(pattern: &[f64]) -> wasm_bindgen::JsValue {
     let array = js_sys::Array::new();
