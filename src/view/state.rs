@@ -507,8 +507,9 @@ fn capitalized(text: &str) -> String {
 }
 
 /// Networks up to this many peers finish, compare and run again after an undo at once (it
-/// takes milliseconds); larger ones do it in slices, one per frame, of [`WORK_EVENTS_PER_TICK`] events until the
-/// page sizes them to its frames ([`AppState::set_events_per_slice`]).
+/// takes milliseconds); larger ones do it in slices, one per frame, of
+/// [`WORK_EVENTS_PER_TICK`] events until the page sizes them to its frames
+/// ([`AppState::set_events_per_slice`]).
 pub const SLICED_WORK_PEERS: usize = 2_000;
 
 /// Events in a slice of long work, until the page sizes slices to its frames.
@@ -648,7 +649,7 @@ pub struct AppState {
     /// The count of reachable peers of a large network, under way a slice per tick.
     reachable_search: Option<Box<(ReachableKey, HopSearch)>>,
     /// Where a run being run again was headed when a command cut it short, while that
-    /// command is carried out (see [`AppState::rebuild`]).
+    /// command is carried out (see [`AppState::resume_clock`]).
     rebuild_to: Option<Time>,
     /// The search for the cut vertices and bridges of a large network, under way a slice
     /// per tick, and the network version it searches.
@@ -1406,6 +1407,7 @@ impl AppState {
             Command::SetRelay(relay) => {
                 relay.validate().map_err(|e| e.to_string())?;
                 let previous = std::mem::replace(&mut self.relay, relay);
+                self.resume_clock();
                 if let Err(e) = self.rebuild() {
                     self.relay = previous;
                     self.rebuild()?;
@@ -1663,6 +1665,7 @@ impl AppState {
                 }
                 let command: Vec<Input> = self.inputs.drain(first..=last).collect();
                 self.redo.extend(command.into_iter().rev());
+                self.resume_clock();
                 self.rebuild()?;
             }
             Command::Redo => {
@@ -1675,6 +1678,7 @@ impl AppState {
                 let at = command[0].at;
                 let index = self.inputs.partition_point(|i| i.at <= at);
                 self.inputs.splice(index..index, command);
+                self.resume_clock();
                 self.rebuild()?;
             }
             Command::Notice(text) => return Err(text),
@@ -1942,7 +1946,7 @@ impl AppState {
         self.flights.clear();
         self.flashes.clear();
         self.flash_index.clear();
-        let clock = self.rebuild_to.take().unwrap_or(self.clock);
+        let clock = self.clock;
         if self.network().n_peers() <= SLICED_WORK_PEERS {
             self.advance_to(clock);
         } else {
@@ -1962,6 +1966,14 @@ impl AppState {
         }
         self.keep_selection_valid();
         Ok(())
+    }
+
+    /// Puts the clock back where a run being run again was headed, if this command cut it
+    /// short: an undo after an undo still ends where the first would have.
+    fn resume_clock(&mut self) {
+        if let Some(to) = self.rebuild_to {
+            self.clock = to;
+        }
     }
 
     /// Runs the simulation to `t`, applying inputs at their times.
@@ -3213,6 +3225,13 @@ mod tests {
             state.network().peer(PeerId(9)).unwrap().state,
             PeerState::Online
         );
+        // A redo, cut short by a replay: the replay starts from time 0, not where the redo
+        // was headed.
+        state.dispatch(Command::Redo);
+        assert!(state.work().is_some());
+        state.dispatch(Command::Replay);
+        assert_eq!(state.clock(), Time::ZERO);
+        assert_eq!(state.work(), None);
     }
 
     #[test]
