@@ -1,8 +1,9 @@
 //! Many links as a density picture: each pixel coloured by how many links pass through it, painted into an RGBA buffer instead of stroked one by one.
 //!
-//! At 10,000 peers (80,000 links) the canvas spent 40-100 ms stroking every
-//! link, 160,000 calls from wasm into the browser and an antialiased line each,
-//! and what it drew was a grey fog anyway. Here each link is stepped through
+//! At 10,000 peers (80,000 links) stroking every link cost 160,000 calls from
+//! wasm into the browser and then, as the canvas composited the layer, an
+//! antialiased line each: a drawing of 40-145 ms in headless Chromium, of what
+//! was a grey fog anyway (BENCHMARKS.md). Here each link is stepped through
 //! once, a pixel per step along its longer axis, counting the links on every
 //! pixel; a pixel crossed by `n` links is then the link colour at the opacity
 //! `n` overlapping translucent lines would give it. The page copies the buffer
