@@ -12,7 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::sim::network::{Link, LinkKind, PeerId, PeerState, Role};
 use crate::sim::trace::MessageKind;
-use crate::view::density::{LinkDensity, DENSITY_LINKS, ONE_LINK_ALPHA};
+use crate::view::density::{LinkDensity, DENSITY_LINKS, ONE_LINK_ALPHA, PROJECTOR_LINK_ALPHA};
 use crate::view::palette::{self, role_colour};
 use crate::view::raster::{self, Raster, ALL_LINKS_MAX, RASTER_PEERS};
 use crate::view::state::{AppState, Selection};
@@ -249,7 +249,11 @@ impl Renderer {
         let as_density = all && net.n_links() > DENSITY_LINKS;
         if as_density {
             // Every link, block-relay-only ones too, as one picture of how many pass each pixel.
-            let alpha = if view.projector { 0.6 } else { ONE_LINK_ALPHA };
+            let alpha = if view.projector {
+                PROJECTOR_LINK_ALPHA
+            } else {
+                ONE_LINK_ALPHA
+            };
             let segments = net.links().filter_map(&on_screen);
             self.density.paint(
                 (width, height),

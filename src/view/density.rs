@@ -18,6 +18,9 @@ pub const DENSITY_LINKS: usize = 20_000;
 /// The opacity of one link on its pixels, out of 1: a thin, pale line.
 pub const ONE_LINK_ALPHA: f64 = 0.35;
 
+/// [`ONE_LINK_ALPHA`] in projector mode, where lines are drawn twice as thick.
+pub const PROJECTOR_LINK_ALPHA: f64 = 0.6;
+
 /// A link on screen: its two ends, in pixels.
 pub type Segment = ((f64, f64), (f64, f64));
 

@@ -1108,6 +1108,13 @@ impl AppState {
         (self.network_version, self.applied, tx)
     }
 
+    /// Whether this network is large enough that finishing its run, comparing relays on it
+    /// and running its run again after an undo go a slice of events per tick: above
+    /// [`SLICED_WORK_PEERS`] peers.
+    fn works_in_slices(&self) -> bool {
+        self.network().n_peers() > SLICED_WORK_PEERS
+    }
+
     /// Whether this network is large enough that its searches (rings, reachable peers) run
     /// a slice per tick: above [`DEFERRED_LOAD_PEERS`] peers, as its load did.
     fn searches_in_slices(&self) -> bool {
@@ -1547,7 +1554,7 @@ impl AppState {
             }
             Command::Finish => {
                 self.playing = false;
-                if self.network().n_peers() <= SLICED_WORK_PEERS {
+                if !self.works_in_slices() {
                     while !self.finish_slice(EVENTS_PER_TICK) {}
                 } else {
                     self.work = Some(Work::Finishing);
@@ -1744,7 +1751,7 @@ impl AppState {
                     &self.latency,
                     self.seed,
                 )?;
-                if self.network().n_peers() <= SLICED_WORK_PEERS {
+                if !self.works_in_slices() {
                     self.comparison = job.finish();
                 } else {
                     self.work = Some(Work::Comparing(Box::new(job)));
@@ -1947,12 +1954,11 @@ impl AppState {
         self.flashes.clear();
         self.flash_index.clear();
         let clock = self.clock;
-        if self.network().n_peers() <= SLICED_WORK_PEERS {
+        if !self.works_in_slices() {
             self.advance_to(clock);
         } else {
             self.clock = Time::ZERO;
-            self.advance_within(clock, self.events_per_slice);
-            if self.clock < clock {
+            if !self.rebuild_slice(clock) {
                 self.work = Some(Work::Rebuilding(clock));
             }
         }
@@ -1966,6 +1972,12 @@ impl AppState {
         }
         self.keep_selection_valid();
         Ok(())
+    }
+
+    /// One slice of running the run again to `to` ([`AppState::rebuild`]); whether it got there.
+    fn rebuild_slice(&mut self, to: Time) -> bool {
+        self.advance_within(to, self.events_per_slice);
+        self.clock >= to
     }
 
     /// Puts the clock back where a run being run again was headed, if this command cut it
@@ -2075,12 +2087,10 @@ impl AppState {
                 self.work = Some(Work::Finishing);
             }
             Some(Work::Finishing) => {}
-            Some(Work::Rebuilding(to)) => {
-                self.advance_within(to, self.events_per_slice);
-                if self.clock < to {
-                    self.work = Some(Work::Rebuilding(to));
-                }
+            Some(Work::Rebuilding(to)) if !self.rebuild_slice(to) => {
+                self.work = Some(Work::Rebuilding(to));
             }
+            Some(Work::Rebuilding(_)) => {}
             Some(Work::Comparing(mut job)) => {
                 if job.advance(self.events_per_slice) {
                     self.comparison = job.results();
