@@ -8,6 +8,7 @@
 //! - [`canvas`]: draws the network, messages in flight, flashes.
 //! - [`controls`]: network choice, playback, editing, legend.
 //! - [`crash`]: the panic hook: a visible message and a safe reload.
+//! - [`deflate`]: share links' deflate and inflate, by the browser's own streams.
 //! - [`inspector`]: the selected peer or link.
 //! - [`lesson_panel`]: the lessons menu and the open lesson's narration.
 //! - [`stats`]: reach, speed, cost, the coverage plot, who was left out.
@@ -23,6 +24,7 @@ pub mod app;
 pub mod canvas;
 pub mod controls;
 pub mod crash;
+pub mod deflate;
 pub mod events;
 pub mod frame;
 pub mod inspector;

@@ -436,4 +436,29 @@ mod browser {
         assert_eq!(count(&text(&root, "stat-links")), links, "nothing changed");
         app.destroy();
     }
+
+    #[wasm_bindgen_test]
+    async fn the_browsers_streams_inflate_what_deflate_gives_and_stop_at_the_limit() {
+        use gossipscope::ui::deflate::{deflate, inflate};
+        use gossipscope::view::share::{InflateError, MAX_SCENARIO_BYTES};
+        // "hello" as raw deflate, as zlib writes it (zlib.compress(b"hello") without its
+        // 2-byte header and 4-byte checksum).
+        let hello = [0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00];
+        assert_eq!(inflate(&hello).await, Ok(b"hello".to_vec()));
+        assert_eq!(inflate(&hello[..3]).await, Err(InflateError::Damaged));
+        assert_eq!(inflate(b"not deflate").await, Err(InflateError::Damaged));
+        let text = gossipscope::view::share::save_text(&AppState::new().to_scenario());
+        let deflated = deflate(text.as_bytes()).await.expect("deflated");
+        assert!(
+            deflated.len() < text.len(),
+            "{} of {}",
+            deflated.len(),
+            text.len()
+        );
+        assert_eq!(inflate(&deflated).await, Ok(text.into_bytes()));
+        let bomb = deflate(&vec![b' '; MAX_SCENARIO_BYTES + 1])
+            .await
+            .expect("deflated");
+        assert_eq!(inflate(&bomb).await, Err(InflateError::TooLarge));
+    }
 }

@@ -12,7 +12,8 @@ use yew::prelude::*;
 use crate::ui::frame::schedule_frame;
 use crate::ui::shared::Shared;
 use crate::ui::{
-    controls, inspector, keys, lesson_panel, peer_list, pointer, save_panel, stats, storage,
+    controls, deflate, inspector, keys, lesson_panel, peer_list, pointer, save_panel, stats,
+    storage,
 };
 use crate::view::lessons::{self, Lesson, Tour};
 use crate::view::share;
@@ -72,11 +73,22 @@ pub fn app() -> Html {
     let on_share = {
         let shared = shared.clone();
         Callback::from(move |_: MouseEvent| {
-            let fragment = share::encode(&shared.state.borrow().to_scenario());
-            *shared.shared_fragment.borrow_mut() = Some(fragment.clone());
-            storage::set_fragment(&fragment);
-            *shared.shared_qr.borrow_mut() = Some(share::qr_svg(&storage::href()));
-            shared.refresh.emit(());
+            let json = share::save_text(&shared.state.borrow().to_scenario());
+            let shared = shared.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match deflate::deflate(json.as_bytes()).await {
+                    Ok(deflated) => {
+                        let fragment = share::fragment_of(&deflated);
+                        *shared.shared_fragment.borrow_mut() = Some(fragment.clone());
+                        storage::set_fragment(&fragment);
+                        *shared.shared_qr.borrow_mut() = Some(share::qr_svg(&storage::href()));
+                        shared.refresh.emit(());
+                    }
+                    Err(e) => shared.dispatch(Command::Notice(format!(
+                        "This browser could not make the link: {e}"
+                    ))),
+                }
+            });
         })
     };
     let on_lesson = {
@@ -86,6 +98,9 @@ pub fn app() -> Html {
                 // Opened as a file is: the network on screen is kept as the previous one.
                 shared.dispatch(lesson.open.clone());
                 shared.dispatch(Command::Run(lessons::display_as_opened().to_vec()));
+            }
+            if lesson.is_some() {
+                shared.fetch_guides();
             }
             *shared.lesson.borrow_mut() = lesson.map(Tour::new);
             shared.guide_open.set(false);
@@ -231,7 +246,7 @@ pub fn app() -> Html {
                 </div>
             }
             if let Some(tour) = tour.as_ref().filter(|_| shared.guide_open.get()) {
-                { lesson_panel::teacher_guide(tour.lesson(), &lesson_actions.guide) }
+                { lesson_panel::teacher_guide(tour.lesson(), &shared.guides.borrow(), &lesson_actions.guide) }
             }
             <main class="workspace">
                 <section class="stage" aria-label="Network view">

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::ui::events::value_of;
-use crate::view::guide;
+use crate::view::guide::Fetched;
 use crate::view::lessons::{self, Lesson, Tour};
 
 /// The Lessons menu: choosing one opens its network and its narration.
@@ -111,11 +111,9 @@ pub fn lesson_panel(tour: &Tour, busy: bool, guide_open: bool, actions: &LessonA
 }
 
 /// The open lesson's teacher's guide: one page for the screen and for print
-/// (the print stylesheet shows this page alone).
-pub fn teacher_guide(lesson: &Lesson, on_close: &Callback<bool>) -> Html {
-    let Some(guide) = guide::guide(lesson.id) else {
-        return html! {};
-    };
+/// (the print stylesheet shows this page alone). The lesson's own steps and answers show at
+/// once; the guide's general text once its file has arrived.
+pub fn teacher_guide(lesson: &Lesson, guides: &Fetched, on_close: &Callback<bool>) -> Html {
     let close = {
         let on_close = on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(false))
@@ -125,6 +123,9 @@ pub fn teacher_guide(lesson: &Lesson, on_close: &Callback<bool>) -> Html {
             let _ = window.print();
         }
     });
+    let guide = guides.guide(lesson.id);
+    let status = guides.status(lesson.id);
+    let list = |items: &[String]| html! { <ul>{ for items.iter().map(|g| html! { <li>{ g.clone() }</li> }) }</ul> };
     html! {
         <section class="guide" data-testid="guide" aria-label={format!("Teacher's guide to lesson {}", lesson.number)}>
             <div class="guide-head">
@@ -134,12 +135,19 @@ pub fn teacher_guide(lesson: &Lesson, on_close: &Callback<bool>) -> Html {
                     <button type="button" class="quiet" data-testid="close-guide" onclick={close}>{"Close"}</button>
                 </div>
             </div>
-            <p class="guide-meta">{ format!("{} · about {} minutes · {} steps", guide.level, guide.minutes, lesson.steps.len()) }</p>
-            <h3>{"Learning goals"}</h3>
-            <ul>{ for guide.goals.iter().map(|g| html! { <li>{ *g }</li> }) }</ul>
+            if let Some(status) = status {
+                <p class="guide-meta" data-testid="guide-status">{ status }</p>
+            }
+            if let Some(guide) = guide {
+                <p class="guide-meta">{ format!("{} · about {} minutes · {} steps", guide.level, guide.minutes, lesson.steps.len()) }</p>
+                <h3>{"Learning goals"}</h3>
+                { list(&guide.goals) }
+            }
             <h3>{"Before you start"}</h3>
             <p>{ lesson.intro.clone() }</p>
-            { for guide.background.iter().map(|b| html! { <p>{ *b }</p> }) }
+            if let Some(guide) = guide {
+                { for guide.background.iter().map(|b| html! { <p>{ b.clone() }</p> }) }
+            }
             <h3>{"Steps: ask, do, then discuss"}</h3>
             <ol class="guide-steps">
                 { for lesson.steps.iter().map(|s| html! {
@@ -156,20 +164,22 @@ pub fn teacher_guide(lesson: &Lesson, on_close: &Callback<bool>) -> Html {
                     <li><p>{ t.question.clone() }</p><p class="answer">{ t.answer.clone() }</p></li>
                 }) }
             </ul>
-            <h3>{"Misconceptions to watch for"}</h3>
-            <ul>
-                { for guide.misconceptions.iter().map(|m| html! {
-                    <li><p><em>{ format!("\u{201c}{}\u{201d}", m.claim) }</em></p><p>{ m.truth }</p></li>
-                }) }
-            </ul>
-            <h3>{"What the model simplifies"}</h3>
-            <ul>{ for guide.simplifications.iter().map(|s| html! { <li>{ *s }</li> }) }</ul>
-            <h3>{"References"}</h3>
-            <ul>
-                { for guide.references.iter().map(|r| html! {
-                    <li>{ r.title }{" "}<a href={r.url}>{ r.url }</a></li>
-                }) }
-            </ul>
+            if let Some(guide) = guide {
+                <h3>{"Misconceptions to watch for"}</h3>
+                <ul>
+                    { for guide.misconceptions.iter().map(|m| html! {
+                        <li><p><em>{ format!("\u{201c}{}\u{201d}", m.claim) }</em></p><p>{ m.truth.clone() }</p></li>
+                    }) }
+                </ul>
+                <h3>{"What the model simplifies"}</h3>
+                { list(&guide.simplifications) }
+                <h3>{"References"}</h3>
+                <ul>
+                    { for guide.references.iter().map(|r| html! {
+                        <li>{ r.title.clone() }{" "}<a href={r.url.clone()}>{ r.url.clone() }</a></li>
+                    }) }
+                </ul>
+            }
         </section>
     }
 }

@@ -13,6 +13,7 @@ use crate::ui::canvas::Renderer;
 use crate::ui::{crash, storage};
 use crate::view::autosave::{self, Autosave};
 use crate::view::gesture::Gestures;
+use crate::view::guide;
 use crate::view::lessons::Tour;
 use crate::view::pacing::Pacing;
 use crate::view::saves::{self, Arrival};
@@ -32,6 +33,8 @@ pub struct Shared {
     pub lesson: RefCell<Option<Tour>>,
     /// Whether the open lesson's teacher's guide is shown.
     pub guide_open: Cell<bool>,
+    /// The teacher's guides, fetched when the first lesson opens.
+    pub guides: RefCell<guide::Fetched>,
     /// Whether the peer list is open (closed, it renders no entries).
     pub peer_list_open: Cell<Option<bool>>,
     /// The pointer's gesture under way on the canvas.
@@ -46,7 +49,7 @@ pub struct Shared {
     pub shared_fragment: RefCell<Option<String>>,
     /// That link as a QR code (an SVG), or why it cannot be one; made when shared.
     pub shared_qr: RefCell<Option<Result<String, String>>>,
-    /// The network a link replaced (as a share link's fragment): one click brings it back.
+    /// The network a link replaced (its scenario JSON): one click brings it back.
     pub previous: RefCell<Option<String>>,
     /// A link that arrived while there was work on screen, waiting for the user's answer.
     pub pending_link: RefCell<Option<Box<AppState>>>,
@@ -71,6 +74,7 @@ impl Shared {
             shortcuts: Cell::new(false),
             lesson: RefCell::new(None),
             guide_open: Cell::new(false),
+            guides: RefCell::new(guide::Fetched::NotAsked),
             peer_list_open: Cell::new(None),
             gesture: Cell::new(Gestures::new()),
             pacing: Cell::new(Pacing::default()),
@@ -103,6 +107,20 @@ impl Shared {
         self.refresh.emit(());
     }
 
+    /// Fetches the teacher's guides if they are neither here nor on their way.
+    pub fn fetch_guides(self: &Rc<Self>) {
+        if !self.guides.borrow().should_fetch() {
+            return;
+        }
+        *self.guides.borrow_mut() = guide::Fetched::Loading;
+        let shared = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = storage::fetch_text(guide::GUIDES_FILE).await;
+            *shared.guides.borrow_mut() = guide::Fetched::arrived(text);
+            shared.refresh.emit(());
+        });
+    }
+
     /// Saves the state in the browser; a refusal (a full quota) is shown once, not swallowed.
     pub fn autosave(&self) {
         let result = storage::autosave(&self.state.borrow().to_scenario());
@@ -131,7 +149,7 @@ impl Shared {
         if let Some(tour) = self.lesson.borrow_mut().as_mut() {
             tour.lose_track();
         }
-        let current = share::encode_quick(&self.state.borrow().to_scenario());
+        let current = share::save_text(&self.state.borrow().to_scenario());
         *self.state.borrow_mut() = opened;
         let _ = storage::write(saves::PREVIOUS_KEY, &current);
         *self.previous.borrow_mut() = Some(current);
@@ -145,7 +163,7 @@ impl Shared {
         let Some(previous) = self.previous.borrow().clone() else {
             return;
         };
-        match share::decode(&previous) {
+        match share::read_scenario(&previous) {
             Ok(scenario) => self.replace_with(Box::new(scenario)),
             Err(e) => self.state.borrow_mut().dispatch(Command::Notice(format!(
                 "The previous network could not be opened: {e}"
@@ -154,15 +172,25 @@ impl Shared {
         self.refresh.emit(());
     }
 
-    /// Opens the scenario in the page's fragment, if it is another than the one shown.
-    pub fn open_fragment(&self) {
+    /// Opens the scenario in the page's fragment, if it is another than the one shown (once
+    /// the browser has inflated it).
+    pub fn open_fragment(self: &Rc<Self>) {
         let fragment = storage::fragment();
         if fragment.is_empty()
             || self.shared_fragment.borrow().as_deref() == Some(fragment.as_str())
         {
             return;
         }
-        let arrival = saves::link_arrives(&self.state.borrow(), &fragment);
+        let shared = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let json = storage::json_in(&fragment).await;
+            shared.link_arrived(&json);
+        });
+    }
+
+    /// Opens, or asks about, a link that arrived in the open page, given its scenario JSON.
+    fn link_arrived(&self, json: &Result<String, String>) {
+        let arrival = saves::link_arrives(&self.state.borrow(), json);
         storage::clear_fragment();
         match arrival {
             Arrival::Refused(message) => self.dispatch(Command::Notice(message)),

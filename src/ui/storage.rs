@@ -1,5 +1,7 @@
 //! The browser's side of saving: the URL fragment, localStorage autosave, downloads and file imports.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
@@ -69,7 +71,7 @@ pub fn remove(key: &str) {
 }
 
 /// A JavaScript exception as one line: its name and message.
-fn describe(error: &wasm_bindgen::JsValue) -> String {
+pub fn describe(error: &wasm_bindgen::JsValue) -> String {
     let field = |name: &str| {
         js_sys::Reflect::get(error, &name.into())
             .ok()
@@ -82,12 +84,70 @@ fn describe(error: &wasm_bindgen::JsValue) -> String {
     }
 }
 
+/// The scenario JSON in a link's fragment or a browser save, inflated by the browser if it was
+/// deflated; or why there is none.
+pub async fn json_in(text: &str) -> Result<String, String> {
+    match share::unpack(text)? {
+        share::Packed::Json(json) => Ok(json.to_string()),
+        share::Packed::Deflated(deflated) => {
+            share::inflated_text(crate::ui::deflate::inflate(&deflated).await)
+        }
+    }
+}
+
+/// What the page found when it loaded: its fragment and its autosave, each with its JSON.
+#[derive(Default)]
+struct Opening {
+    fragment: String,
+    link: Option<Result<String, String>>,
+    autosave: Option<(String, Result<String, String>)>,
+}
+
+thread_local! {
+    static OPENING: RefCell<Option<Opening>> = const { RefCell::new(None) };
+}
+
+/// Reads, before the app mounts, the link and the autosave it opens with (inflating is
+/// asynchronous in the browser); [`open_page`] then opens them.
+pub async fn read_opening() {
+    let fragment = fragment();
+    let link = if fragment.is_empty() || fragment == saves::CRASH_TEST_FRAGMENT {
+        None
+    } else {
+        Some(json_in(&fragment).await)
+    };
+    let autosave = match read(saves::AUTOSAVE_KEY) {
+        Some(text) => {
+            let json = json_in(&text).await;
+            Some((text, json))
+        }
+        None => None,
+    };
+    let opening = Opening {
+        fragment,
+        link,
+        autosave,
+    };
+    OPENING.with(|o| *o.borrow_mut() = Some(opening));
+}
+
 /// The state the page opens with, after carrying out what opening decided
 /// (keep the replaced network, set aside an unreadable autosave, clear a bad link).
 pub fn open_page() -> (crate::view::state::AppState, saves::Effects) {
-    let fragment = fragment();
-    let autosave = read(saves::AUTOSAVE_KEY);
-    let (state, effects) = saves::open_page(&fragment, autosave.as_deref());
+    let Opening {
+        fragment,
+        link,
+        autosave,
+    } = OPENING.with(|o| o.borrow_mut().take()).unwrap_or_default();
+    let (saved, saved_json) = autosave.unzip();
+    let found = |text, json| saves::Found { text, json };
+    let (state, effects) = saves::open_page(
+        link.map(|json| found(&fragment, json)),
+        saved
+            .as_deref()
+            .zip(saved_json)
+            .map(|(text, json)| found(text, json)),
+    );
     if let Some(text) = &effects.set_aside {
         if write(saves::SET_ASIDE_KEY, text).is_ok() {
             remove(saves::AUTOSAVE_KEY);
@@ -103,9 +163,26 @@ pub fn open_page() -> (crate::view::state::AppState, saves::Effects) {
     (state, effects)
 }
 
-/// Saves the scenario to localStorage, compressed as a share link's fragment is.
+/// Saves the scenario to localStorage, as its JSON.
 pub fn autosave(scenario: &Scenario) -> Result<(), String> {
-    write(saves::AUTOSAVE_KEY, &share::encode_quick(scenario))
+    write(saves::AUTOSAVE_KEY, &share::save_text(scenario))
+}
+
+/// The text of a file served next to the page (`path` is relative to the page's address).
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = window().ok_or("the page has no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(|e| format!("{path}: {}", describe(&e)))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let text = response.text().map_err(|e| describe(&e))?;
+    let text = JsFuture::from(text).await.map_err(|e| describe(&e))?;
+    text.as_string()
+        .ok_or_else(|| format!("{path} is not text"))
 }
 
 /// Offers `contents` as a file download named `name`.

@@ -13,7 +13,7 @@
 use crate::view::share;
 use crate::view::state::AppState;
 
-/// The localStorage key of the autosaved scenario (a share link's fragment).
+/// The localStorage key of the autosaved scenario (its JSON; a share link's fragment before).
 pub const AUTOSAVE_KEY: &str = "gossipscope/autosave";
 
 /// The key of the network a link replaced.
@@ -25,12 +25,22 @@ pub const SET_ASIDE_KEY: &str = "gossipscope/autosave-set-aside";
 /// A fragment that makes the app panic on purpose: the crash handler's own test.
 pub const CRASH_TEST_FRAGMENT: &str = "crash-test";
 
+/// A text the page found (a link's fragment, an autosave) and the scenario JSON in it, or why
+/// there is none (see [`share::unpack`] and [`share::inflated_text`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found<'a> {
+    /// The text as found.
+    pub text: &'a str,
+    /// Its scenario JSON, inflated if it was deflated.
+    pub json: Result<String, String>,
+}
+
 /// What the page must do besides showing the state it opened with.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Effects {
     /// Messages for the user, in order.
     pub notices: Vec<String>,
-    /// Text to keep under [`PREVIOUS_KEY`]: the network a link replaced.
+    /// The scenario JSON to keep under [`PREVIOUS_KEY`]: the network a link replaced.
     pub previous: Option<String>,
     /// Text to move to [`SET_ASIDE_KEY`] (and out of [`AUTOSAVE_KEY`]).
     pub set_aside: Option<String>,
@@ -38,10 +48,10 @@ pub struct Effects {
     pub clear_fragment: bool,
 }
 
-/// Opens a scenario the way every page load does: validated, within the app's limits, built
+/// Opens scenario JSON the way every page load does: validated, within the app's limits, built
 /// (a large network a slice per frame, see [`AppState::opening`]).
-fn open(text: &str) -> Result<AppState, String> {
-    AppState::opening(share::decode(text)?)
+fn open(json: &Result<String, String>) -> Result<AppState, String> {
+    AppState::opening(share::read_scenario(json.as_deref()?)?)
 }
 
 /// Why an autosave could not be read, for the user.
@@ -56,15 +66,15 @@ fn unreadable(error: &str) -> String {
     )
 }
 
-/// The state a page opens with, given its URL fragment (without `#`) and its autosave.
-pub fn open_page(fragment: &str, autosave: Option<&str>) -> (AppState, Effects) {
+/// The state a page opens with, given what its URL fragment and its autosave hold.
+pub fn open_page(link: Option<Found>, autosave: Option<Found>) -> (AppState, Effects) {
     let mut effects = Effects::default();
-    let saved = autosave.map(|text| (text, open(text)));
-    if !fragment.is_empty() {
-        match open(fragment) {
+    let saved = autosave.map(|found| (found.text, open(&found.json).map(|s| (s, found.json))));
+    if let Some(link) = link {
+        match open(&link.json) {
             Ok(state) => {
                 match saved {
-                    Some((text, Ok(_))) => effects.previous = Some(text.to_string()),
+                    Some((_, Ok((_, json)))) => effects.previous = json.ok(),
                     Some((text, Err(e))) => {
                         effects.set_aside = Some(text.to_string());
                         effects.notices.push(unreadable(&e));
@@ -82,7 +92,7 @@ pub fn open_page(fragment: &str, autosave: Option<&str>) -> (AppState, Effects) 
         }
     }
     let state = match saved {
-        Some((_, Ok(state))) => state,
+        Some((_, Ok((state, _)))) => state,
         Some((text, Err(e))) => {
             effects.set_aside = Some(text.to_string());
             effects.notices.push(unreadable(&e));
@@ -106,9 +116,10 @@ pub enum Arrival {
     Open(Box<AppState>),
 }
 
-/// Decides what a link pasted into an open tab does to `current`.
-pub fn link_arrives(current: &AppState, fragment: &str) -> Arrival {
-    match open(fragment) {
+/// Decides what a link pasted into an open tab does to `current`, given the scenario JSON the
+/// link holds (or why it holds none).
+pub fn link_arrives(current: &AppState, json: &Result<String, String>) -> Arrival {
+    match open(json) {
         Err(e) => Arrival::Refused(format!("The link could not be opened: {e}")),
         Ok(opened) if current.can_undo() || current.can_redo() => Arrival::Ask(Box::new(opened)),
         Ok(opened) => Arrival::Open(Box::new(opened)),
@@ -126,6 +137,19 @@ mod tests {
         share::encode(&presets::scenario(preset, seed).unwrap())
     }
 
+    /// A text as the page finds it: its JSON read natively, as the browser's streams would.
+    fn found(text: &str) -> Option<Found<'_>> {
+        Some(Found {
+            text,
+            json: share::json_in(text),
+        })
+    }
+
+    /// The JSON a text holds (which is what the page keeps as the previous network).
+    fn json(text: &str) -> String {
+        share::json_in(text).unwrap()
+    }
+
     fn peers(state: &AppState) -> usize {
         state.network().n_peers()
     }
@@ -133,20 +157,30 @@ mod tests {
     #[test]
     fn a_link_opens_and_keeps_the_autosave_as_the_previous_network() {
         let saved = link("tutorial-6", 1);
-        let (state, effects) = open_page(&link("bitcoin-30", 1), Some(&saved));
+        let (state, effects) = open_page(found(&link("bitcoin-30", 1)), found(&saved));
         assert_eq!(peers(&state), 30);
-        assert_eq!(effects.previous.as_deref(), Some(saved.as_str()));
+        assert_eq!(effects.previous, Some(json(&saved)));
         assert_eq!(effects.set_aside, None);
         assert!(effects.notices.is_empty());
         // What is kept opens again: the previous network is the tutorial's six peers.
-        let (previous, _) = open_page(effects.previous.as_deref().unwrap(), None);
+        let (previous, _) = open_page(found(effects.previous.as_deref().unwrap()), None);
         assert_eq!(peers(&previous), 6);
+    }
+
+    #[test]
+    fn an_autosave_opens_in_this_versions_form_and_in_the_earlier_deflated_one() {
+        let scenario = presets::scenario("tutorial-6", 1).unwrap();
+        for saved in [share::save_text(&scenario), share::encode(&scenario)] {
+            let (state, effects) = open_page(None, found(&saved));
+            assert_eq!(peers(&state), 6, "{saved}");
+            assert_eq!(effects, Effects::default());
+        }
     }
 
     #[test]
     fn a_bad_link_leaves_the_address_and_the_autosave_opens() {
         let saved = link("tutorial-6", 1);
-        let (state, effects) = open_page("s=not-a-scenario", Some(&saved));
+        let (state, effects) = open_page(found("s=not-a-scenario"), found(&saved));
         assert_eq!(peers(&state), 6);
         assert!(effects.clear_fragment);
         assert_eq!(effects.previous, None);
@@ -165,7 +199,7 @@ mod tests {
             })
             .collect();
         assert!(scenario.validate().is_ok());
-        let (state, effects) = open_page(&share::encode(&scenario), None);
+        let (state, effects) = open_page(found(&share::encode(&scenario)), None);
         assert_eq!(peers(&state), peers(&AppState::new()));
         assert!(effects.notices[0].contains("150"), "{:?}", effects.notices);
         assert!(
@@ -189,13 +223,13 @@ mod tests {
                 "another version",
             ),
         ] {
-            let (state, effects) = open_page("", Some(damaged));
+            let (state, effects) = open_page(None, found(damaged));
             assert_eq!(peers(&state), peers(&AppState::new()));
             assert_eq!(effects.set_aside.as_deref(), Some(damaged));
             assert!(effects.notices[0].contains(why), "{:?}", effects.notices);
             assert!(effects.notices[0].contains("set aside"));
             // Opened from a link, the unreadable autosave is set aside, not kept as "previous".
-            let (_, effects) = open_page(&link("tutorial-6", 2), Some(damaged));
+            let (_, effects) = open_page(found(&link("tutorial-6", 2)), found(damaged));
             assert_eq!(effects.set_aside.as_deref(), Some(damaged));
             assert_eq!(effects.previous, None);
         }
@@ -207,8 +241,8 @@ mod tests {
         let spec = scenario.generator.as_mut().unwrap();
         spec.topology = crate::view::state::topology_of("bitcoin", 20_001).unwrap();
         let saved = link("tutorial-6", 1);
-        let (mut state, effects) = open_page(&share::encode(&scenario), Some(&saved));
-        assert_eq!(effects.previous.as_deref(), Some(saved.as_str()));
+        let (mut state, effects) = open_page(found(&share::encode(&scenario)), found(&saved));
+        assert_eq!(effects.previous, Some(json(&saved)));
         // The default network is on screen while the link's is built.
         assert_eq!(peers(&state), AppState::new().network().n_peers());
         assert!(state.work().is_some());
@@ -224,7 +258,7 @@ mod tests {
         {
             *peers = 200_000;
         }
-        let (state, effects) = open_page(&share::encode(&too_big), None);
+        let (state, effects) = open_page(found(&share::encode(&too_big)), None);
         assert!(state.work().is_none());
         assert!(
             effects.notices[0].contains("200000"),
@@ -237,16 +271,19 @@ mod tests {
     fn a_pasted_link_asks_only_when_there_is_work_to_lose() {
         let mut state = AppState::with_preset("tutorial-6", 1).unwrap();
         let fragment = link("bitcoin-30", 1);
-        assert!(matches!(link_arrives(&state, &fragment), Arrival::Open(_)));
+        assert!(matches!(
+            link_arrives(&state, &share::json_in(&fragment)),
+            Arrival::Open(_)
+        ));
         state.dispatch(Command::SelectPeers(vec![PeerId(1)]));
         state.dispatch(Command::ToggleCensor);
         assert!(state.can_undo());
-        match link_arrives(&state, &fragment) {
+        match link_arrives(&state, &share::json_in(&fragment)) {
             Arrival::Ask(asked) => assert_eq!(peers(&asked), 30),
             other => panic!("expected to ask, got {other:?}"),
         }
         assert!(
-            matches!(link_arrives(&state, "s=%%%"), Arrival::Refused(m) if m.contains("base64"))
+            matches!(link_arrives(&state, &share::json_in("s=%%%")), Arrival::Refused(m) if m.contains("base64"))
         );
     }
 }

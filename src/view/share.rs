@@ -1,8 +1,16 @@
 //! Share links and saved scenarios: a scenario in a URL fragment, and the limits that keep imports sane.
 //!
 //! A link holds the whole scenario (network, inputs, seed, relay policy) as
-//! JSON, deflated and base64url-encoded after `#s=`. Reading one checks every
-//! step and says which failed; a bad link yields an error and nothing else.
+//! JSON, deflated and base64url-encoded after `#s=`. The browser saves (the
+//! autosave and the network a link replaced) keep the JSON as it is, so saving
+//! after an edit needs no compressor; saves of earlier versions are deflated
+//! like a link. Reading either checks every step and says which failed; a bad
+//! text yields an error and nothing else.
+//!
+//! Deflating and inflating are the platform's: the browser's own
+//! `CompressionStream` and `DecompressionStream` in the app (so the page ships
+//! no compressor), miniz natively ([`encode`], [`decode`]). Around them, the
+//! steps here are the same for both.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -29,24 +37,106 @@ pub const MAX_IMPORT_BROADCASTS: usize = 100;
 pub const MAX_IMPORT_TRANSACTION_CELLS: u64 = 2_000_000;
 
 /// The longest scenario text accepted, in bytes (the largest network the app takes, spelled
-/// out and pretty-printed, is about 20 MB).
+/// out and pretty-printed, is about 20 MB). Inflating a link stops here too.
 pub const MAX_SCENARIO_BYTES: usize = 32 * 1024 * 1024;
 
-/// The fragment (without `#`) that carries `scenario`, compressed as small as deflate makes it.
-pub fn encode(scenario: &Scenario) -> String {
-    encode_at(scenario, 9)
+/// What a link's fragment or a browser save holds, before any inflating.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Packed<'a> {
+    /// Scenario JSON as it is: a save made by this version.
+    Json(&'a str),
+    /// Deflated scenario JSON: a share link, or a save of an earlier version.
+    Deflated(Vec<u8>),
 }
 
-/// [`encode`] at deflate's fastest level, for the autosave after every edit: about 25 times
-/// faster and a third larger (measured on a 20,000-peer network: 31 ms against 785 ms natively).
-pub fn encode_quick(scenario: &Scenario) -> String {
-    encode_at(scenario, 1)
+/// Reads the outside of `text`, a link's fragment (with or without `#`) or a browser save.
+pub fn unpack(text: &str) -> Result<Packed<'_>, String> {
+    let text = text.strip_prefix('#').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        return Ok(Packed::Json(text));
+    }
+    let data = text
+        .strip_prefix(PREFIX)
+        .ok_or("this link holds no gossipscope scenario (it should contain #s=...)")?;
+    let deflated = URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|e| {
+            format!("the link is damaged: it is not valid base64 ({e}); was it cut short?")
+        })?;
+    Ok(Packed::Deflated(deflated))
 }
 
-fn encode_at(scenario: &Scenario, level: u8) -> String {
-    let json = scenario.to_json_compact();
-    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), level);
+/// Why inflating a link's data gave no text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InflateError {
+    /// It would grow past [`MAX_SCENARIO_BYTES`]; inflating stopped there.
+    TooLarge,
+    /// It is not deflate data, or it ends too soon.
+    Damaged,
+    /// The browser has no way to inflate (no `DecompressionStream`).
+    Unsupported,
+}
+
+/// The scenario JSON that inflating a link's data gave, or why there is none.
+pub fn inflated_text(inflated: Result<Vec<u8>, InflateError>) -> Result<String, String> {
+    let json = inflated.map_err(|e| match e {
+        InflateError::TooLarge => {
+            format!("the link's scenario is larger than {MAX_SCENARIO_BYTES} bytes")
+        }
+        InflateError::Damaged => {
+            "the link is damaged: its data does not decompress; was it cut short?".to_string()
+        }
+        InflateError::Unsupported => {
+            "this browser cannot decompress links (it has no DecompressionStream)".to_string()
+        }
+    })?;
+    String::from_utf8(json).map_err(|_| "the link is damaged: its scenario is not text".into())
+}
+
+/// A link's fragment (without `#`) for deflated scenario JSON.
+pub fn fragment_of(deflated: &[u8]) -> String {
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// What a browser save keeps of `scenario`: its JSON, compact.
+pub fn save_text(scenario: &Scenario) -> String {
+    scenario.to_json_compact()
+}
+
+/// The fragment (without `#`) that carries `scenario`, compressed as small as deflate makes it
+/// (natively; the app deflates with the browser's `CompressionStream`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode(scenario: &Scenario) -> String {
+    fragment_of(&miniz_oxide::deflate::compress_to_vec(
+        scenario.to_json_compact().as_bytes(),
+        9,
+    ))
+}
+
+/// The scenario a link's fragment or a browser save carries (natively; the app inflates with
+/// the browser's `DecompressionStream`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn decode(text: &str) -> Result<Scenario, String> {
+    read_scenario(&json_in(text)?)
+}
+
+/// The scenario JSON a link's fragment or a browser save holds, inflated if need be (natively).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn json_in(text: &str) -> Result<String, String> {
+    match unpack(text)? {
+        Packed::Json(json) => Ok(json.to_string()),
+        Packed::Deflated(deflated) => inflated_text(inflate(&deflated)),
+    }
+}
+
+/// `deflated` inflated with miniz, stopping at [`MAX_SCENARIO_BYTES`].
+#[cfg(not(target_arch = "wasm32"))]
+pub fn inflate(deflated: &[u8]) -> Result<Vec<u8>, InflateError> {
+    use miniz_oxide::inflate::{decompress_to_vec_with_limit, TINFLStatus};
+    decompress_to_vec_with_limit(deflated, MAX_SCENARIO_BYTES).map_err(|e| match e.status {
+        TINFLStatus::HasMoreOutput => InflateError::TooLarge,
+        _ => InflateError::Damaged,
+    })
 }
 
 /// The longest link drawn as a QR code: beyond this the code's modules get too
@@ -90,29 +180,6 @@ const QR_QUIET_ZONE: i32 = 4;
 
 /// A QR code's least width on the page, in pixels.
 const QR_MIN_PIXELS: i32 = 240;
-
-/// The scenario a fragment (with or without `#`) carries.
-pub fn decode(fragment: &str) -> Result<Scenario, String> {
-    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-    let data = fragment
-        .strip_prefix(PREFIX)
-        .ok_or("this link holds no gossipscope scenario (it should contain #s=...)")?;
-    let deflated = URL_SAFE_NO_PAD
-        .decode(data.trim_end_matches('='))
-        .map_err(|e| {
-            format!("the link is damaged: it is not valid base64 ({e}); was it cut short?")
-        })?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_SCENARIO_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-                format!("the link's scenario is larger than {MAX_SCENARIO_BYTES} bytes")
-            }
-            _ => "the link is damaged: its data does not decompress; was it cut short?".to_string(),
-        })?;
-    let text =
-        String::from_utf8(json).map_err(|_| "the link is damaged: its scenario is not text")?;
-    read_scenario(&text)
-}
 
 /// Reads a scenario file's text, refusing what is malformed or too large to load.
 pub fn read_scenario(text: &str) -> Result<Scenario, String> {
@@ -262,8 +329,30 @@ mod tests {
         );
         assert_eq!(decode(&fragment).unwrap(), scenario);
         assert_eq!(decode(&format!("#{fragment}")).unwrap(), scenario);
-        // The autosave's quicker encoding reads back the same.
-        assert_eq!(decode(&encode_quick(&scenario)).unwrap(), scenario);
+        // A browser save keeps the JSON as it is, and reads back the same.
+        let saved = save_text(&scenario);
+        assert!(saved.starts_with('{'));
+        assert_eq!(unpack(&saved), Ok(Packed::Json(saved.as_str())));
+        assert_eq!(decode(&saved).unwrap(), scenario);
+    }
+
+    #[test]
+    fn a_link_that_inflates_past_the_limit_is_refused_where_inflating_stops() {
+        // 40 MB of spaces deflate to about 40 KB: a link a stranger can send.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 40 << 20], 9);
+        assert!(bomb.len() < 100_000, "{} bytes", bomb.len());
+        let Packed::Deflated(data) = unpack(&fragment_of(&bomb)).unwrap() else {
+            panic!("a link's fragment is deflated data");
+        };
+        assert_eq!(inflate(&data), Err(InflateError::TooLarge));
+        let err = decode(&fragment_of(&bomb)).unwrap_err();
+        assert!(
+            err.contains(&format!("larger than {MAX_SCENARIO_BYTES} bytes")),
+            "{err}"
+        );
+        // Just under the limit it inflates (and is then refused as no scenario).
+        let under = miniz_oxide::deflate::compress_to_vec(&vec![b' '; MAX_SCENARIO_BYTES], 9);
+        assert_eq!(inflate(&under).map(|t| t.len()), Ok(MAX_SCENARIO_BYTES));
     }
 
     #[test]
