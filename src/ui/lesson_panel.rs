@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::ui::events::value_of;
-use crate::view::guide::Fetched;
+use crate::view::guide::{Fetched, PARTS};
 use crate::view::lessons::{self, Lesson, Tour};
 
 /// The Lessons menu: choosing one opens its network and its narration.
@@ -112,7 +112,7 @@ pub fn lesson_panel(tour: &Tour, busy: bool, guide_open: bool, actions: &LessonA
 
 /// The open lesson's teacher's guide: one page for the screen and for print
 /// (the print stylesheet shows this page alone). The lesson's own steps and answers show at
-/// once; the guide's general text once its file has arrived.
+/// once; the guide's general text once `guides.html` has arrived.
 pub fn teacher_guide(lesson: &Lesson, guides: &Fetched, on_close: &Callback<bool>) -> Html {
     let close = {
         let on_close = on_close.clone();
@@ -123,9 +123,12 @@ pub fn teacher_guide(lesson: &Lesson, guides: &Fetched, on_close: &Callback<bool
             let _ = window.print();
         }
     });
-    let guide = guides.guide(lesson.id);
-    let status = guides.status(lesson.id);
-    let list = |items: &[String]| html! { <ul>{ for items.iter().map(|g| html! { <li>{ g.clone() }</li> }) }</ul> };
+    // The rendered guides are the app's own file, made from its own data (view::guide::render).
+    let part = |name: &str| {
+        guides
+            .part(lesson.id, name)
+            .map(|html| Html::from_html_unchecked(AttrValue::from(html.to_string())))
+    };
     html! {
         <section class="guide" data-testid="guide" aria-label={format!("Teacher's guide to lesson {}", lesson.number)}>
             <div class="guide-head">
@@ -135,19 +138,13 @@ pub fn teacher_guide(lesson: &Lesson, guides: &Fetched, on_close: &Callback<bool
                     <button type="button" class="quiet" data-testid="close-guide" onclick={close}>{"Close"}</button>
                 </div>
             </div>
-            if let Some(status) = status {
+            if let Some(status) = guides.status(lesson.id) {
                 <p class="guide-meta" data-testid="guide-status">{ status }</p>
             }
-            if let Some(guide) = guide {
-                <p class="guide-meta">{ format!("{} · about {} minutes · {} steps", guide.level, guide.minutes, lesson.steps.len()) }</p>
-                <h3>{"Learning goals"}</h3>
-                { list(&guide.goals) }
-            }
+            { part(PARTS[0]) }
             <h3>{"Before you start"}</h3>
             <p>{ lesson.intro.clone() }</p>
-            if let Some(guide) = guide {
-                { for guide.background.iter().map(|b| html! { <p>{ b.clone() }</p> }) }
-            }
+            { part(PARTS[1]) }
             <h3>{"Steps: ask, do, then discuss"}</h3>
             <ol class="guide-steps">
                 { for lesson.steps.iter().map(|s| html! {
@@ -164,22 +161,7 @@ pub fn teacher_guide(lesson: &Lesson, guides: &Fetched, on_close: &Callback<bool
                     <li><p>{ t.question.clone() }</p><p class="answer">{ t.answer.clone() }</p></li>
                 }) }
             </ul>
-            if let Some(guide) = guide {
-                <h3>{"Misconceptions to watch for"}</h3>
-                <ul>
-                    { for guide.misconceptions.iter().map(|m| html! {
-                        <li><p><em>{ format!("\u{201c}{}\u{201d}", m.claim) }</em></p><p>{ m.truth.clone() }</p></li>
-                    }) }
-                </ul>
-                <h3>{"What the model simplifies"}</h3>
-                { list(&guide.simplifications) }
-                <h3>{"References"}</h3>
-                <ul>
-                    { for guide.references.iter().map(|r| html! {
-                        <li>{ r.title.clone() }{" "}<a href={r.url.clone()}>{ r.url.clone() }</a></li>
-                    }) }
-                </ul>
-            }
+            { part(PARTS[2]) }
         </section>
     }
 }

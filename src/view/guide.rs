@@ -1,12 +1,15 @@
 //! A teacher's guide for each lesson: goals, timing, level, misconceptions, simplifications,
 //! background and references, as plain data for the app and the printout alike.
 //!
-//! The guides are static text, kept in `static/guides.json`: the page fetches that file when
-//! a lesson opens (the text stays out of the wasm the page loads first), natively it is
-//! compiled in ([`all`]). Both read it with [`parse`]. The guides are general to each lesson.
-//! Questions and answers about a lesson's steps name concrete peers, so they are computed
-//! elsewhere from the lesson's network; nothing here names a peer. Every fact about Bitcoin
-//! states the version it comes from, and every reference is a public address.
+//! The guides are static text, kept as data in `src/view/guides.json` (compiled in natively,
+//! [`all`]) and rendered to `static/guides.html` ([`render`]; a test keeps the file equal to
+//! the rendering). The page fetches that HTML file when a lesson first opens, so the text
+//! stays out of the wasm it loads first, and shows each lesson's parts of it ([`part`]) around
+//! the lesson's own steps and answers; opened on its own, the file is every guide in one
+//! printable page. The guides are general to each lesson. Questions and answers about a
+//! lesson's steps name concrete peers, so they are computed elsewhere from the lesson's
+//! network; nothing here names a peer. Every fact about Bitcoin states the version it comes
+//! from, and every reference is a public address.
 
 use serde::Deserialize;
 
@@ -52,17 +55,23 @@ pub struct Reference {
     pub url: String,
 }
 
-/// Where the page finds the guides, relative to itself (Trunk copies the file into `dist/`).
-pub const GUIDES_FILE: &str = "guides.json";
+/// Where the page finds the rendered guides, relative to itself (Trunk copies
+/// `static/guides.html` into `dist/`).
+pub const GUIDES_FILE: &str = "guides.html";
 
-/// Reads the guides' file: a JSON list of guides, each with exactly the fields of [`Guide`].
-pub fn parse(text: &str) -> Result<Vec<Guide>, String> {
-    serde_json::from_str(text).map_err(|e| format!("{GUIDES_FILE} is not a list of guides: {e}"))
-}
+/// The parts of a lesson's guide in the rendered file, in the order the page shows them
+/// around the lesson's own text: level, time and goals before the lesson's introduction; the
+/// background after it; misconceptions, simplifications and references after the steps.
+pub const PARTS: [&str; 3] = ["goals", "background", "further"];
 
-/// The guide to the lesson with this id among `guides`, if there is one.
-pub fn find<'a>(guides: &'a [Guide], lesson_id: &str) -> Option<&'a Guide> {
-    guides.iter().find(|g| g.lesson == lesson_id)
+/// The HTML of one part (one of [`PARTS`]) of a lesson's guide in the rendered file.
+pub fn part<'a>(html: &'a str, lesson_id: &str, part: &str) -> Option<&'a str> {
+    let start = format!("<section data-lesson=\"{lesson_id}\">");
+    let section = &html[html.find(&start)? + start.len()..];
+    let section = &section[..section.find("</section>")?];
+    let start = format!("<div data-part=\"{part}\">");
+    let inner = &section[section.find(&start)? + start.len()..];
+    Some(&inner[..inner.find("</div>")?])
 }
 
 /// The guides as the page has them: not asked for yet, on their way, read, or why not.
@@ -73,9 +82,9 @@ pub enum Fetched {
     NotAsked,
     /// Asked for; the file is on its way.
     Loading,
-    /// Read.
-    Read(Vec<Guide>),
-    /// The file could not be fetched or read: why.
+    /// The rendered file's text.
+    Read(String),
+    /// The file could not be fetched: why.
     Failed(String),
 }
 
@@ -85,10 +94,10 @@ impl Fetched {
         matches!(self, Fetched::NotAsked | Fetched::Failed(_))
     }
 
-    /// The guide to this lesson, once the file is read.
-    pub fn guide(&self, lesson_id: &str) -> Option<&Guide> {
+    /// The HTML of one part (one of [`PARTS`]) of this lesson's guide, once the file is read.
+    pub fn part(&self, lesson_id: &str, name: &str) -> Option<&str> {
         match self {
-            Fetched::Read(guides) => find(guides, lesson_id),
+            Fetched::Read(html) => part(html, lesson_id, name),
             _ => None,
         }
     }
@@ -96,8 +105,10 @@ impl Fetched {
     /// What the guide's page says in place of the guide's own text, if anything.
     pub fn status(&self, lesson_id: &str) -> Option<String> {
         match self {
-            Fetched::Read(guides) if find(guides, lesson_id).is_some() => None,
-            Fetched::Read(_) => Some("This lesson has no teacher's guide.".into()),
+            Fetched::Read(html) if part(html, lesson_id, PARTS[0]).is_some() => None,
+            Fetched::Read(_) => Some(format!(
+                "{GUIDES_FILE} holds no teacher's guide to this lesson."
+            )),
             Fetched::Failed(e) => Some(format!(
                 "The teacher's guide could not be loaded ({e}); the lesson's steps and answers follow."
             )),
@@ -107,26 +118,104 @@ impl Fetched {
 
     /// What the page has once the file's text (or why there is none) arrives.
     pub fn arrived(text: Result<String, String>) -> Fetched {
-        match text.and_then(|text| parse(&text)) {
-            Ok(guides) => Fetched::Read(guides),
+        match text {
+            Ok(html) => Fetched::Read(html),
             Err(e) => Fetched::Failed(e),
         }
     }
 }
 
-/// Every lesson's guide, in menu order (natively, where the file is compiled in).
+/// Every lesson's guide, in menu order (natively, where the data is compiled in).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn all() -> &'static [Guide] {
     static GUIDES: std::sync::OnceLock<Vec<Guide>> = std::sync::OnceLock::new();
     GUIDES.get_or_init(|| {
-        parse(include_str!("../../static/guides.json")).unwrap_or_else(|e| panic!("{e}"))
+        serde_json::from_str(include_str!("guides.json"))
+            .unwrap_or_else(|e| panic!("src/view/guides.json is not a list of guides: {e}"))
     })
 }
 
 /// The guide to the lesson with this id, if there is one (natively).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn guide(lesson_id: &str) -> Option<&'static Guide> {
-    find(all(), lesson_id)
+    all().iter().find(|g| g.lesson == lesson_id)
+}
+
+/// `guides` as one HTML page: `static/guides.html`, which the app fetches and shows a lesson's
+/// [`PARTS`] of, and which prints every guide when opened on its own.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn render(guides: &[Guide]) -> String {
+    use std::fmt::Write;
+    let mut html = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>gossipscope: teacher's guides</title>\n</head>\n<body>\n\
+         <!-- Made from src/view/guides.json by view::guide::render; to change it, edit that \
+         file and run GOSSIPSCOPE_BLESS=1 cargo test --test it guides -->\n\
+         <h1>gossipscope: teacher's guides</h1>\n",
+    );
+    let list = |items: &[String]| {
+        let items: String = items
+            .iter()
+            .map(|i| format!("<li>{}</li>", escape(i)))
+            .collect();
+        format!("<ul>{items}</ul>\n")
+    };
+    for g in guides {
+        let _ = write!(
+            html,
+            "<section data-lesson=\"{}\">\n<h2>{}</h2>\n<div data-part=\"goals\">\n\
+             <p class=\"guide-meta\">{} · about {} minutes</p>\n<h3>Learning goals</h3>\n{}</div>\n",
+            escape(&g.lesson),
+            crate::view::lessons::CATALOGUE
+                .iter()
+                .find(|l| l.id == g.lesson)
+                .map_or_else(|| escape(&g.lesson), |l| escape(&format!("Lesson {}: {}", l.number, l.title))),
+            escape(&g.level),
+            g.minutes,
+            list(&g.goals)
+        );
+        html.push_str("<div data-part=\"background\">\n");
+        for paragraph in &g.background {
+            let _ = writeln!(html, "<p>{}</p>", escape(paragraph));
+        }
+        html.push_str(
+            "</div>\n<div data-part=\"further\">\n<h3>Misconceptions to watch for</h3>\n<ul>",
+        );
+        for m in &g.misconceptions {
+            let _ = write!(
+                html,
+                "<li><p><em>\u{201c}{}\u{201d}</em></p><p>{}</p></li>",
+                escape(&m.claim),
+                escape(&m.truth)
+            );
+        }
+        let _ = write!(
+            html,
+            "</ul>\n<h3>What the model simplifies</h3>\n{}<h3>References</h3>\n<ul>",
+            list(&g.simplifications)
+        );
+        for r in &g.references {
+            let _ = write!(
+                html,
+                "<li>{} <a href=\"{}\">{}</a></li>",
+                escape(&r.title),
+                escape(&r.url),
+                escape(&r.url)
+            );
+        }
+        html.push_str("</ul>\n</div>\n</section>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    html
+}
+
+/// `text` safe inside HTML text and quoted attributes.
+#[cfg(not(target_arch = "wasm32"))]
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -145,37 +234,95 @@ mod tests {
         all
     }
 
+    /// The rendered file, as committed.
+    const RENDERED: &str = include_str!("../../static/guides.html");
+
+    /// `html` with its tags taken out and its five escapes undone: the text a reader sees.
+    fn text_of(html: &str) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    }
+
     #[test]
-    fn the_file_is_fetched_once_and_a_bad_one_is_said_so() {
+    fn each_lessons_parts_hold_its_guide_and_only_its_guide() {
+        for g in all() {
+            let part = |name| {
+                part(RENDERED, &g.lesson, name).unwrap_or_else(|| panic!("{} {name}", g.lesson))
+            };
+            let goals = text_of(part("goals"));
+            assert!(goals.contains(&format!("{} · about {} minutes", g.level, g.minutes)));
+            assert!(
+                g.goals.iter().all(|s| goals.contains(s.as_str())),
+                "{}",
+                g.lesson
+            );
+            let background = text_of(part("background"));
+            assert!(g.background.iter().all(|s| background.contains(s.as_str())));
+            let further = text_of(part("further"));
+            for m in &g.misconceptions {
+                assert!(further.contains(&m.claim) && further.contains(&m.truth));
+            }
+            assert!(g
+                .simplifications
+                .iter()
+                .all(|s| further.contains(s.as_str())));
+            for r in &g.references {
+                assert!(further.contains(&r.title));
+                assert!(part("further").contains(&format!("<a href=\"{}\">", r.url)));
+            }
+            // Another lesson's first goal is not in this one's parts.
+            let other = all().iter().find(|o| o.lesson != g.lesson).unwrap();
+            assert!(!goals.contains(&other.goals[0]));
+        }
+        assert_eq!(part(RENDERED, "no-such-lesson", "goals"), None);
+        assert_eq!(part(RENDERED, "gossip-basics", "no-such-part"), None);
+    }
+
+    #[test]
+    fn text_that_looks_like_markup_is_shown_as_text() {
+        let mut g = all()[0].clone();
+        g.goals = vec!["Students can <b>see</b> that \"a & b\" stays text.".into()];
+        let html = render(&[g.clone()]);
+        let goals = part(&html, &g.lesson, "goals").unwrap();
+        assert!(!goals.contains("<b>"));
+        assert!(text_of(goals).contains(&g.goals[0]));
+    }
+
+    #[test]
+    fn the_file_is_fetched_once_and_a_missing_one_is_said_so() {
         assert!(Fetched::NotAsked.should_fetch());
         assert!(!Fetched::Loading.should_fetch());
-        let read = Fetched::arrived(Ok(include_str!("../../static/guides.json").to_string()));
-        assert_eq!(read, Fetched::Read(all().to_vec()));
-        assert!(!read.should_fetch());
-        assert_eq!(read.status("gossip-basics"), None);
-        assert_eq!(read.guide("gossip-basics").map(|g| g.minutes), Some(15));
-        assert!(read
-            .status("no-such-lesson")
-            .unwrap()
-            .contains("no teacher's guide"));
         assert!(Fetched::Loading
             .status("gossip-basics")
             .unwrap()
             .starts_with("Loading"));
-        let lost = Fetched::arrived(Err("guides.json: HTTP 404".into()));
-        assert_eq!(lost, Fetched::Failed("guides.json: HTTP 404".into()));
+        let read = Fetched::arrived(Ok(RENDERED.to_string()));
+        assert!(!read.should_fetch());
+        assert_eq!(read.status("gossip-basics"), None);
+        assert_eq!(
+            read.part("gossip-basics", "goals"),
+            part(RENDERED, "gossip-basics", "goals")
+        );
+        assert!(read
+            .status("no-such-lesson")
+            .unwrap()
+            .contains("no teacher's guide"));
+        let lost = Fetched::arrived(Err("guides.html: HTTP 404".into()));
         assert!(lost.should_fetch(), "the next lesson opened tries again");
         assert!(lost.status("gossip-basics").unwrap().contains("HTTP 404"));
-        assert_eq!(lost.guide("gossip-basics"), None);
-        let Fetched::Failed(why) =
-            Fetched::arrived(Ok("[{\"lesson\": \"x\", \"colour\": 1}]".into()))
-        else {
-            panic!("a file with an unknown field is refused");
-        };
-        assert!(
-            why.contains("guides.json") && why.contains("colour"),
-            "{why}"
-        );
+        assert_eq!(lost.part("gossip-basics", "goals"), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod front_ends;
+mod guides;
 mod harness;
 mod policies;
 mod properties;
