@@ -343,7 +343,7 @@ fn the_teacher_s_guide_holds_each_step_s_question_and_answer_and_prints_alone() 
         page.wait_for("[data-testid=guide]", WAIT).await;
         let lesson = lessons::lesson("eclipse-attack").expect("a lesson");
         let guide = gossipscope::view::guide::guide("eclipse-attack").expect("a guide");
-        // The guide's general text comes in its own file (guides.json), fetched when the
+        // The guide's general text comes in its own file (guides.html), fetched when the
         // lesson opened.
         page.wait_until("the guide's file to arrive", WAIT, || async {
             let text = page.text("guide").await;
