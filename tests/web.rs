@@ -447,7 +447,7 @@ mod browser {
         assert_eq!(inflate(&hello).await, Ok(b"hello".to_vec()));
         assert_eq!(inflate(&hello[..3]).await, Err(InflateError::Damaged));
         assert_eq!(inflate(b"not deflate").await, Err(InflateError::Damaged));
-        let text = gossipscope::view::share::save_text(&AppState::new().to_scenario());
+        let text = gossipscope::view::share::scenario_json(&AppState::new().to_scenario());
         let deflated = deflate(text.as_bytes()).await.expect("deflated");
         assert!(
             deflated.len() < text.len(),

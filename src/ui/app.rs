@@ -73,7 +73,7 @@ pub fn app() -> Html {
     let on_share = {
         let shared = shared.clone();
         Callback::from(move |_: MouseEvent| {
-            let json = share::save_text(&shared.state.borrow().to_scenario());
+            let json = share::scenario_json(&shared.state.borrow().to_scenario());
             let shared = shared.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match deflate::deflate(json.as_bytes()).await {

@@ -149,7 +149,7 @@ impl Shared {
         if let Some(tour) = self.lesson.borrow_mut().as_mut() {
             tour.lose_track();
         }
-        let current = share::save_text(&self.state.borrow().to_scenario());
+        let current = share::scenario_json(&self.state.borrow().to_scenario());
         *self.state.borrow_mut() = opened;
         let _ = storage::write(saves::PREVIOUS_KEY, &current);
         *self.previous.borrow_mut() = Some(current);

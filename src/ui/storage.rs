@@ -165,7 +165,7 @@ pub fn open_page() -> (crate::view::state::AppState, saves::Effects) {
 
 /// Saves the scenario to localStorage, as its JSON.
 pub fn autosave(scenario: &Scenario) -> Result<(), String> {
-    write(saves::AUTOSAVE_KEY, &share::save_text(scenario))
+    write(saves::AUTOSAVE_KEY, &share::scenario_json(scenario))
 }
 
 /// The text of a file served next to the page (`path` is relative to the page's address).

@@ -170,7 +170,7 @@ mod tests {
     #[test]
     fn an_autosave_opens_in_this_versions_form_and_in_the_earlier_deflated_one() {
         let scenario = presets::scenario("tutorial-6", 1).unwrap();
-        for saved in [share::save_text(&scenario), share::encode(&scenario)] {
+        for saved in [share::scenario_json(&scenario), share::encode(&scenario)] {
             let (state, effects) = open_page(None, found(&saved));
             assert_eq!(peers(&state), 6, "{saved}");
             assert_eq!(effects, Effects::default());

@@ -98,8 +98,8 @@ pub fn fragment_of(deflated: &[u8]) -> String {
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
-/// What a browser save keeps of `scenario`: its JSON, compact.
-pub fn save_text(scenario: &Scenario) -> String {
+/// `scenario` as compact JSON: what a browser save keeps, and what a link deflates.
+pub fn scenario_json(scenario: &Scenario) -> String {
     scenario.to_json_compact()
 }
 
@@ -108,7 +108,7 @@ pub fn save_text(scenario: &Scenario) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn encode(scenario: &Scenario) -> String {
     fragment_of(&miniz_oxide::deflate::compress_to_vec(
-        scenario.to_json_compact().as_bytes(),
+        scenario_json(scenario).as_bytes(),
         9,
     ))
 }
@@ -330,7 +330,7 @@ mod tests {
         assert_eq!(decode(&fragment).unwrap(), scenario);
         assert_eq!(decode(&format!("#{fragment}")).unwrap(), scenario);
         // A browser save keeps the JSON as it is, and reads back the same.
-        let saved = save_text(&scenario);
+        let saved = scenario_json(&scenario);
         assert!(saved.starts_with('{'));
         assert_eq!(unpack(&saved), Ok(Packed::Json(saved.as_str())));
         assert_eq!(decode(&saved).unwrap(), scenario);

@@ -749,6 +749,21 @@ impl Page {
         }
     }
 
+    /// Waits until the page's message says `words` (an answer may come a moment after the
+    /// action that asked for it), and returns the message.
+    pub async fn wait_for_message(&self, words: &str) -> String {
+        let what = format!("a message saying {words:?}");
+        self.wait_until(&what, WAIT, || async {
+            let message = self.text("message").await;
+            if message.contains(words) {
+                Ok(message)
+            } else {
+                Err(message)
+            }
+        })
+        .await
+    }
+
     /// Waits up to `timeout` for an element matching the CSS selector.
     pub async fn wait_for(&self, css: &str, timeout: Duration) -> Element {
         let what = format!("an element matching {css}");

@@ -177,15 +177,7 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
             .goto(&format!("{}#{bomb}", page.base))
             .await
             .unwrap();
-        page.wait_until("the inflating link to be refused", WAIT, || async {
-            let message = page.text("message").await;
-            if message.contains("larger than") {
-                Ok(())
-            } else {
-                Err(message)
-            }
-        })
-        .await;
+        page.wait_for_message("larger than").await;
         wait_for_size(&page, 30, None).await;
         // A file that is not a scenario, and one that is too large: refused, network kept.
         let [peers, links] = page.settled_stats(["stat-peers", "stat-links"]).await;
@@ -207,15 +199,7 @@ fn bad_links_and_files_are_refused_and_change_nothing() {
             spec.topology = gossipscope::sim::generate::Topology::bitcoin(300_000);
         }
         import_file(&page, "huge.json", &huge.to_json()).await;
-        page.wait_until("the size to be refused", WAIT, || async {
-            let message = page.text("message").await;
-            if message.contains("300000 peers") {
-                Ok(())
-            } else {
-                Err(message)
-            }
-        })
-        .await;
+        page.wait_for_message("300000 peers").await;
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!(
             page.settled_stats(["stat-peers", "stat-links"]).await,
