@@ -1,11 +1,13 @@
-//! Criterion benchmarks of the core: generating Bitcoin-like networks, flood, announce-request.
+//! Criterion benchmarks of the core: generating Bitcoin-like networks, flood, announce-request,
+//! and the first edit of a network shared with the base kept for undo.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use gossipscope::sim::action::Action;
 use gossipscope::sim::engine::Simulation;
 use gossipscope::sim::generate::{generate, GeneratorSpec, Topology};
 use gossipscope::sim::graph;
 use gossipscope::sim::latency::LatencyModel;
-use gossipscope::sim::network::{Network, PeerId};
+use gossipscope::sim::network::{Network, PeerId, PeerState};
 use gossipscope::sim::relay::{BitcoinParams, RelayPolicy};
 
 /// A Bitcoin-like topology of `peers` peers with `unreachable_share` behind NAT.
@@ -81,6 +83,23 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || net_110k.clone(),
             |net| spread(net, &announce),
+            BatchSize::LargeInput,
+        )
+    });
+    // The first edit of a run that shares the network with the base kept for undo, as the
+    // page's runs do: the edit copies what it changes of the shared network.
+    let shared = std::sync::Arc::new(net_110k.clone());
+    let censor = Action::SetState {
+        peer: PeerId(0),
+        state: PeerState::Censoring,
+    };
+    group.bench_function("first edit of a shared 110k network", |b| {
+        b.iter_batched(
+            || Simulation::new(std::sync::Arc::clone(&shared), announce.clone(), 1).unwrap(),
+            |mut sim| {
+                sim.apply(censor.clone()).expect("N0 exists");
+                sim
+            },
             BatchSize::LargeInput,
         )
     });

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod caps;
+pub mod chunked;
 pub mod engine;
 pub mod error;
 pub mod eviction;

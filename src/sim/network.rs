@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::sim::caps;
+use crate::sim::chunked::Chunked;
 use crate::sim::time::Time;
 
 pub use crate::sim::id::{LinkId, PeerId};
@@ -464,10 +465,11 @@ pub struct Network {
     limits: Limits,
     /// Indexed by peer id; `None` once a peer is removed.
     peers: Vec<Option<Peer>>,
-    /// Indexed by link id; `None` once a link is removed.
-    links: Vec<Option<Link>>,
+    /// Indexed by link id; `None` once a link is removed. This and the adjacency are kept in
+    /// shared chunks: a copy of the network shares them until it is edited.
+    links: Chunked<Option<Link>>,
     /// Indexed by peer id, in the order the links were made.
-    adjacency: Vec<Vec<Adjacent>>,
+    adjacency: Chunked<Vec<Adjacent>>,
     counts: Vec<LinkCounts>,
     n_peers: usize,
     n_links: usize,
@@ -800,10 +802,11 @@ impl Network {
 
     /// Removes a link, leaving alone the adjacency list of `skip` (which the caller clears).
     fn detach_link(&mut self, id: LinkId, skip: Option<PeerId>) -> Result<Link, EditError> {
-        let link = self
-            .links
-            .get_mut(id.index())
-            .and_then(Option::take)
+        if self.link(id).is_none() {
+            return Err(EditError::NoSuchLink(id));
+        }
+        let link = self.links[id.index()]
+            .take()
             .ok_or(EditError::NoSuchLink(id))?;
         self.link_live[id.index() / 64] &= !(1 << (id.index() % 64));
         self.n_lossy -= usize::from(link.loss > 0.0);
@@ -855,6 +858,9 @@ impl Network {
     }
 
     fn link_mut(&mut self, id: LinkId) -> Result<&mut Link, EditError> {
+        if self.link(id).is_none() {
+            return Err(EditError::NoSuchLink(id));
+        }
         self.links
             .get_mut(id.index())
             .and_then(Option::as_mut)
@@ -862,6 +868,9 @@ impl Network {
     }
 
     fn peer_mut(&mut self, id: PeerId) -> Result<&mut Peer, EditError> {
+        if !self.contains(id) {
+            return Err(EditError::NoSuchPeer(id));
+        }
         self.peers
             .get_mut(id.index())
             .and_then(Option::as_mut)
