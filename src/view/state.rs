@@ -1957,8 +1957,11 @@ impl AppState {
         if !self.works_in_slices() {
             self.advance_to(clock);
         } else {
+            // Back to the start is one short slice now; further, the first slice waits for
+            // the next tick: this one has let go of the old run (at Bitcoin's size, tens of
+            // milliseconds of freeing) and places the network.
             self.clock = Time::ZERO;
-            if !self.rebuild_slice(clock) {
+            if clock > Time::ZERO || !self.rebuild_slice(clock) {
                 self.work = Some(Work::Rebuilding(clock));
             }
         }
@@ -2117,7 +2120,11 @@ impl AppState {
     }
 
     fn tick(&mut self, wall_ms: f64) {
-        let opened = self.work_slice(wall_ms.clamp(0.0, 250.0));
+        // A run being run again re-applies its edits on the way, so the searches of its
+        // network (rings, reachable peers, cut vertices) wait until it is back where it was,
+        // and a tick never stacks a search's slice on a slice of it.
+        let rebuilding = matches!(self.work, Some(Work::Rebuilding(_)));
+        let opened = self.work_slice(wall_ms.clamp(0.0, 250.0)) || rebuilding;
         // A network just built has had its frame's worth of work: its rings wait for the next.
         let mut ringing = false;
         if self.arrangement() != Arrangement::Force && !opened {
