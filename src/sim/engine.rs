@@ -432,8 +432,8 @@ impl Simulation {
                 let a = &mut self.announcer;
                 for (end, side) in [(from, 2 * link.index()), (to, 2 * link.index() + 1)] {
                     if let Some(log) = a.relay_log.get(end.index()) {
-                        a.cursor[side] = log.len() as u32;
-                        a.outbound_armed[side] = false;
+                        a.sides[side].cursor = log.len() as u32;
+                        a.sides[side].outbound_armed = false;
                     }
                 }
                 Ok(Created::Link(link))
