@@ -3252,6 +3252,41 @@ mod tests {
     }
 
     #[test]
+    fn running_the_run_again_searches_its_network_once_it_is_back_where_it_was() {
+        let (mut state, _) = large(RelayPolicy::from_name("bitcoin").unwrap());
+        assert_ne!(state.arrangement(), Arrangement::Force);
+        select(&mut state, 0);
+        state.dispatch(Command::Broadcast);
+        state.dispatch(Command::Finish);
+        tick_until_done(&mut state);
+        select(&mut state, 7);
+        state.dispatch(Command::ToggleOffline);
+        select(&mut state, 9);
+        state.dispatch(Command::ToggleCensor);
+        state.dispatch(Command::Tick { ms: 16.0 });
+        let found = state.rings.as_ref().expect("rings").key;
+        assert_eq!(found, state.rings_key());
+        state.set_events_per_slice(1_000);
+        state.dispatch(Command::Undo);
+        let mut ticks = 0;
+        while state.work().is_some() {
+            // N7 goes offline again on the way: the rings wait for the end.
+            assert_eq!(state.rings.as_ref().expect("rings").key, found);
+            state.dispatch(Command::Tick { ms: 16.0 });
+            ticks += 1;
+            assert!(ticks < 10_000, "the work ends");
+        }
+        assert!(ticks > 1, "{ticks} slices");
+        state.dispatch(Command::Tick { ms: 16.0 });
+        assert_eq!(state.rings.as_ref().expect("rings").key, state.rings_key());
+        assert_ne!(state.rings_key(), found);
+        assert_eq!(
+            state.cut_vertices(),
+            crate::sim::graph::cut_vertices(state.network())
+        );
+    }
+
+    #[test]
     fn a_run_within_a_budget_does_not_jump_to_an_input_past_it() {
         let mut state = AppState::with_preset("bitcoin-30", 1).unwrap();
         select(&mut state, 0);
