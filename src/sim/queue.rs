@@ -8,6 +8,9 @@ use crate::sim::time::Time;
 /// Buckets of the radix heap: one for "now", one per bit of a `u64` time.
 const BUCKETS: usize = 65;
 
+/// The most entries a refill keeps room for when it empties a bucket.
+const SPARE_ENTRIES: usize = 4096;
+
 /// A monotone min-queue of events keyed by `(time, sequence)`: a radix heap.
 ///
 /// Discrete-event simulation never schedules into the past, which is what a
@@ -29,6 +32,10 @@ pub struct EventQueue<E> {
     last_popped: (Time, u64),
     /// The earliest time waiting, once computed since the last change.
     cached_min: Cell<Option<Option<Time>>>,
+    /// An empty vector whose capacity a refill swaps into the bucket it empties, so that
+    /// buckets keep their memory rather than allocate it again for each event (at most
+    /// [`SPARE_ENTRIES`] of it: a bucket of a million events lets its memory go).
+    spare: Vec<Entry<E>>,
 }
 
 #[derive(Clone, Debug)]
@@ -48,6 +55,7 @@ impl<E> Default for EventQueue<E> {
             next_seq: 0,
             last_popped: (Time::ZERO, 0),
             cached_min: Cell::new(None),
+            spare: Vec::new(),
         }
     }
 }
@@ -105,23 +113,27 @@ impl<E> EventQueue<E> {
         let Some(lowest) = (1..BUCKETS).find(|&i| !self.buckets[i].is_empty()) else {
             return;
         };
-        let entries = std::mem::take(&mut self.buckets[lowest]);
+        let mut entries =
+            std::mem::replace(&mut self.buckets[lowest], std::mem::take(&mut self.spare));
         self.base = entries
             .iter()
             .map(|e| e.time)
             .min()
             .expect("the bucket is not empty");
-        let mut front = Vec::new();
-        for entry in entries {
+        // Each entry goes to `front` or to a bucket below `lowest` (its time now differs
+        // from the base in a lower bit), never back to `lowest`.
+        for entry in entries.drain(..) {
             if entry.time == self.base {
-                front.push(entry);
+                self.front.push_back(entry);
             } else {
                 let bucket = self.bucket_of(entry.time);
                 self.buckets[bucket].push(entry);
             }
         }
-        front.sort_unstable_by_key(|e| e.seq);
-        self.front.extend(front);
+        if entries.capacity() <= SPARE_ENTRIES {
+            self.spare = entries;
+        }
+        self.front.make_contiguous().sort_unstable_by_key(|e| e.seq);
     }
 
     /// Removes and returns the earliest event.
