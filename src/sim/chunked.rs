@@ -82,6 +82,10 @@ impl<T: Clone> Chunked<T> {
 
     /// Appends an element.
     pub fn push(&mut self, value: T) {
+        if self.tail.capacity() == 0 {
+            // A tail grown from empty would reallocate seven times on its way to a chunk.
+            self.tail.reserve_exact(CHUNK);
+        }
         self.tail.push(value);
         if self.tail.len() == CHUNK {
             let chunk: Arc<[T]> = std::mem::take(&mut self.tail).into();
