@@ -1205,3 +1205,55 @@ fn bitcoin_origin_waits_for_its_poisson_timers_at_time_zero() {
         );
     }
 }
+
+#[test]
+fn bitcoin_messages_travel_with_the_latency_their_link_has_when_they_are_sent() {
+    // Latencies changed while the relay runs, some while an outbound peer's INV timer is
+    // armed: each message takes the latency its link had at the moment it was sent.
+    let net = generated(bitcoin_topology(300, 0.0, false), 3).network;
+    let mut latency: BTreeMap<(PeerId, PeerId), Vec<(Time, Time)>> = BTreeMap::new();
+    for link in net.links() {
+        latency
+            .entry(pair(link.from, link.to))
+            .or_default()
+            .push((Time::ZERO, link.latency));
+    }
+    let links: Vec<(PeerId, PeerId)> = net.links().map(|l| (l.from, l.to)).collect();
+    let mut sim = Simulation::new(net, RelayPolicy::Bitcoin(BitcoinParams::default()), 5).unwrap();
+    let mut rng = SimRng::new(11);
+    let mut edits = Vec::new();
+    for _ in 0..80 {
+        let (a, b) = links[(rng.next_u64() % links.len() as u64) as usize];
+        let at = Time::from_ms(rng.next_u64() % 6_000);
+        let to = Time::from_ms([1, 20, 300, 900][(rng.next_u64() % 4) as usize]);
+        edits.push((at, a, b, to));
+    }
+    edits.sort_by_key(|e| e.0);
+    for &(at, a, b, to) in &edits {
+        let latency_ms = to.as_ms_f64();
+        sim.schedule(at, Action::SetLatency { a, b, latency_ms });
+        latency.get_mut(&pair(a, b)).unwrap().push((at, to));
+    }
+    let trace = traced_run(&mut sim, &[PeerId(0)]);
+    let messages = sent(&trace);
+    let mut checked = 0;
+    for (at, arrives, _, from, to, _) in messages {
+        // The latest change at or before the send (an edit at the same time comes first:
+        // it was scheduled before the run's events of that time).
+        let history = &latency[&pair(from, to)];
+        let (_, expected) = history.iter().rev().find(|(t, _)| *t <= at).unwrap();
+        if history.iter().any(|(t, _)| *t == at && *t != Time::ZERO) {
+            continue;
+        }
+        assert_eq!(arrives, at + *expected, "{from} -> {to} sent at {at:?}");
+        checked += 1;
+    }
+    assert!(checked > 1_000, "{checked} messages checked");
+    assert!(
+        trace
+            .iter()
+            .filter(|e| matches!(e, TraceEvent::Applied { .. }))
+            .count()
+            >= edits.len()
+    );
+}
