@@ -1,12 +1,12 @@
 //! `Chunked`, a vector kept in shared chunks, so that a copy of a network costs a list of
 //! pointers and an edit of the copy copies only the chunks it touches.
 //!
-//! A run and the base network it started from (kept for undo) share their peers and links
-//! until the first edit. With plain vectors that edit copied the whole network: at Bitcoin's
-//! size 110,000 adjacency lists and 1.1 million links, 38-55 ms natively and up to 140 ms
-//! in the page. Here a copy shares every chunk, and writing to an element first copies its
-//! chunk alone if another copy still holds it ([`Arc::make_mut`]). Reading costs one more
-//! indirection than a vector.
+//! A run and the base network it started from (kept for undo) share one network until the
+//! first edit. With plain vectors that edit copied all of it: at Bitcoin's size 110,000
+//! adjacency lists and 1.1 million links, 11-55 ms natively and up to 140 ms in the page.
+//! The network keeps its links and adjacency lists here: a copy shares every full chunk, and
+//! writing to an element first copies its chunk alone if another copy still holds it
+//! ([`Arc::get_mut`] tells). Reading costs one more indirection than a vector.
 //!
 //! Persistent vectors from crates (`im`, `rpds`) are trees of many levels, slower to read in
 //! the relay's inner loop; two levels of fixed width are all a network needs.
