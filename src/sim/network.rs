@@ -802,6 +802,7 @@ impl Network {
 
     /// Removes a link, leaving alone the adjacency list of `skip` (which the caller clears).
     fn detach_link(&mut self, id: LinkId, skip: Option<PeerId>) -> Result<Link, EditError> {
+        // Looked up before the write: writing copies a shared chunk, and a refusal copies none.
         if self.link(id).is_none() {
             return Err(EditError::NoSuchLink(id));
         }
@@ -858,6 +859,7 @@ impl Network {
     }
 
     fn link_mut(&mut self, id: LinkId) -> Result<&mut Link, EditError> {
+        // Looked up before the write, as in `detach_link`.
         if self.link(id).is_none() {
             return Err(EditError::NoSuchLink(id));
         }
@@ -868,9 +870,6 @@ impl Network {
     }
 
     fn peer_mut(&mut self, id: PeerId) -> Result<&mut Peer, EditError> {
-        if !self.contains(id) {
-            return Err(EditError::NoSuchPeer(id));
-        }
         self.peers
             .get_mut(id.index())
             .and_then(Option::as_mut)

@@ -2122,12 +2122,12 @@ impl AppState {
     fn tick(&mut self, wall_ms: f64) {
         // A run being run again re-applies its edits on the way, so the searches of its
         // network (rings, reachable peers, cut vertices) wait until it is back where it was,
-        // and a tick never stacks a search's slice on a slice of it.
+        // and a tick never stacks a search's slice on a slice of it. A network just built
+        // has had its frame's worth of work: its searches wait for the next tick.
         let rebuilding = matches!(self.work, Some(Work::Rebuilding(_)));
-        let opened = self.work_slice(wall_ms.clamp(0.0, 250.0)) || rebuilding;
-        // A network just built has had its frame's worth of work: its rings wait for the next.
+        let searches_wait = self.work_slice(wall_ms.clamp(0.0, 250.0)) || rebuilding;
         let mut ringing = false;
-        if self.arrangement() != Arrangement::Force && !opened {
+        if self.arrangement() != Arrangement::Force && !searches_wait {
             // A glide of about half a second to the rings' places.
             let fraction = 1.0 - libm::exp(-wall_ms.clamp(0.0, 250.0) / GLIDE_MS);
             // A search found on the last tick is placed on this one, as its slice.
@@ -2144,7 +2144,7 @@ impl AppState {
         }
         // One search a tick: the count of reachable peers after any ring search, then the
         // cut vertices and bridges.
-        if !opened && !ringing && !self.refresh_reachable() {
+        if !searches_wait && !ringing && !self.refresh_reachable() {
             self.search_facts();
         }
         let dt = Time::try_from_ms_f64(wall_ms.clamp(0.0, 250.0)).unwrap_or(Time::ZERO);
